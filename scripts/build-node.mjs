@@ -1,0 +1,29 @@
+// Bundles the Node-side entry points (CLI, workers, e2e harness) with esbuild into out/node/*.cjs.
+// Electron's own build (electron-vite) is separate; this one serves `convdesk`, tests and benchmarks.
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const entries = {
+  cli: 'src/main/cli/index.ts',
+  'import-worker': 'src/main/imports/worker.ts',
+  'jobs-worker': 'src/main/jobs/worker.ts',
+  harness: 'e2e/harness/server.ts',
+};
+const entryPoints = Object.fromEntries(
+  Object.entries(entries).filter(([, file]) => existsSync(join(root, file))).map(([name, file]) => [name, join(root, file)]),
+);
+await build({
+  entryPoints,
+  outdir: join(root, 'out/node'),
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  external: ['better-sqlite3', 'electron'],
+  logLevel: 'warning',
+});

@@ -1,0 +1,61 @@
+import Database from 'better-sqlite3';
+import { closeSync, existsSync, mkdirSync, openSync, chmodSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { DB } from './schema';
+
+export type Sqlite = Database.Database;
+
+export interface OpenOptions {
+  /** Path to better-sqlite3's native addon built for this runtime (Electron uses its own ABI build). */
+  nativeBinding?: string;
+  readonly?: boolean;
+}
+
+/**
+ * Opens the database file: created with mode 0600, WAL, synchronous=NORMAL, foreign keys on.
+ * WAL lets the UI keep reading while a worker writes.
+ */
+export function openDatabase(path: string, options: OpenOptions = {}): Sqlite {
+  if (path !== ':memory:' && !options.readonly) {
+    mkdirSync(dirname(path), { recursive: true });
+    if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
+    chmodSync(path, 0o600);
+  }
+  const db = new Database(path, {
+    nativeBinding: options.nativeBinding,
+    readonly: options.readonly ?? false,
+    fileMustExist: options.readonly ?? false,
+  });
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('cache_size = -65536');
+  db.pragma('temp_store = MEMORY');
+  return db;
+}
+
+/** Kysely over the same connection. Used as a typed query builder; queries run synchronously via `compile()`. */
+export function createKysely(db: Sqlite): Kysely<DB> {
+  return new Kysely<DB>({ dialect: new SqliteDialect({ database: db }) });
+}
+
+export interface CompiledLike {
+  sql: string;
+  parameters: readonly unknown[];
+}
+
+/** Runs a compiled Kysely query synchronously on better-sqlite3 (keeps transactions synchronous). */
+export function allRows<T>(db: Sqlite, query: { compile(): CompiledLike }): T[] {
+  const compiled = query.compile();
+  return db.prepare(compiled.sql).all(...(compiled.parameters as unknown[])) as T[];
+}
+export function firstRow<T>(db: Sqlite, query: { compile(): CompiledLike }): T | undefined {
+  const compiled = query.compile();
+  return db.prepare(compiled.sql).get(...(compiled.parameters as unknown[])) as T | undefined;
+}
+export function runQuery(db: Sqlite, query: { compile(): CompiledLike }): Database.RunResult {
+  const compiled = query.compile();
+  return db.prepare(compiled.sql).run(...(compiled.parameters as unknown[]));
+}

@@ -1,0 +1,109 @@
+/** Kysely's view of the tables created by migrations/. Keep in step with the .sql files. */
+export interface BrandsTable {
+  id: string;
+  name: string;
+  created_at: string;
+}
+export interface CampaignsTable {
+  id: string;
+  brand_id: string | null;
+  name: string;
+  created_at: string;
+}
+export interface ConversionEventsTable {
+  id: string;
+  event_name: string;
+  event_id: string;
+  user_email_hash: string | null;
+  user_phone_hash: string | null;
+  user_first_name_hash: string | null;
+  user_last_name_hash: string | null;
+  meta_email_hash: string | null;
+  meta_phone_hash: string | null;
+  meta_first_name_hash: string | null;
+  meta_last_name_hash: string | null;
+  user_ip: string | null;
+  user_agent: string | null;
+  event_value_micros: number | null;
+  currency: string;
+  transaction_id: string | null;
+  custom_params: string | null;
+  source: string | null;
+  campaign_id: string | null;
+  brand_id: string | null;
+  import_id: string | null;
+  batch_id: string | null;
+  gclid: string | null;
+  gbraid: string | null;
+  wbraid: string | null;
+  fbc: string | null;
+  fbp: string | null;
+  consent_ad_user_data: string;
+  consent_ad_personalization: string;
+  sync_status: string;
+  sync_attempts: number;
+  synced_at: string | null;
+  sync_error: string | null;
+  event_time: string;
+  created_at: string;
+  updated_at: string;
+}
+export interface ImportsTable {
+  id: string;
+  file_name: string;
+  file_size: number;
+  file_sha256: string | null;
+  mapping: string | null;
+  options: string | null;
+  status: string;
+  rows_read: number;
+  rows_imported: number;
+  rows_duplicate: number;
+  rows_invalid: number;
+  error: string | null;
+  started_at: string;
+  finished_at: string | null;
+}
+export interface SyncBatchesTable {
+  id: string;
+  destination: string;
+  file_path: string | null;
+  file_sha256: string | null;
+  event_count: number;
+  status: string;
+  error: string | null;
+  created_at: string;
+  closed_at: string | null;
+}
+export interface SyncHistoryTable {
+  id: number;
+  event_id: string;
+  from_status: string | null;
+  to_status: string;
+  action: string;
+  note: string | null;
+  batch_id: string | null;
+  change_id: string | null;
+  created_at: string;
+}
+export interface MappingPresetsTable {
+  id: string;
+  name: string;
+  header_key: string;
+  mapping: string;
+  created_at: string;
+}
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+export interface DB {
+  brands: BrandsTable;
+  campaigns: CampaignsTable;
+  conversion_events: ConversionEventsTable;
+  imports: ImportsTable;
+  sync_batches: SyncBatchesTable;
+  sync_history: SyncHistoryTable;
+  mapping_presets: MappingPresetsTable;
+  settings: SettingsTable;
+}

@@ -1,0 +1,73 @@
+import { contract, type ChannelName, type ChannelOutput, type ChannelParsed } from '../../shared/ipc/contract';
+import { AppError, err, ok, type Result } from '../../shared/ipc/result';
+
+/** What a transport knows about who sent a request. */
+export interface SenderInfo {
+  /** URL of the frame that sent it; null when the frame is gone (Electron's senderFrame can be null). */
+  frameUrl: string | null;
+  /** False for iframes: only the app's top frame may call main. */
+  isMainFrame: boolean;
+}
+
+export type SenderCheck = (sender: SenderInfo) => boolean;
+
+export type Handler<K extends ChannelName> = (input: ChannelParsed<K>) => Promise<ChannelOutput<K>> | ChannelOutput<K>;
+export type Handlers = { [K in ChannelName]: Handler<K> };
+
+/** A server-side transport: Electron's ipcMain, or the loopback HTTP server. */
+export interface ServerTransport {
+  handle(channel: string, listener: (sender: SenderInfo, input: unknown) => Promise<Result<unknown>>): void;
+}
+
+export interface Logger {
+  error(message: string, error?: unknown): void;
+}
+
+/** Allows only top-level frames whose URL starts with one of the app's own origins. */
+export function allowOrigins(origins: readonly string[]): SenderCheck {
+  return (sender) =>
+    sender.isMainFrame &&
+    sender.frameUrl !== null &&
+    origins.some((origin) => sender.frameUrl === origin || sender.frameUrl!.startsWith(origin.endsWith('/') ? origin : `${origin}/`));
+}
+
+/** Runs one request through sender check → zod parse → handler → Result. Never throws. */
+export async function dispatch(
+  name: ChannelName,
+  handlers: Handlers,
+  senderCheck: SenderCheck,
+  sender: SenderInfo,
+  input: unknown,
+  logger: Logger = console,
+): Promise<Result<unknown>> {
+  if (!senderCheck(sender)) return err('forbidden', `Refused ${name}: the request did not come from the app's window`);
+  const parsed = contract[name].input.safeParse(input);
+  if (!parsed.success) {
+    return err('validation', `Invalid input for ${name}: ${formatIssues(parsed.error.issues)}`, {
+      issues: parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
+    });
+  }
+  try {
+    const handler = handlers[name] as (input: unknown) => unknown;
+    return ok(await handler(parsed.data));
+  } catch (error) {
+    if (error instanceof AppError) return { ok: false, error: error.toShape() };
+    logger.error(`Unexpected error in ${name}`, error);
+    return err('internal', `Something went wrong in ${name}. The details were written to the app log.`);
+  }
+}
+
+/** Binds every channel of the contract to a transport. Missing handlers are a startup error. */
+export function bindContract(transport: ServerTransport, handlers: Handlers, senderCheck: SenderCheck, logger?: Logger): void {
+  for (const name of Object.keys(contract) as ChannelName[]) {
+    if (typeof handlers[name] !== 'function') throw new Error(`No handler for channel ${name}`);
+    transport.handle(name, (sender, input) => dispatch(name, handlers, senderCheck, sender, input, logger));
+  }
+}
+
+export function formatIssues(issues: readonly { path: PropertyKey[]; message: string }[]): string {
+  return issues
+    .slice(0, 5)
+    .map((issue) => (issue.path.length ? `${issue.path.map(String).join('.')} ${issue.message}` : issue.message))
+    .join('; ');
+}

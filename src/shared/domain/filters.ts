@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { ConversionEventNameSchema, ConversionSyncStatusSchema, DecimalValueSchema, IsoDateTimeSchema } from './events';
+
+export const EventFilterSchema = z
+  .object({
+    statuses: z.array(ConversionSyncStatusSchema).max(5).optional(),
+    eventNames: z.array(ConversionEventNameSchema).max(6).optional(),
+    campaignId: z.uuid().nullable().optional(),
+    brandId: z.uuid().nullable().optional(),
+    importId: z.string().max(64).optional(),
+    batchId: z.string().max(64).optional(),
+    timeFrom: IsoDateTimeSchema.optional(),
+    timeTo: IsoDateTimeSchema.optional(),
+    valueMin: DecimalValueSchema.optional(),
+    valueMax: DecimalValueSchema.optional(),
+    hasClickId: z.boolean().optional(),
+    hasIdentifiers: z.boolean().optional(),
+    search: z.string().trim().max(200).optional(),
+  })
+  .strict();
+export type EventFilter = z.input<typeof EventFilterSchema>;
+export type EventFilterParsed = z.output<typeof EventFilterSchema>;
+
+export const SORT_FIELDS = ['event_time', 'event_value', 'created_at', 'event_name', 'sync_status'] as const;
+export const EventSortSchema = z.object({
+  field: z.enum(SORT_FIELDS).default('event_time'),
+  direction: z.enum(['asc', 'desc']).default('desc'),
+});
+export type EventSort = z.input<typeof EventSortSchema>;
+
+export const EventListInputSchema = z
+  .object({
+    filter: EventFilterSchema.default({}),
+    sort: EventSortSchema.default({ field: 'event_time', direction: 'desc' }),
+    limit: z.number().int().min(1).max(1000).default(100),
+    /** Opaque keyset cursor from a previous page's `nextCursor`. */
+    cursor: z.string().max(500).optional(),
+    /** Classic paging; ignored when a cursor is given. */
+    offset: z.number().int().min(0).optional(),
+    /** Skip the exact count (the grid asks for it separately). */
+    withTotal: z.boolean().default(true),
+  })
+  .strict();
+export type EventListInput = z.input<typeof EventListInputSchema>;

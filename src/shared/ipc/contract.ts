@@ -1,0 +1,31 @@
+import type { z } from 'zod';
+import type { Channel } from './define';
+import { appChannels } from './channels/app';
+import { catalogChannels } from './channels/catalog';
+import { eventsChannels } from './channels/events';
+import { exportsChannels } from './channels/exports';
+import { filesChannels } from './channels/files';
+import { importsChannels } from './channels/imports';
+import { settingsChannels } from './channels/settings';
+
+/** Every IPC channel of the app: the only place channel names live. */
+export const contract = {
+  ...appChannels,
+  ...eventsChannels,
+  ...catalogChannels,
+  ...filesChannels,
+  ...importsChannels,
+  ...exportsChannels,
+  ...settingsChannels,
+} as const;
+
+export type Contract = typeof contract;
+export type ChannelName = keyof Contract & string;
+export const CHANNEL_NAMES = Object.keys(contract) as ChannelName[];
+
+type ChannelOf<K extends ChannelName> = Contract[K];
+/** What the caller sends (before zod defaults/transforms). */
+export type ChannelInput<K extends ChannelName> = ChannelOf<K> extends Channel<infer I, unknown> ? z.input<I> : never;
+/** What the handler receives (after zod parsing). */
+export type ChannelParsed<K extends ChannelName> = ChannelOf<K> extends Channel<infer I, unknown> ? z.output<I> : never;
+export type ChannelOutput<K extends ChannelName> = ChannelOf<K> extends Channel<z.ZodType, infer O> ? O : never;

@@ -1,0 +1,32 @@
+import { pushEvent, type PushEvent } from './define';
+
+export interface ImportProgress {
+  importId: string;
+  phase: 'reading' | 'finishing' | 'done' | 'failed' | 'cancelled';
+  rowsDone: number;
+  bytesDone: number;
+  bytesTotal: number;
+  rowsPerSecond: number;
+  etaSeconds: number | null;
+}
+
+export interface JobProgress {
+  jobId: string;
+  kind: 'export' | 'bulk';
+  done: number;
+  total: number;
+  phase: 'running' | 'done' | 'failed' | 'cancelled';
+}
+
+/** Every push event main sends to the renderer. */
+export const pushEvents = {
+  'import:progress': pushEvent<ImportProgress>(),
+  'job:progress': pushEvent<JobProgress>(),
+  /** Something changed the events table; screens refetch. */
+  'events:changed': pushEvent<{ reason: string }>(),
+} as const;
+
+export type PushEvents = typeof pushEvents;
+export type PushEventName = keyof PushEvents & string;
+export type PushPayload<K extends PushEventName> = PushEvents[K] extends PushEvent<infer P> ? P : never;
+export const PUSH_EVENT_NAMES = Object.keys(pushEvents) as PushEventName[];
