@@ -60,7 +60,11 @@ CREATE TABLE sync_history (
   action      TEXT NOT NULL,
   note        TEXT,
   batch_id    TEXT,
+  -- Groups the rows of one bulk change, and keeps what undo needs to put back.
   change_id   TEXT,
+  prev_sync_error TEXT,
+  prev_synced_at  TEXT,
+  prev_attempts   INTEGER,
   created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 ) STRICT;
 CREATE INDEX idx_sync_history_event ON sync_history (event_id, id);

@@ -1,0 +1,45 @@
+import type { Kysely } from 'kysely';
+import { createKysely, openDatabase, type Sqlite } from '../db/connection';
+import { migrate } from '../db/migrate';
+import type { DB } from '../db/schema';
+import { PushHub } from '../ipc/push';
+import { migrationsDir } from '../runtime';
+
+/** Everything a service needs: the connection, the query builder, where files live, and push. */
+export interface AppContext {
+  db: Sqlite;
+  kysely: Kysely<DB>;
+  dbPath: string;
+  /** Folder for the app's own files (database, logs, temp uploads in the e2e harness). */
+  dataDir: string;
+  push: PushHub;
+  /** 'electron' | 'loopback' | 'cli' — informational only. */
+  transport: string;
+  nativeBinding?: string;
+}
+
+export interface OpenContextOptions {
+  dbPath: string;
+  dataDir: string;
+  transport: string;
+  nativeBinding?: string;
+}
+
+/** Opens the database, applies migrations, and returns the context every feature is built on. */
+export function openAppContext(options: OpenContextOptions): AppContext {
+  const db = openDatabase(options.dbPath, { nativeBinding: options.nativeBinding });
+  migrate(db, migrationsDir());
+  return {
+    db,
+    kysely: createKysely(db),
+    dbPath: options.dbPath,
+    dataDir: options.dataDir,
+    push: new PushHub(),
+    transport: options.transport,
+    nativeBinding: options.nativeBinding,
+  };
+}
+
+export function closeAppContext(ctx: AppContext): void {
+  if (ctx.db.open) ctx.db.close();
+}

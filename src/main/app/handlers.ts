@@ -1,0 +1,22 @@
+import type { Handlers } from '../ipc/bind';
+import type { AppContext } from './context';
+import { createAppHandlers } from './app-handlers';
+import { createCatalogHandlers } from '../catalog/handlers';
+import { createEventsHandlers } from '../events/handlers';
+import { createExportsHandlers } from '../exports/handlers';
+import { createFilesHandlers } from '../files/handlers';
+import { createImportsHandlers } from '../imports/handlers';
+import { createSettingsHandlers } from '../settings/handlers';
+
+/** Every channel's handler, built on one context. The transport binding adds sender checks and parsing. */
+export function createHandlers(ctx: AppContext): Handlers {
+  return {
+    ...createAppHandlers(ctx),
+    ...createEventsHandlers(ctx),
+    ...createCatalogHandlers(ctx),
+    ...createFilesHandlers(ctx),
+    ...createImportsHandlers(ctx),
+    ...createExportsHandlers(ctx),
+    ...createSettingsHandlers(ctx),
+  };
+}

@@ -1,0 +1,217 @@
+import type { ConversionEvent, ConversionSyncStatus } from '../../shared/domain/events';
+import { SYNC_STATUSES } from '../../shared/domain/events';
+import type { EventFilterParsed } from '../../shared/domain/filters';
+import { microsToDecimal } from '../../shared/domain/money';
+import type { HistoryEntry, StatusCounts } from '../../shared/ipc/channels/events';
+import type { Sqlite } from '../db/connection';
+import type { ConversionEventsTable } from '../db/schema';
+import { filterToWhere, type SqlFragment } from './filter-sql';
+
+export type EventRow = ConversionEventsTable;
+
+/** Column order used by every insert (the import pipeline's prepared statement too). */
+export const INSERT_COLUMNS = [
+  'id', 'event_name', 'event_id',
+  'user_email_hash', 'user_phone_hash', 'user_first_name_hash', 'user_last_name_hash',
+  'meta_email_hash', 'meta_phone_hash', 'meta_first_name_hash', 'meta_last_name_hash',
+  'user_ip', 'user_agent', 'event_value_micros', 'currency', 'transaction_id', 'custom_params', 'source',
+  'campaign_id', 'brand_id', 'import_id', 'gclid', 'gbraid', 'wbraid', 'fbc', 'fbp',
+  'consent_ad_user_data', 'consent_ad_personalization', 'event_time', 'created_at', 'updated_at',
+] as const;
+export type InsertRow = Pick<EventRow, (typeof INSERT_COLUMNS)[number]>;
+
+export function prepareInsert(db: Sqlite, onConflict: 'abort' | 'ignore' = 'abort') {
+  const verb = onConflict === 'ignore' ? 'INSERT OR IGNORE' : 'INSERT';
+  const statement = db.prepare(
+    `${verb} INTO conversion_events (${INSERT_COLUMNS.join(', ')}) VALUES (${INSERT_COLUMNS.map((c) => '@' + c).join(', ')})`,
+  );
+  return (row: InsertRow) => statement.run(row);
+}
+
+export function rowToEvent(row: EventRow): ConversionEvent {
+  return {
+    id: row.id,
+    event_name: row.event_name as ConversionEvent['event_name'],
+    event_id: row.event_id,
+    user_email_hash: row.user_email_hash,
+    user_phone_hash: row.user_phone_hash,
+    user_first_name_hash: row.user_first_name_hash,
+    user_last_name_hash: row.user_last_name_hash,
+    meta_email_hash: row.meta_email_hash,
+    meta_phone_hash: row.meta_phone_hash,
+    meta_first_name_hash: row.meta_first_name_hash,
+    meta_last_name_hash: row.meta_last_name_hash,
+    user_ip: row.user_ip,
+    user_agent: row.user_agent,
+    event_value: row.event_value_micros === null ? null : microsToDecimal(row.event_value_micros),
+    currency: row.currency,
+    transaction_id: row.transaction_id,
+    custom_params: row.custom_params === null ? null : (JSON.parse(row.custom_params) as ConversionEvent['custom_params']),
+    source: row.source,
+    campaign_id: row.campaign_id,
+    brand_id: row.brand_id,
+    import_id: row.import_id,
+    gclid: row.gclid,
+    gbraid: row.gbraid,
+    wbraid: row.wbraid,
+    fbc: row.fbc,
+    fbp: row.fbp,
+    consent_ad_user_data: row.consent_ad_user_data as ConversionEvent['consent_ad_user_data'],
+    consent_ad_personalization: row.consent_ad_personalization as ConversionEvent['consent_ad_personalization'],
+    sync_status: row.sync_status as ConversionSyncStatus,
+    sync_attempts: row.sync_attempts,
+    synced_at: row.synced_at,
+    sync_error: row.sync_error,
+    batch_id: row.batch_id,
+    event_time: row.event_time,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
+}
+
+export function findEventById(db: Sqlite, id: string): EventRow | undefined {
+  return db.prepare('SELECT * FROM conversion_events WHERE id = ?').get(id) as EventRow | undefined;
+}
+
+export function findEventByEventId(db: Sqlite, eventId: string): EventRow | undefined {
+  return db.prepare('SELECT * FROM conversion_events WHERE event_id = ?').get(eventId) as EventRow | undefined;
+}
+
+export function findImportName(db: Sqlite, importId: string): string | null {
+  const row = db.prepare('SELECT file_name FROM imports WHERE id = ?').get(importId) as { file_name: string } | undefined;
+  return row?.file_name ?? null;
+}
+
+export function listHistory(db: Sqlite, eventId: string): HistoryEntry[] {
+  return db
+    .prepare(
+      `SELECT id, event_id, from_status, to_status, action, note, batch_id, created_at
+       FROM sync_history WHERE event_id = ? ORDER BY id`,
+    )
+    .all(eventId) as HistoryEntry[];
+}
+
+/** Sort keys: every one is NOT NULL so keyset comparisons are total (value uses -1 for "no value"). */
+const SORT_EXPRESSIONS = {
+  event_time: 'event_time',
+  created_at: 'created_at',
+  event_name: 'event_name',
+  sync_status: 'sync_status',
+  event_value: 'ifnull(event_value_micros, -1)',
+} as const;
+export type SortField = keyof typeof SORT_EXPRESSIONS;
+
+export interface ListQuery {
+  filter: EventFilterParsed;
+  sort: { field: SortField; direction: 'asc' | 'desc' };
+  limit: number;
+  after?: { key: string | number; id: string };
+  offset?: number;
+}
+
+export interface ListRows {
+  rows: (EventRow & { sort_key: string | number })[];
+}
+
+export function listEventRows(db: Sqlite, query: ListQuery): ListRows {
+  const where = filterToWhere(query.filter);
+  const key = SORT_EXPRESSIONS[query.sort.field];
+  const dir = query.sort.direction === 'asc' ? 'ASC' : 'DESC';
+  const clauses = [where.sql];
+  const params = [...where.params];
+  if (query.after) {
+    clauses.push(`(${key}, id) ${dir === 'ASC' ? '>' : '<'} (?, ?)`);
+    params.push(query.after.key, query.after.id);
+  }
+  let sql = `SELECT *, ${key} AS sort_key FROM conversion_events WHERE ${clauses.join(' AND ')} ORDER BY ${key} ${dir}, id ${dir} LIMIT ?`;
+  params.push(query.limit);
+  if (!query.after && query.offset) {
+    sql += ' OFFSET ?';
+    params.push(query.offset);
+  }
+  return { rows: db.prepare(sql).all(...params) as ListRows['rows'] };
+}
+
+/** The SQL the list runs, for EXPLAIN QUERY PLAN tests and benchmarks. */
+export function explainList(db: Sqlite, query: ListQuery): string[] {
+  const where = filterToWhere(query.filter);
+  const key = SORT_EXPRESSIONS[query.sort.field];
+  const dir = query.sort.direction === 'asc' ? 'ASC' : 'DESC';
+  const rows = db
+    .prepare(`EXPLAIN QUERY PLAN SELECT * FROM conversion_events WHERE ${where.sql} ORDER BY ${key} ${dir}, id ${dir} LIMIT 100`)
+    .all(...where.params) as { detail: string }[];
+  return rows.map((row) => row.detail);
+}
+
+export function countEvents(db: Sqlite, filter: EventFilterParsed): number {
+  const where = filterToWhere(filter);
+  return (db.prepare(`SELECT count(*) AS n FROM conversion_events WHERE ${where.sql}`).get(...where.params) as { n: number }).n;
+}
+
+export function countByStatus(db: Sqlite, filter: EventFilterParsed): StatusCounts {
+  const where = filterToWhere(filter);
+  const counts = Object.fromEntries(SYNC_STATUSES.map((status) => [status, 0])) as StatusCounts;
+  const rows = db
+    .prepare(`SELECT sync_status AS status, count(*) AS n FROM conversion_events WHERE ${where.sql} GROUP BY sync_status`)
+    .all(...where.params) as { status: ConversionSyncStatus; n: number }[];
+  for (const row of rows) counts[row.status] = row.n;
+  return counts;
+}
+
+/** Ids (of those given) that exist. */
+export function existingIds(db: Sqlite, ids: readonly string[]): Set<string> {
+  const found = new Set<string>();
+  const statement = db.prepare('SELECT id FROM conversion_events WHERE id = ?').pluck();
+  for (const id of ids) if (statement.get(id) !== undefined) found.add(id);
+  return found;
+}
+
+/** A target (ids or filter) as a WHERE fragment; ids go through a temp table so 100k ids stay one statement. */
+export function targetToWhere(db: Sqlite, target: { ids: string[] } | { filter: EventFilterParsed }): SqlFragment {
+  if ('filter' in target) return filterToWhere(target.filter);
+  db.exec('CREATE TEMP TABLE IF NOT EXISTS target_ids (id TEXT PRIMARY KEY) WITHOUT ROWID');
+  db.exec('DELETE FROM temp.target_ids');
+  const insert = db.prepare('INSERT OR IGNORE INTO temp.target_ids (id) VALUES (?)');
+  for (const id of target.ids) insert.run(id);
+  return { sql: 'id IN (SELECT id FROM temp.target_ids)', params: [] };
+}
+
+export function deleteWhere(db: Sqlite, where: SqlFragment): number {
+  return db.prepare(`DELETE FROM conversion_events WHERE ${where.sql}`).run(...where.params).changes;
+}
+
+export function countWhere(db: Sqlite, where: SqlFragment, extra?: string): number {
+  const sql = `SELECT count(*) AS n FROM conversion_events WHERE (${where.sql})${extra ? ` AND ${extra}` : ''}`;
+  return (db.prepare(sql).get(...where.params) as { n: number }).n;
+}
+
+export function updateSyncFields(
+  db: Sqlite,
+  id: string,
+  patch: { sync_status?: string; sync_error?: string | null; synced_at?: string | null; sync_attempts?: number },
+  now: string,
+): void {
+  const sets: string[] = ['updated_at = @now'];
+  for (const key of ['sync_status', 'sync_error', 'synced_at', 'sync_attempts'] as const) {
+    if (patch[key] !== undefined) sets.push(`${key} = @${key}`);
+  }
+  db.prepare(`UPDATE conversion_events SET ${sets.join(', ')} WHERE id = @id`).run({ ...patch, id, now });
+}
+
+export function insertHistory(
+  db: Sqlite,
+  entry: { event_id: string; from_status: string | null; to_status: string; action: string; note: string | null; batch_id?: string | null; change_id?: string | null },
+): void {
+  db.prepare(
+    `INSERT INTO sync_history (event_id, from_status, to_status, action, note, batch_id, change_id)
+     VALUES (@event_id, @from_status, @to_status, @action, @note, @batch_id, @change_id)`,
+  ).run({ batch_id: null, change_id: null, ...entry });
+}
+
+export function assignWhere(db: Sqlite, where: SqlFragment, fields: { campaign_id?: string | null; brand_id?: string | null }, now: string): number {
+  const sets: string[] = ['updated_at = ?'];
+  const params: unknown[] = [now];
+  if (fields.campaign_id !== undefined) (sets.push('campaign_id = ?'), params.push(fields.campaign_id));
+  if (fields.brand_id !== undefined) (sets.push('brand_id = ?'), params.push(fields.brand_id));
+  return db.prepare(`UPDATE conversion_events SET ${sets.join(', ')} WHERE ${where.sql}`).run(...params, ...where.params).changes;
+}
