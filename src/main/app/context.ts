@@ -5,6 +5,17 @@ import type { DB } from '../db/schema';
 import { PushHub } from '../ipc/push';
 import { migrationsDir } from '../runtime';
 
+/**
+ * Native dialogs live behind this interface: Electron's `dialog` in the app, a scripted stand-in in
+ * the browser e2e harness (tests set the next answer), and none in the CLI.
+ */
+export interface DialogProvider {
+  /** Returns the chosen file's absolute path, or null when the user cancelled. */
+  openFile(options: { title: string; filters: { name: string; extensions: string[] }[] }): Promise<string | null>;
+  /** Returns the chosen destination path, or null when the user cancelled. */
+  saveFile(options: { title: string; defaultName: string; filters: { name: string; extensions: string[] }[] }): Promise<string | null>;
+}
+
 /** Everything a service needs: the connection, the query builder, where files live, and push. */
 export interface AppContext {
   db: Sqlite;
@@ -16,6 +27,7 @@ export interface AppContext {
   /** 'electron' | 'loopback' | 'cli' — informational only. */
   transport: string;
   nativeBinding?: string;
+  dialogs: DialogProvider | null;
 }
 
 export interface OpenContextOptions {
@@ -23,6 +35,7 @@ export interface OpenContextOptions {
   dataDir: string;
   transport: string;
   nativeBinding?: string;
+  dialogs?: DialogProvider | null;
 }
 
 /** Opens the database, applies migrations, and returns the context every feature is built on. */
@@ -37,6 +50,7 @@ export function openAppContext(options: OpenContextOptions): AppContext {
     push: new PushHub(),
     transport: options.transport,
     nativeBinding: options.nativeBinding,
+    dialogs: options.dialogs ?? null,
   };
 }
 
