@@ -23,12 +23,28 @@ export interface Logger {
   error(message: string, error?: unknown): void;
 }
 
-/** Allows only top-level frames whose URL starts with one of the app's own origins. */
-export function allowOrigins(origins: readonly string[]): SenderCheck {
-  return (sender) =>
-    sender.isMainFrame &&
-    sender.frameUrl !== null &&
-    origins.some((origin) => sender.frameUrl === origin || sender.frameUrl!.startsWith(origin.endsWith('/') ? origin : `${origin}/`));
+/**
+ * Allows only top-level frames of the app itself. An http(s) entry matches by origin; a file: entry
+ * must be the exact page (query and hash ignored), so another local HTML file cannot call main.
+ */
+export function allowOrigins(allowed: readonly string[]): SenderCheck {
+  const keys = new Set(allowed.map(pageKey).filter((key): key is string => key !== null));
+  return (sender) => {
+    if (!sender.isMainFrame || sender.frameUrl === null) return false;
+    const key = pageKey(sender.frameUrl);
+    return key !== null && keys.has(key);
+  };
+}
+
+function pageKey(url: string): string | null {
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol === 'file:') return `file://${parsed.pathname}`;
+    if (parsed.protocol === 'http:' || parsed.protocol === 'https:') return parsed.origin;
+    return null;
+  } catch {
+    return null;
+  }
 }
 
 /** Runs one request through sender check → zod parse → handler → Result. Never throws. */

@@ -1,0 +1,56 @@
+import { app, BrowserWindow } from 'electron';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { closeAppContext, openAppContext, type AppContext } from './app/context';
+import { createHandlers } from './app/handlers';
+import { electronDialogs } from './dialogs-electron';
+import { allowOrigins, bindContract } from './ipc/bind';
+import { electronServerTransport, forwardPushTo } from './ipc/electron-transport';
+import { appOrigin, createWindow, hardenSession } from './window';
+
+/**
+ * better-sqlite3 compiled for Electron's ABI lives apart from the Node build used by tests and the
+ * CLI (scripts/start.mjs rebuilds it into .electron-native/). Packaged apps use the default location.
+ */
+function electronNativeBinding(): string | undefined {
+  const candidate = join(app.getAppPath(), '.electron-native', 'better_sqlite3.node');
+  return existsSync(candidate) ? candidate : undefined;
+}
+
+let ctx: AppContext | undefined;
+
+if (!app.requestSingleInstanceLock()) app.quit();
+
+app.enableSandbox();
+
+app.whenReady().then(() => {
+  hardenSession();
+  const userData = app.getPath('userData');
+  ctx = openAppContext({
+    dbPath: join(userData, 'convdesk.db'),
+    dataDir: userData,
+    transport: 'electron',
+    nativeBinding: electronNativeBinding(),
+    dialogs: electronDialogs,
+  });
+  bindContract(electronServerTransport, createHandlers(ctx), allowOrigins([appOrigin()]));
+  const window = createWindow();
+  forwardPushTo(ctx.push, window.webContents);
+  app.on('second-instance', () => {
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
+});
+
+app.on('web-contents-created', (_event, contents) => {
+  contents.on('will-navigate', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+});
+
+app.on('window-all-closed', () => {
+  if (ctx) closeAppContext(ctx);
+  ctx = undefined;
+  app.quit();
+});
+
+export { BrowserWindow };

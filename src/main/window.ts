@@ -1,0 +1,74 @@
+import { BrowserWindow, session, shell, type WebContents } from 'electron';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+/** https hosts the app may open in the user's browser (help pages); everything else is refused. */
+const EXTERNAL_ALLOWLIST = new Set(['support.google.com', 'developers.google.com', 'developers.facebook.com', 'www.facebook.com']);
+
+export const APP_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; object-src 'none'";
+
+/** Where the renderer is served from (dev server origin, or the exact index.html file); IPC senders must match it. */
+export function appOrigin(): string {
+  return process.env.ELECTRON_RENDERER_URL
+    ? new URL(process.env.ELECTRON_RENDERER_URL).origin
+    : pathToFileURL(join(__dirname, '../renderer/index.html')).toString();
+}
+
+export function openExternalSafely(url: string): void {
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol === 'https:' && EXTERNAL_ALLOWLIST.has(parsed.hostname)) void shell.openExternal(parsed.toString());
+  } catch {
+    /* not a URL: ignore */
+  }
+}
+
+function hardenContents(contents: WebContents): void {
+  contents.on('will-navigate', (event) => event.preventDefault());
+  contents.on('will-redirect', (event) => event.preventDefault());
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    openExternalSafely(url);
+    return { action: 'deny' };
+  });
+}
+
+/** Session-wide guards: deny every permission, add the CSP header to every response. */
+export function hardenSession(): void {
+  const ses = session.defaultSession;
+  ses.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  ses.setPermissionCheckHandler(() => false);
+  ses.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [APP_CSP] } });
+  });
+}
+
+/** The one window factory: isolated, sandboxed, no Node in the page, no navigation, no new windows. */
+export function createWindow(): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1360,
+    height: 860,
+    minWidth: 980,
+    minHeight: 620,
+    show: false,
+    title: 'Conversion Desk',
+    webPreferences: {
+      preload: join(__dirname, '../preload/index.js'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      spellcheck: false,
+    },
+  });
+  hardenContents(window.webContents);
+  window.once('ready-to-show', () => window.show());
+  if (process.env.ELECTRON_RENDERER_URL) void window.loadURL(process.env.ELECTRON_RENDERER_URL);
+  else void window.loadFile(join(__dirname, '../renderer/index.html'));
+  return window;
+}
