@@ -63,6 +63,17 @@ export interface ImportsTable {
   error: string | null;
   started_at: string;
   finished_at: string | null;
+  rows_updated: number;
+  headers: string | null;
+  file_path: string | null;
+}
+export interface ImportErrorsTable {
+  id: number;
+  import_id: string;
+  line: number;
+  column_name: string | null;
+  masked_value: string | null;
+  reason: string;
 }
 export interface SyncBatchesTable {
   id: string;
@@ -102,6 +113,7 @@ export interface DB {
   campaigns: CampaignsTable;
   conversion_events: ConversionEventsTable;
   imports: ImportsTable;
+  import_errors: ImportErrorsTable;
   sync_batches: SyncBatchesTable;
   sync_history: SyncHistoryTable;
   mapping_presets: MappingPresetsTable;
