@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { createKysely, openDatabase, type Sqlite } from '../db/connection';
 import { migrate } from '../db/migrate';
 import type { DB } from '../db/schema';
+import { recoverInterruptedImports } from '../imports/repo';
 import { PushHub } from '../ipc/push';
 import { migrationsDir } from '../runtime';
 
@@ -42,6 +43,7 @@ export interface OpenContextOptions {
 export function openAppContext(options: OpenContextOptions): AppContext {
   const db = openDatabase(options.dbPath, { nativeBinding: options.nativeBinding });
   migrate(db, migrationsDir());
+  recoverInterruptedImports(db);
   return {
     db,
     kysely: createKysely(db),

@@ -1,7 +1,42 @@
 import type { importsChannels } from '../../shared/ipc/channels/imports';
+import { AppError } from '../../shared/ipc/result';
 import type { AppContext } from '../app/context';
 import type { Handlers } from '../ipc/bind';
+import { writeErrorRows } from './errors-file';
+import { importServiceFor, type ImportService } from './service';
 
-export function createImportsHandlers(_ctx: AppContext): Pick<Handlers, keyof typeof importsChannels> {
-  return {};
+export function importServiceForContext(ctx: AppContext): ImportService {
+  return importServiceFor({
+    db: ctx.db,
+    dbPath: ctx.dbPath,
+    nativeBinding: ctx.nativeBinding,
+    emitProgress: (progress) => ctx.push.emit('import:progress', progress),
+    emitChanged: (reason) => ctx.push.emit('events:changed', { reason }),
+  });
+}
+
+export function createImportsHandlers(ctx: AppContext): Pick<Handlers, keyof typeof importsChannels> {
+  const imports = importServiceForContext(ctx);
+  return {
+    'imports:preview': ({ file, encoding, delimiter }) => imports.preview(file, { encoding, delimiter }),
+    'imports:start': ({ file, mapping, options }) => imports.start(file, mapping, options ?? {}),
+    'imports:cancel': ({ importId }) => imports.cancel(importId),
+    'imports:get': ({ importId }) => imports.get(importId),
+    'imports:list': ({ limit }) => imports.list(limit),
+    'imports:undo': ({ importId }) => imports.undo(importId),
+    'imports:saveErrors': async ({ importId }) => {
+      if (!ctx.dialogs) throw new AppError('unsupported', 'No save dialog is available here');
+      const report = imports.get(importId);
+      const path = await ctx.dialogs.saveFile({
+        title: 'Save invalid rows',
+        defaultName: `${report.fileName.replace(/\.[^.]+$/, '')}-invalid-rows.csv`,
+        filters: [{ name: 'CSV', extensions: ['csv'] }],
+      });
+      if (path === null) return null;
+      return { path, ...writeErrorRows(ctx.db, importId, path) };
+    },
+    'presets:list': () => imports.listPresets(),
+    'presets:save': (input) => imports.savePreset(input),
+    'presets:delete': ({ id }) => imports.deletePreset(id),
+  };
 }

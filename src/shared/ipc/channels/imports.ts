@@ -1,2 +1,39 @@
-// Channels of the imports feature are declared here (filled in by that feature's work).
-export const importsChannels = {} as const;
+import { z } from 'zod';
+import { channel } from '../define';
+import {
+  DelimiterSchema,
+  EncodingSchema,
+  FileRefSchema,
+  ImportMappingSchema,
+  ImportOptionsSchema,
+  PresetSaveSchema,
+  type ImportReport,
+  type ImportSummary,
+  type MappingPreset,
+  type SniffResult,
+} from '../../domain/imports';
+
+const ImportIdSchema = z.object({ importId: z.string().min(1).max(64) }).strict();
+const FileRefInput = FileRefSchema.pick({ id: true }).passthrough();
+
+export const importsChannels = {
+  /** Sniffs the file: encoding, delimiter, header, time zone, decimal comma, masked preview, suggested mapping/preset. */
+  'imports:preview': channel(
+    z.object({ file: FileRefInput, encoding: EncodingSchema.optional(), delimiter: DelimiterSchema.optional() }).strict(),
+  ).returns<SniffResult>(),
+  /** Starts the import in a worker; progress arrives as `import:progress`. */
+  'imports:start': channel(
+    z.object({ file: FileRefInput, mapping: ImportMappingSchema, options: ImportOptionsSchema.optional() }).strict(),
+  ).returns<{ importId: string }>(),
+  'imports:cancel': channel(ImportIdSchema).returns<{ cancelled: boolean }>(),
+  /** The report: counts and invalid rows (file line, column, masked value, reason). */
+  'imports:get': channel(ImportIdSchema).returns<ImportReport>(),
+  'imports:list': channel(z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict()).returns<ImportSummary[]>(),
+  /** Deletes exactly this import's events; refused when any was already sent. */
+  'imports:undo': channel(ImportIdSchema).returns<{ deleted: number }>(),
+  /** Saves the invalid rows (original cells, formula-escaped, with a Reason column) to a file the user picks; null if cancelled. */
+  'imports:saveErrors': channel(ImportIdSchema).returns<{ path: string; rows: number } | null>(),
+  'presets:list': channel(z.object({}).strict()).returns<MappingPreset[]>(),
+  'presets:save': channel(PresetSaveSchema).returns<MappingPreset>(),
+  'presets:delete': channel(z.object({ id: z.string().min(1).max(64) }).strict()).returns<{ deleted: boolean }>(),
+} as const;

@@ -1,0 +1,137 @@
+import iconv from 'iconv-lite';
+import type { ImportEncoding } from '../../shared/domain/imports';
+import { AppError } from '../../shared/ipc/result';
+
+/** Thrown mid-stream when bytes assumed to be UTF-8 turn out not to be; the pipeline restarts as Windows-1252. */
+export class EncodingMismatch extends Error {
+  constructor(readonly byteOffset: number) {
+    super(`The file is not valid UTF-8 (first bad byte near offset ${byteOffset})`);
+  }
+}
+
+export interface DetectedEncoding {
+  encoding: ImportEncoding;
+  bomLength: number;
+}
+
+const MAGIC: [number[], string][] = [
+  [[0x50, 0x4b, 0x03, 0x04], 'a ZIP archive or an Excel .xlsx workbook (open it and save as CSV)'],
+  [[0xd0, 0xcf, 0x11, 0xe0], 'an old Excel .xls workbook (open it and save as CSV)'],
+  [[0x25, 0x50, 0x44, 0x46], 'a PDF document'],
+  [[0x89, 0x50, 0x4e, 0x47], 'a PNG image'],
+  [[0xff, 0xd8, 0xff], 'a JPEG image'],
+  [[0x47, 0x49, 0x46, 0x38], 'a GIF image'],
+  [[0x7f, 0x45, 0x4c, 0x46], 'a program (ELF binary)'],
+  [[0x1f, 0x8b], 'a gzip archive'],
+  [[0x53, 0x51, 0x4c, 0x69, 0x74, 0x65], 'an SQLite database'],
+];
+
+function startsWith(head: Uint8Array, bytes: number[]): boolean {
+  return head.length >= bytes.length && bytes.every((b, i) => head[i] === b);
+}
+
+/**
+ * Picks the encoding from the first bytes: a BOM decides; otherwise UTF-8 when the sample is valid
+ * UTF-8 (an incomplete sequence cut at the sample's end is allowed), else Windows-1252.
+ * Refuses binary files with a message saying what the file seems to be.
+ */
+export function detectEncoding(head: Uint8Array, fileName = 'The file'): DetectedEncoding {
+  if (startsWith(head, [0xef, 0xbb, 0xbf])) return { encoding: 'utf-8', bomLength: 3 };
+  if (startsWith(head, [0xff, 0xfe])) return { encoding: 'utf-16le', bomLength: 2 };
+  if (startsWith(head, [0xfe, 0xff])) return { encoding: 'utf-16be', bomLength: 2 };
+  for (const [bytes, what] of MAGIC) {
+    if (startsWith(head, bytes)) throw new AppError('validation', `${fileName} is ${what}, not a CSV text file`);
+  }
+  let control = 0;
+  for (const byte of head) if (byte < 0x09 || (byte > 0x0d && byte < 0x20 && byte !== 0x1b)) control++;
+  if (head.length > 0 && control / head.length > 0.1) {
+    throw new AppError('validation', `${fileName} looks like a binary file (${Math.round((control / head.length) * 100)}% control bytes), not CSV text`);
+  }
+  return { encoding: isUtf8Prefix(head) ? 'utf-8' : 'windows-1252', bomLength: 0 };
+}
+
+/** Valid UTF-8, allowing an incomplete multi-byte sequence at the very end (the sample was cut). */
+function isUtf8Prefix(bytes: Uint8Array): boolean {
+  let end = bytes.length;
+  // Step back over at most 3 trailing continuation/lead bytes of a possibly cut sequence.
+  for (let back = 1; back <= 3 && end - back >= 0; back++) {
+    const byte = bytes[end - back]!;
+    if ((byte & 0xc0) === 0x80) continue;
+    if (byte >= 0xc0) {
+      const need = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : 2;
+      if (need > back) end -= back;
+    }
+    break;
+  }
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, end));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A streaming decoder: multi-byte characters split across chunks are kept intact. */
+export interface StreamDecoder {
+  write(chunk: Uint8Array): string;
+  end(): string;
+}
+
+export function createDecoder(encoding: ImportEncoding): StreamDecoder {
+  if (encoding === 'windows-1252') {
+    const decoder = iconv.getDecoder('windows-1252');
+    return { write: (chunk) => decoder.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)), end: () => decoder.end() ?? '' };
+  }
+  if (encoding === 'utf-16be') return utf16beDecoder();
+  // ignoreBOM: the caller already skipped the BOM bytes, and a BOM-looking char later is data.
+  const decoder = new TextDecoder(encoding, { fatal: encoding === 'utf-8', ignoreBOM: true });
+  let offset = 0;
+  return {
+    write(chunk) {
+      try {
+        const text = decoder.decode(chunk, { stream: true });
+        offset += chunk.byteLength;
+        return text;
+      } catch {
+        throw new EncodingMismatch(offset);
+      }
+    },
+    end() {
+      try {
+        return decoder.decode();
+      } catch {
+        throw new EncodingMismatch(offset);
+      }
+    },
+  };
+}
+
+/** UTF-16BE by swapping byte pairs into a UTF-16LE decoder (keeps an odd byte for the next chunk). */
+function utf16beDecoder(): StreamDecoder {
+  const inner = new TextDecoder('utf-16le', { ignoreBOM: true });
+  let carry: number | null = null;
+  return {
+    write(chunk) {
+      const bytes = carry === null ? chunk : concat(carry, chunk);
+      const even = bytes.length - (bytes.length % 2);
+      const swapped = new Uint8Array(even);
+      for (let i = 0; i < even; i += 2) {
+        swapped[i] = bytes[i + 1]!;
+        swapped[i + 1] = bytes[i]!;
+      }
+      carry = even < bytes.length ? bytes[even]! : null;
+      return inner.decode(swapped, { stream: true });
+    },
+    end() {
+      carry = null;
+      return inner.decode();
+    },
+  };
+}
+
+function concat(first: number, rest: Uint8Array): Uint8Array {
+  const out = new Uint8Array(rest.length + 1);
+  out[0] = first;
+  out.set(rest, 1);
+  return out;
+}

@@ -1,0 +1,67 @@
+import { closeSync, openSync, readSync, writeFileSync } from 'node:fs';
+import type { ImportOptions } from '../../shared/domain/imports';
+import { AppError } from '../../shared/ipc/result';
+import type { Sqlite } from '../db/connection';
+import { CsvParser } from './csv';
+import { createDecoder, detectEncoding } from './decode';
+import * as repo from './repo';
+import { readHead } from './sniff';
+
+const FORMULA_START = /^[=+\-@\t\r\n]/;
+
+/** Spreadsheet-safe cell: a formula-looking start (on any line of a multi-line cell) gets a leading '. */
+export function escapeCell(value: string): string {
+  let text = value;
+  if (FORMULA_START.test(text) || /[\r\n][=+\-@\t]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/**
+ * Writes the import's invalid rows — their original cells plus a Reason column — to a file the
+ * user chose. This is the one place raw values of bad rows may be written; they are re-read from
+ * the source file now, never kept in the database.
+ */
+export function writeErrorRows(db: Sqlite, importId: string, destination: string): { rows: number } {
+  const row = repo.findImport(db, importId);
+  if (!row) throw new AppError('not_found', `No import with id ${importId}`);
+  if (!row.file_path) throw new AppError('not_found', 'The source file of this import is not known');
+  const wanted = repo.errorLines(db, importId);
+  if (wanted.size === 0) throw new AppError('validation', 'This import has no invalid rows to save');
+  const options = (row.options ? JSON.parse(row.options) : {}) as ImportOptions;
+  let head: Uint8Array;
+  try {
+    head = readHead(row.file_path);
+  } catch {
+    throw new AppError('not_found', `The source file ${row.file_name} is no longer readable; it was moved or deleted`);
+  }
+  const detected = detectEncoding(head, row.file_name);
+  const encoding = options.encoding ?? detected.encoding;
+  const lines: string[] = [];
+  const headers = row.headers ? (JSON.parse(row.headers) as string[]) : [];
+  lines.push([...headers, 'Line', 'Reason'].map(escapeCell).join(','));
+  const parser = new CsvParser(options.delimiter ?? ',', (csvRow) => {
+    const reason = wanted.get(csvRow.line);
+    if (reason === undefined) return;
+    const cells = csvRow.fields.map((f) => (f.length > 32_768 ? `${f.slice(0, 32_768)}…` : f));
+    lines.push([...cells, String(csvRow.line), reason].map(escapeCell).join(','));
+  });
+  const decoder = createDecoder(encoding === detected.encoding ? encoding : encoding);
+  const fd = openSync(row.file_path, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(256 * 1024);
+    let bomLeft = encoding === detected.encoding ? detected.bomLength : 0;
+    for (;;) {
+      const n = readSync(fd, buffer, 0, buffer.length, null);
+      if (n === 0) break;
+      const skip = Math.min(bomLeft, n);
+      bomLeft -= skip;
+      parser.write(decoder.write(buffer.subarray(skip, n)));
+    }
+    parser.write(decoder.end());
+    parser.end();
+  } finally {
+    closeSync(fd);
+  }
+  writeFileSync(destination, `\ufeff${lines.join('\r\n')}\r\n`, { mode: 0o600 });
+  return { rows: lines.length - 1 };
+}

@@ -1,0 +1,261 @@
+import { Worker } from 'node:worker_threads';
+import {
+  ImportMappingSchema,
+  ImportOptionsSchema,
+  PresetSaveSchema,
+  type FileRef,
+  type ImportMapping,
+  type ImportOptionsInput,
+  type ImportReport,
+  type ImportSummary,
+  type MappingPreset,
+  type PresetSave,
+  type SniffResult,
+} from '../../shared/domain/imports';
+import type { ImportProgress } from '../../shared/ipc/events';
+import { AppError } from '../../shared/ipc/result';
+import type { Sqlite } from '../db/connection';
+import { fileRegistryFor, type FileRegistry } from '../files/registry';
+import { formatIssues } from '../ipc/bind';
+import { uuidv7 } from '../lib/ids';
+import { workerPath } from '../runtime';
+import { autoMap, headerKey } from './mapping';
+import * as repo from './repo';
+import { SniffError, sniffFile, type SniffOverrides } from './sniff';
+import type { ImportWorkerData, ImportWorkerMessage } from './worker';
+
+export interface ImportServiceDeps {
+  db: Sqlite;
+  dbPath: string;
+  nativeBinding?: string;
+  /** Progress and completion pushes (import:progress, events:changed). */
+  emitProgress(progress: ImportProgress): void;
+  emitChanged(reason: string): void;
+}
+
+interface Running {
+  worker: Worker;
+  cancel: Int32Array;
+  done: Promise<ImportReport>;
+  startedAt: number;
+}
+
+function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, value: unknown, what: string): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new AppError('validation', `Invalid ${what}: ${formatIssues(parsed.error.issues)}`);
+  return parsed.data;
+}
+
+/** Import feature: preview, start/cancel (worker), reports, undo, presets. One instance per database. */
+export class ImportService {
+  readonly files: FileRegistry;
+  private readonly running = new Map<string, Running>();
+
+  constructor(private readonly deps: ImportServiceDeps) {
+    this.files = fileRegistryFor(deps.db);
+  }
+
+  preview(ref: Pick<FileRef, 'id'>, overrides: SniffOverrides = {}): SniffResult {
+    const file = this.files.resolve(ref);
+    let sniffed;
+    try {
+      sniffed = sniffFile(file.path, file.name, overrides);
+    } catch (error) {
+      if (error instanceof SniffError) throw new AppError('validation', error.message);
+      throw error;
+    }
+    const preset = sniffed.hasHeader ? repo.findPresetByHeaderKey(this.deps.db, headerKey(sniffed.headers)) : undefined;
+    const usable = preset && preset.mapping.columns.length === sniffed.headers.length;
+    return {
+      ...sniffed,
+      suggestedMapping: usable ? preset.mapping : sniffed.suggestedMapping,
+      preset: usable ? { id: preset.id, name: preset.name } : null,
+    };
+  }
+
+  /**
+   * Resolves a CLI/automation mapping: 'auto' (preset for this header set, else synonyms), a preset
+   * name, or JSON ({"columns":[…]} or {"Header": "target"}).
+   */
+  resolveMapping(ref: Pick<FileRef, 'id'>, spec: string, overrides: SniffOverrides = {}): { mapping: ImportMapping; sniff: SniffResult } {
+    const sniff = this.preview(ref, overrides);
+    if (spec === 'auto') return { mapping: sniff.suggestedMapping, sniff };
+    if (spec.trim().startsWith('{')) {
+      let json: unknown;
+      try {
+        json = JSON.parse(spec);
+      } catch {
+        throw new AppError('validation', 'The --mapping JSON does not parse');
+      }
+      if (json && typeof json === 'object' && !('columns' in json)) {
+        const byHeader = json as Record<string, string>;
+        const auto = autoMap(sniff.headers).columns;
+        json = { columns: sniff.headers.map((h, i) => byHeader[h] ?? (Object.keys(byHeader).length ? 'ignore' : auto[i])) };
+      }
+      return { mapping: parse(ImportMappingSchema, json, 'mapping'), sniff };
+    }
+    const preset = repo.findPresetByName(this.deps.db, spec);
+    if (!preset) throw new AppError('not_found', `No mapping preset named "${spec}"`);
+    if (preset.mapping.columns.length !== sniff.headers.length) {
+      throw new AppError('validation', `Preset "${spec}" maps ${preset.mapping.columns.length} columns but the file has ${sniff.headers.length}`);
+    }
+    return { mapping: preset.mapping, sniff };
+  }
+
+  start(ref: Pick<FileRef, 'id'>, mappingInput: ImportMapping, optionsInput: ImportOptionsInput = {}): { importId: string } {
+    const file = this.files.resolve(ref);
+    const mapping = parse(ImportMappingSchema, mappingInput, 'mapping');
+    const options = parse(ImportOptionsSchema, optionsInput, 'import options');
+    if (!mapping.columns.includes('event_time')) throw new AppError('validation', 'Map a column to Event time before importing');
+    const sniff = this.preview(ref, { encoding: options.encoding, delimiter: options.delimiter });
+    if (sniff.headers.length !== mapping.columns.length) {
+      throw new AppError('validation', `The file has ${sniff.headers.length} columns but the mapping has ${mapping.columns.length}`);
+    }
+    const resolved = { ...options, delimiter: options.delimiter ?? sniff.delimiter, decimalComma: options.decimalComma ?? sniff.decimalComma, hasHeader: options.hasHeader ?? sniff.hasHeader };
+    const importId = uuidv7();
+    repo.createImportRow(this.deps.db, { id: importId, fileName: file.name, fileSize: file.size, filePath: file.path, mapping, options: resolved, headers: sniff.headers });
+    const cancel = new SharedArrayBuffer(4);
+    const data: ImportWorkerData = {
+      dbPath: this.deps.dbPath,
+      nativeBinding: this.deps.nativeBinding,
+      input: { path: file.path, fileName: file.name, importId, mapping, options: resolved },
+      cancel,
+    };
+    const worker = new Worker(workerPath('import-worker'), { workerData: data });
+    const startedAt = Date.now();
+    const bytesTotal = file.size;
+    const done = new Promise<ImportReport>((resolve) => {
+      let settled = false;
+      const finish = (phase: ImportProgress['phase'], last?: { rowsDone: number; bytesDone: number }) => {
+        if (settled) return;
+        settled = true;
+        this.running.delete(importId);
+        this.emit(importId, phase, last?.rowsDone ?? 0, last?.bytesDone ?? bytesTotal, bytesTotal, startedAt);
+        if (phase === 'done') this.deps.emitChanged('import');
+        resolve(this.get(importId));
+      };
+      let last = { rowsDone: 0, bytesDone: 0 };
+      let final: ImportWorkerMessage | null = null;
+      let crash: string | null = null;
+      worker.on('message', (message: ImportWorkerMessage) => {
+        if (message.type === 'progress') {
+          last = message;
+          this.emit(importId, 'reading', message.rowsDone, message.bytesDone, message.bytesTotal, startedAt);
+        } else {
+          final = message;
+        }
+      });
+      worker.on('error', (error) => {
+        crash = `The import worker crashed: ${error.message}`;
+      });
+      // The outcome is settled when the worker has fully exited (its connection is closed by then).
+      worker.on('exit', () => {
+        const outcome = final as ImportWorkerMessage | null;
+        if (outcome?.type === 'done') return finish('done', { rowsDone: outcome.rowsRead, bytesDone: bytesTotal });
+        if (outcome?.type === 'cancelled' || outcome?.type === 'failed') return finish(outcome.type, last);
+        const cancelled = Atomics.load(new Int32Array(cancel), 0) === 1;
+        this.markIfRunning(importId, cancelled ? 'cancelled' : 'failed', crash ?? 'The import stopped before finishing; nothing from it was kept.');
+        finish(cancelled ? 'cancelled' : 'failed', last);
+      });
+    });
+    this.running.set(importId, { worker, cancel: new Int32Array(cancel), done, startedAt });
+    return { importId };
+  }
+
+  private markIfRunning(importId: string, status: 'failed' | 'cancelled', message: string): void {
+    const row = repo.findImport(this.deps.db, importId);
+    if (row?.status === 'running') {
+      this.deps.db.prepare('DELETE FROM conversion_events WHERE import_id = ?').run(importId);
+      repo.finishImportRow(this.deps.db, importId, status, null, message);
+    }
+  }
+
+  private emit(importId: string, phase: ImportProgress['phase'], rowsDone: number, bytesDone: number, bytesTotal: number, startedAt: number): void {
+    const seconds = Math.max((Date.now() - startedAt) / 1000, 0.001);
+    const eta = phase === 'reading' && bytesDone > 0 ? Math.round((seconds * (bytesTotal - bytesDone)) / bytesDone) : phase === 'reading' ? null : 0;
+    this.deps.emitProgress({ importId, phase, rowsDone, bytesDone, bytesTotal, rowsPerSecond: Math.round(rowsDone / seconds), etaSeconds: eta });
+  }
+
+  /** Resolves when the import ends (any outcome) with its report. */
+  async wait(importId: string): Promise<ImportReport> {
+    const running = this.running.get(importId);
+    return running ? running.done : this.get(importId);
+  }
+
+  /** Asks the worker to stop; it rolls back. A worker that does not stop within 10 s is terminated. */
+  cancel(importId: string): { cancelled: boolean } {
+    const running = this.running.get(importId);
+    if (!running) {
+      const row = repo.findImport(this.deps.db, importId);
+      if (!row) throw new AppError('not_found', `No import with id ${importId}`);
+      return { cancelled: false };
+    }
+    Atomics.store(running.cancel, 0, 1);
+    const timer = setTimeout(() => void running.worker.terminate(), 10_000);
+    void running.done.finally(() => clearTimeout(timer));
+    return { cancelled: true };
+  }
+
+  get(importId: string): ImportReport {
+    const row = repo.findImport(this.deps.db, importId);
+    if (!row) throw new AppError('not_found', `No import with id ${importId}`);
+    return repo.importReport(this.deps.db, row);
+  }
+
+  list(limit = 100): ImportSummary[] {
+    return repo.listImports(this.deps.db, limit);
+  }
+
+  /** Deletes exactly this import's events, in chunks so the window stays responsive. Refused if any was sent. */
+  async undo(importId: string): Promise<{ deleted: number }> {
+    const row = repo.findImport(this.deps.db, importId);
+    if (!row) throw new AppError('not_found', `No import with id ${importId}`);
+    if (row.status === 'running') throw new AppError('conflict', 'The import is still running; cancel it instead');
+    const sent = repo.sentEventCount(this.deps.db, importId);
+    if (sent > 0) {
+      throw new AppError('conflict', `${sent} event(s) of this import were already sent to an ad platform; undo would lose that record. Skip the others instead.`, { sent });
+    }
+    let deleted = 0;
+    for (;;) {
+      const n = repo.deleteImportEventsChunk(this.deps.db, importId, 2000);
+      deleted += n;
+      if (n === 0) break;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    repo.setImportStatus(this.deps.db, importId, 'undone');
+    this.deps.emitChanged('import-undo');
+    return { deleted };
+  }
+
+  listPresets(): MappingPreset[] {
+    return repo.listPresets(this.deps.db);
+  }
+
+  savePreset(input: PresetSave): MappingPreset {
+    const data = parse(PresetSaveSchema, input, 'preset');
+    if (data.headers.length !== data.mapping.columns.length) throw new AppError('validation', 'The preset has a different number of headers and mapped columns');
+    const id = repo.upsertPreset(this.deps.db, data.name, headerKey(data.headers), data.headers, data.mapping);
+    return repo.listPresets(this.deps.db).find((p) => p.id === id)!;
+  }
+
+  deletePreset(id: string): { deleted: boolean } {
+    return { deleted: repo.deletePreset(this.deps.db, id) };
+  }
+
+  /** Stops running workers (app quit, tests). */
+  async shutdown(): Promise<void> {
+    for (const [id] of this.running) this.cancel(id);
+    await Promise.all([...this.running.values()].map((r) => r.done));
+  }
+}
+
+const services = new WeakMap<Sqlite, ImportService>();
+
+export function importServiceFor(deps: ImportServiceDeps): ImportService {
+  let service = services.get(deps.db);
+  if (!service) {
+    service = new ImportService(deps);
+    services.set(deps.db, service);
+  }
+  return service;
+}

@@ -1,0 +1,134 @@
+import { closeSync, openSync, readSync } from 'node:fs';
+import { DELIMITERS, type ImportDelimiter, type ImportEncoding, type ImportMapping, type ImportTarget, type SniffResult } from '../../shared/domain/imports';
+import { createDecoder, detectEncoding, EncodingMismatch } from './decode';
+import { parseCsv, type CsvRow } from './csv';
+import { autoMap, normalizeHeader } from './mapping';
+import { maskValue } from './mask';
+
+export const SNIFF_BYTES = 64 * 1024;
+export const PREVIEW_ROWS = 20;
+
+/** `Parameters:TimeZone=America/New_York` (Google Ads / Microsoft upload templates) → the zone. */
+export function parametersTimeZone(fields: string[]): string | null | undefined {
+  const first = fields[0]?.trim() ?? '';
+  if (!/^parameters:/i.test(first)) return undefined;
+  const match = /timezone=([^;,\s]+)/i.exec(fields.join(','));
+  return match ? match[1]! : null;
+}
+
+export function readHead(path: string, bytes = SNIFF_BYTES): Uint8Array {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(bytes);
+    const n = readSync(fd, buffer, 0, bytes, 0);
+    return buffer.subarray(0, n);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Decodes a sample, leaving out a cut last line. */
+function decodeSample(head: Uint8Array, encoding: ImportEncoding, bomLength: number, complete: boolean): string {
+  const decoder = createDecoder(encoding);
+  let text: string;
+  try {
+    text = decoder.write(head.subarray(bomLength)) + (complete ? decoder.end() : '');
+  } catch (error) {
+    if (error instanceof EncodingMismatch) return decodeSample(head, 'windows-1252', 0, complete);
+    throw error;
+  }
+  if (!complete) {
+    const cut = Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r'));
+    if (cut > 0) text = text.slice(0, cut);
+  }
+  return text;
+}
+
+export function detectDelimiter(text: string): ImportDelimiter {
+  let best: { delimiter: ImportDelimiter; score: number } = { delimiter: ',', score: -1 };
+  for (const delimiter of DELIMITERS) {
+    const rows = parseCsv(text, delimiter).filter((row) => parametersTimeZone(row.fields) === undefined).slice(0, 30);
+    if (rows.length === 0) continue;
+    const width = rows[0]!.fields.length;
+    if (width < 2) continue;
+    const consistent = rows.filter((row) => row.fields.length === width).length;
+    const score = (consistent / rows.length) * 1000 + width;
+    if (score > best.score) best = { delimiter, score };
+  }
+  return best.delimiter;
+}
+
+const DATA_LIKE = /^([-+]?[\d.,\s]+|\d{4}-\d{2}-\d{2}.*|[^\s@]+@[^\s@]+|\d{1,2}[/.]\d{1,2}[/.]\d{4}.*)$/;
+
+export function looksLikeHeader(fields: string[]): boolean {
+  const known = new Set(Object.values(autoMap(fields).columns).filter((t) => t !== 'ignore')).size;
+  if (known > 0) return true;
+  return fields.every((field) => field.trim() === '' || !DATA_LIKE.test(field.trim()));
+}
+
+export function detectDecimalComma(values: string[]): boolean {
+  const present = values.map((v) => v.trim()).filter(Boolean);
+  if (present.length === 0) return false;
+  const comma = present.filter((v) => /^\D{0,2}\d{1,3}(\.\d{3})+,\d+\D{0,2}$|^\D{0,2}\d+,\d{1,2}\D{0,2}$/.test(v)).length;
+  return comma > present.length / 2;
+}
+
+export interface SniffOverrides {
+  encoding?: ImportEncoding;
+  delimiter?: ImportDelimiter;
+}
+
+/** Everything the mapping step shows, from the first 64 KB of the file. Personal data is masked. */
+export function sniffFile(path: string, fileName: string, overrides: SniffOverrides = {}): Omit<SniffResult, 'preset'> {
+  const head = readHead(path);
+  if (head.length === 0) throw new SniffError(`${fileName} is empty`);
+  const detected = detectEncoding(head, fileName);
+  const encoding = overrides.encoding ?? detected.encoding;
+  const complete = head.length < SNIFF_BYTES;
+  const text = decodeSample(head, encoding, detected.bomLength, complete);
+  const delimiter = overrides.delimiter ?? detectDelimiter(text);
+  const lineEnding = /\r\n/.test(text) ? 'crlf' : /\n/.test(text) ? 'lf' : /\r/.test(text) ? 'cr' : 'lf';
+  let rows: CsvRow[] = parseCsv(text, delimiter);
+  let timezone: string | null = null;
+  const tz = rows[0] ? parametersTimeZone(rows[0].fields) : undefined;
+  if (tz !== undefined) {
+    timezone = tz;
+    rows = rows.slice(1);
+  }
+  if (rows.length === 0) throw new SniffError(`${fileName} has no rows${tz !== undefined ? ' after its Parameters line' : ''}`);
+  const hasHeader = looksLikeHeader(rows[0]!.fields);
+  const headers = hasHeader ? rows[0]!.fields.map((h, i) => h.trim() || `Column ${i + 1}`) : rows[0]!.fields.map((_, i) => `Column ${i + 1}`);
+  const dataRows = (hasHeader ? rows.slice(1) : rows).slice(0, PREVIEW_ROWS);
+  const suggestedMapping: ImportMapping = hasHeader ? autoMap(headers) : { columns: headers.map(() => 'ignore') };
+  const valueIndex = suggestedMapping.columns.indexOf('value');
+  const decimalComma = valueIndex >= 0 && detectDecimalComma(dataRows.map((row) => row.fields[valueIndex] ?? ''));
+  const warnings: string[] = [];
+  if (hasHeader && dataRows.length === 0) warnings.push('The file has a header but no data rows.');
+  if (!suggestedMapping.columns.includes('event_time')) warnings.push('No column looks like the event time; map one.');
+  if (!timezone) warnings.push('The file does not say its time zone; times without an offset use the time zone you choose.');
+  if (encoding === 'windows-1252' && !overrides.encoding) warnings.push('The file is not UTF-8; it was read as Windows-1252.');
+  return {
+    encoding,
+    hasBom: detected.bomLength > 0,
+    delimiter,
+    hasHeader,
+    lineEnding,
+    timezone,
+    decimalComma,
+    headers,
+    rows: dataRows.map((row) => headers.map((header, i) => maskValue(previewTarget(header, suggestedMapping.columns[i] ?? 'ignore'), row.fields[i] ?? ''))),
+    suggestedMapping,
+    warnings,
+  };
+}
+
+const PERSONAL_HEADER = /name|address|street|city|zip|postal|birth|dob|ssn|mail|phone|tel|mobile/;
+
+/** Unmapped columns whose header sounds personal are masked like names in the preview. */
+function previewTarget(header: string, target: ImportTarget): ImportTarget {
+  return (target === 'ignore' || target === 'custom') && PERSONAL_HEADER.test(normalizeHeader(header)) ? 'first_name' : target;
+}
+
+export class SniffError extends Error {}
+
+export { normalizeHeader };

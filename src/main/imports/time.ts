@@ -1,0 +1,127 @@
+/**
+ * Event-time parsing for imports. Accepts what CRMs and Google's templates write:
+ *   2026-03-01 14:30:00[+0100|-05:00|Z], 2026-03-01T14:30, 2026-03-01 (midnight),
+ *   03/01/2026 2:30 PM (US, month first), 01.03.2026 14:30 (European, day first),
+ *   Unix seconds (10 digits, Meta's event_time) or milliseconds (13 digits).
+ * A time without an offset is read in the import's time zone (IANA or fixed offset); without one it
+ * is an error, because a guessed zone silently shifts every conversion.
+ */
+export class TimeParseError extends Error {}
+
+const ISO = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})?$/i;
+const SLASH = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})?$/;
+const DOTS = /^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})?$/i;
+const EPOCH = /^\d{10}(\d{3})?$/;
+
+export function parseOffset(text: string): number | null {
+  if (/^(Z|UTC|GMT)$/i.test(text)) return 0;
+  const match = /^([+-])(\d{2}):?(\d{2})$/.exec(text);
+  if (!match) return null;
+  const minutes = Number(match[2]) * 60 + Number(match[3]);
+  if (minutes > 14 * 60) return null;
+  return match[1] === '-' ? -minutes : minutes;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** Offset in minutes of an IANA zone at a UTC instant. */
+function zoneOffset(zone: string, utcMs: number): number {
+  let formatter = formatters.get(zone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+    });
+    formatters.set(zone, formatter);
+  }
+  const parts: Record<string, number> = {};
+  for (const part of formatter.formatToParts(new Date(utcMs))) if (part.type !== 'literal') parts[part.type] = Number(part.value);
+  const asUtc = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
+  return Math.round((asUtc - utcMs) / 60000);
+}
+
+/** True when the zone is usable (IANA known to ICU, or a fixed offset). */
+export function isValidTimeZone(zone: string): boolean {
+  if (parseOffset(zone) !== null) return true;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Converts local wall-clock time in `zone` to UTC ms, caching the offset per zone and local hour. */
+export class ZoneClock {
+  private readonly fixed: number | null;
+  private readonly cache = new Map<number, number>();
+  constructor(readonly zone: string) {
+    this.fixed = parseOffset(zone);
+    if (this.fixed === null && !isValidTimeZone(zone)) throw new TimeParseError(`unknown time zone "${zone}"`);
+  }
+  toUtc(localAsUtcMs: number): number {
+    if (this.fixed !== null) return localAsUtcMs - this.fixed * 60000;
+    const hourKey = Math.floor(localAsUtcMs / 3600000);
+    let offset = this.cache.get(hourKey);
+    if (offset === undefined) {
+      const first = zoneOffset(this.zone, localAsUtcMs);
+      const second = zoneOffset(this.zone, localAsUtcMs - first * 60000);
+      offset = second;
+      if (this.cache.size > 100000) this.cache.clear();
+      this.cache.set(hourKey, offset);
+    }
+    return localAsUtcMs - offset * 60000;
+  }
+}
+
+/** Parses one cell into an ISO-8601 UTC string. `clock` is null when no time zone is known. */
+export function parseEventTime(text: string, clock: ZoneClock | null): string {
+  const value = text.trim();
+  if (!value) throw new TimeParseError('is empty');
+  if (EPOCH.test(value)) {
+    const ms = value.length === 10 ? Number(value) * 1000 : Number(value);
+    return new Date(ms).toISOString();
+  }
+  let y: number, mo: number, d: number, h = 0, mi = 0, s = 0, ms = 0;
+  let offsetText: string | undefined;
+  let match = ISO.exec(value);
+  if (match) {
+    [y, mo, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+    if (match[4] !== undefined) [h, mi, s] = [Number(match[4]), Number(match[5]), Number(match[6] ?? 0)];
+    if (match[7]) ms = Number(match[7].slice(0, 3).padEnd(3, '0'));
+    offsetText = match[8];
+  } else if ((match = SLASH.exec(value))) {
+    // US order (month first) unless the first number cannot be a month.
+    const a = Number(match[1]);
+    const b = Number(match[2]);
+    [mo, d] = a > 12 ? [b, a] : [a, b];
+    y = Number(match[3]);
+    if (match[4] !== undefined) [h, mi, s] = [Number(match[4]), Number(match[5]), Number(match[6] ?? 0)];
+    const ampm = match[7]?.toLowerCase();
+    if (ampm) {
+      if (h < 1 || h > 12) throw new TimeParseError(`has hour ${h} with ${ampm.toUpperCase()}`);
+      h = (h % 12) + (ampm === 'pm' ? 12 : 0);
+    }
+    offsetText = match[8];
+  } else if ((match = DOTS.exec(value))) {
+    [d, mo, y] = [Number(match[1]), Number(match[2]), Number(match[3])];
+    if (match[4] !== undefined) [h, mi, s] = [Number(match[4]), Number(match[5]), Number(match[6] ?? 0)];
+    offsetText = match[7];
+  } else {
+    throw new TimeParseError('is not a date-time (expected e.g. 2026-03-01 14:30:00 or 2026-03-01T14:30:00+01:00)');
+  }
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) throw new TimeParseError('is not a real date-time');
+  const local = Date.UTC(y, mo - 1, d, h, mi, Math.min(s, 59), ms);
+  const check = new Date(local);
+  if (check.getUTCDate() !== d || check.getUTCMonth() !== mo - 1) throw new TimeParseError('is not a real date (day out of range)');
+  let utc: number;
+  if (offsetText !== undefined) {
+    const offset = parseOffset(offsetText);
+    if (offset === null) throw new TimeParseError(`has an invalid offset "${offsetText}"`);
+    utc = local - offset * 60000;
+  } else {
+    if (!clock) throw new TimeParseError('has no time zone offset and no time zone is set for this import (choose one, e.g. Europe/Paris)');
+    utc = clock.toUtc(local);
+  }
+  if (y < 1970 || y > 2100) throw new TimeParseError('is outside 1970–2100');
+  return new Date(utc).toISOString();
+}

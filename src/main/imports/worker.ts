@@ -1,0 +1,50 @@
+/**
+ * The import worker (bundled to out/node/import-worker.cjs): runs the pipeline on its own
+ * connection so the main thread never blocks. Cancellation is a shared flag the pipeline polls
+ * (its loop is synchronous, so it cannot receive messages while it runs).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { AppError } from '../../shared/ipc/result';
+import { openDatabase } from '../db/connection';
+import { ImportCancelled, runPipeline, type PipelineInput } from './pipeline';
+import { finishImportRow } from './repo';
+
+export interface ImportWorkerData {
+  dbPath: string;
+  nativeBinding?: string;
+  input: PipelineInput;
+  /** Int32Array over a SharedArrayBuffer: [0] = 1 means cancel. */
+  cancel: SharedArrayBuffer;
+}
+
+export type ImportWorkerMessage =
+  | { type: 'progress'; rowsDone: number; bytesDone: number; bytesTotal: number }
+  | { type: 'done'; rowsRead: number; imported: number; updated: number; duplicates: number; invalid: number }
+  | { type: 'cancelled' }
+  | { type: 'failed'; code: string; message: string };
+
+function run(data: ImportWorkerData): ImportWorkerMessage {
+  const flag = new Int32Array(data.cancel);
+  const db = openDatabase(data.dbPath, { nativeBinding: data.nativeBinding });
+  try {
+    const result = runPipeline(db, data.input, {
+      isCancelled: () => Atomics.load(flag, 0) === 1,
+      onProgress: (progress) => parentPort?.postMessage({ type: 'progress', ...progress } satisfies ImportWorkerMessage),
+    });
+    return { type: 'done', rowsRead: result.rowsRead, imported: result.imported, updated: result.updated, duplicates: result.duplicates, invalid: result.invalid };
+  } catch (error) {
+    if (error instanceof ImportCancelled) {
+      finishImportRow(db, data.input.importId, 'cancelled', null, error.message);
+      return { type: 'cancelled' };
+    }
+    const message = error instanceof AppError ? error.message : `The import failed: ${(error as Error)?.message ?? String(error)}`;
+    finishImportRow(db, data.input.importId, 'failed', null, message);
+    return { type: 'failed', code: error instanceof AppError ? error.code : 'internal', message };
+  } finally {
+    db.close();
+  }
+}
+
+if (parentPort && workerData) {
+  parentPort.postMessage(run(workerData as ImportWorkerData));
+}
