@@ -1,0 +1,99 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FileRegistry } from '../../src/main/files/registry';
+import { openDatabase } from '../../src/main/db/connection';
+import { migrate } from '../../src/main/db/migrate';
+import { createImportRow } from '../../src/main/imports/repo';
+import { runPipeline } from '../../src/main/imports/pipeline';
+import { migrationsDir } from '../../src/main/runtime';
+import { AppError } from '../../src/shared/ipc/result';
+import { fixture } from './helpers';
+
+const root = join(__dirname, '..', '..');
+let tmp: string;
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'convdesk-cli-test-'));
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function cli(...args: string[]) {
+  return spawnSync(process.execPath, [join(root, 'bin', 'convdesk.cjs'), ...args], { encoding: 'utf8' });
+}
+
+describe('convdesk import', () => {
+  it('prints the JSON summary with row errors and exits 0 when the file was processed', () => {
+    const db = join(tmp, 'cli.db');
+    const result = cli('--db', db, 'import', fixture('google-ec-leads.csv'), '--json', '--default-country', 'US');
+    expect(result.status).toBe(0);
+    const out = JSON.parse(result.stdout);
+    expect(out).toMatchObject({ rowsRead: 4, imported: 2, duplicates: 0, invalid: 2 });
+    expect(out.errors).toEqual([
+      { row: 4, column: 'Email', reason: 'is not a valid email address' },
+      { row: 5, column: 'Phone Number', reason: 'is not a valid phone number for country US' },
+    ]);
+    expect(typeof out.importId).toBe('string');
+    const again = JSON.parse(cli('--db', db, 'import', fixture('google-ec-leads.csv'), '--json', '--default-country', 'US').stdout);
+    expect(again).toMatchObject({ imported: 0, duplicates: 2 });
+  });
+
+  it('exits non-zero for unreadable files and takes a JSON mapping', () => {
+    const db = join(tmp, 'cli2.db');
+    expect(cli('--db', db, 'import', fixture('binary-xlsx-renamed.csv'), '--json').status).not.toBe(0);
+    expect(cli('--db', db, 'import', join(tmp, 'missing.csv'), '--json').status).not.toBe(0);
+    const mapping = JSON.stringify({ 'Conversion Time': 'event_time', 'Order ID': 'transaction_id', Email: 'email' });
+    const result = cli('--db', db, 'import', fixture('google-ec-leads.csv'), '--json', '--mapping', mapping, '--event-name', 'lead');
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ imported: 3, invalid: 1 });
+  });
+});
+
+describe('file registry', () => {
+  it('refuses folders, missing files, oversize files and path-like upload ids', () => {
+    const registry = new FileRegistry(10);
+    const dir = join(tmp, 'folder');
+    mkdirSync(dir, { recursive: true });
+    expect(() => registry.register(dir)).toThrow(/is a folder/);
+    expect(() => registry.register(join(tmp, 'nope.csv'))).toThrow(/does not exist/);
+    const big = join(tmp, 'big.csv');
+    writeFileSync(big, 'x'.repeat(11));
+    expect(() => registry.register(big)).toThrow(/over the 10 bytes limit/);
+    expect(() => registry.registerUpload(tmp, '../etc/passwd')).toThrow(/Invalid upload id/);
+    const ok = join(tmp, 'ok.csv');
+    writeFileSync(ok, 'a');
+    const ref = registry.register(ok);
+    expect(ref).toEqual({ id: expect.stringMatching(/^[0-9a-f]{24}$/), name: 'ok.csv', size: 1 });
+    expect(registry.resolve(ref).path).toContain('ok.csv');
+    expect(() => registry.resolve({ id: 'unknown-id-123' })).toThrow(/unknown or expired/);
+  });
+});
+
+describe('any byte string', () => {
+  it('ends with a report or a clear AppError, never another exception (property)', () => {
+    const db = openDatabase(join(tmp, 'prop.db'));
+    migrate(db, migrationsDir());
+    const path = join(tmp, 'prop.csv');
+    let n = 0;
+    const header = fc.constantFrom('', 'email,conversion time,order id\n', '\ufeffemail;conversion time\n', 'Parameters:TimeZone=Mars/Base\nemail,conversion time\n');
+    fc.assert(
+      fc.property(header, fc.uint8Array({ maxLength: 400 }), fc.integer({ min: 1, max: 64 }), (head, body, chunk) => {
+        const bytes = Buffer.concat([Buffer.from(head), Buffer.from(body)]);
+        writeFileSync(path, bytes);
+        const importId = `p${n++}`;
+        createImportRow(db, { id: importId, fileName: 'prop.csv', fileSize: bytes.length, filePath: path, mapping: { columns: ['email', 'event_time', 'transaction_id'] }, options: { onDuplicate: 'skip' }, headers: [] });
+        try {
+          const result = runPipeline(db, { path, fileName: 'prop.csv', importId, mapping: { columns: ['email', 'event_time', 'transaction_id'] }, options: { onDuplicate: 'skip', eventName: 'lead', timezone: 'UTC' }, chunkBytes: chunk });
+          expect(result.rowsRead).toBe(result.imported + result.duplicates + result.invalid + result.updated);
+        } catch (error) {
+          expect(error).toBeInstanceOf(AppError);
+        }
+        expect(db.inTransaction).toBe(false);
+      }),
+      { numRuns: 300 },
+    );
+    db.close();
+  });
+});

@@ -1,0 +1,221 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { importServiceForContext } from '../../src/main/imports/handlers';
+import { writeErrorRows } from '../../src/main/imports/errors-file';
+import { createTestContext } from '../helpers/context';
+import { count, fixture, importFile } from './helpers';
+
+let ctx: ReturnType<typeof createTestContext>;
+let tmp: string;
+beforeEach(() => {
+  ctx = createTestContext();
+  tmp = mkdtempSync(join(tmpdir(), 'convdesk-import-test-'));
+});
+afterEach(async () => {
+  await importServiceForContext(ctx).shutdown();
+  ctx.cleanup();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('realistic files', () => {
+  it('Google Ads template: Parameters:TimeZone line, consent, derived ids from order id', async () => {
+    const preview = importServiceForContext(ctx).preview(importServiceForContext(ctx).files.register(fixture('google-ads-click.csv')));
+    expect(preview).toMatchObject({ encoding: 'utf-8', delimiter: ',', hasHeader: true, timezone: 'America/New_York', lineEnding: 'lf' });
+    const report = await importFile(ctx, fixture('google-ads-click.csv'), { timezone: 'Europe/Berlin' });
+    expect(report).toMatchObject({ status: 'completed', rowsRead: 4, imported: 4, invalid: 0 });
+    const first = ctx.db.prepare("SELECT * FROM conversion_events WHERE transaction_id = 'ORD-1001'").get() as Record<string, unknown>;
+    // 14:30 New York (the file's zone wins over the option) = 19:30 UTC.
+    expect(first).toMatchObject({ event_time: '2026-03-01T19:30:00.000Z', event_id: 'Offline purchase:ORD-1001', event_value_micros: 129_900_000, consent_ad_user_data: 'granted', gclid: 'Cj0KCQiA-example-gclid-0001', import_id: report.id });
+    // A per-row offset wins over the zone.
+    expect(ctx.db.prepare("SELECT event_time FROM conversion_events WHERE transaction_id = 'ORD-1002'").get()).toEqual({ event_time: '2026-03-01T14:05:12.000Z' });
+  });
+
+  it('Windows-1252 semicolon CRM export with accents and decimal commas', async () => {
+    const imports = importServiceForContext(ctx);
+    const preview = imports.preview(imports.files.register(fixture('crm-windows1252-semicolon.csv')));
+    expect(preview).toMatchObject({ encoding: 'windows-1252', delimiter: ';', decimalComma: true, lineEnding: 'crlf' });
+    expect(preview.headers).toContain('Währung');
+    expect(preview.rows[0]).toContain('J***');
+    expect(JSON.stringify(preview.rows)).not.toContain('Jürgen');
+    const report = await importFile(ctx, fixture('crm-windows1252-semicolon.csv'), { timezone: 'Europe/Berlin', defaultCountry: 'DE', eventName: 'purchase' });
+    expect(report).toMatchObject({ status: 'completed', imported: 3, invalid: 0 });
+    const row = ctx.db.prepare("SELECT * FROM conversion_events WHERE transaction_id = 'B-5001'").get() as Record<string, unknown>;
+    expect(row).toMatchObject({ event_value_micros: 1_234_560_000, currency: 'EUR', event_time: '2026-03-01T13:30:00.000Z' });
+    // Accented name decoded correctly before hashing: sha256("jürgen").
+    const { sha256Hex } = await import('../../src/main/identity');
+    expect(row.user_first_name_hash).toBe(sha256Hex('jürgen'));
+  });
+
+  it('UTF-16LE with BOM, tab-delimited', async () => {
+    const report = await importFile(ctx, fixture('utf16le-bom.tsv'));
+    expect(report).toMatchObject({ status: 'completed', imported: 2, invalid: 0 });
+    expect(ctx.db.prepare("SELECT currency, event_value_micros FROM conversion_events WHERE transaction_id = 'SE-1'").get()).toEqual({ currency: 'SEK', event_value_micros: 499_000_000 });
+  });
+
+  it('Meta-style file: unix times, event ids, duplicate event id in the file is skipped', async () => {
+    const report = await importFile(ctx, fixture('meta-offline.csv'));
+    expect(report).toMatchObject({ status: 'completed', rowsRead: 3, imported: 2, duplicates: 1, invalid: 0 });
+    const row = ctx.db.prepare("SELECT * FROM conversion_events WHERE event_id = 'meta-evt-1'").get() as Record<string, unknown>;
+    expect(row).toMatchObject({ user_ip: '203.0.113.7', fbc: 'fb.1.1554763741205.AbCdEf', currency: 'GBP', event_name: 'purchase' });
+    expect(row.meta_last_name_hash).not.toBe(row.user_last_name_hash); // O'Brien: Meta strips punctuation
+  });
+
+  it('HubSpot, Salesforce and Shopify exports import with auto-mapping (Shopify line items dedup by order)', async () => {
+    expect(await importFile(ctx, fixture('hubspot-deals.csv'), { timezone: 'UTC', eventName: 'purchase' })).toMatchObject({ imported: 1, invalid: 0 });
+    expect(await importFile(ctx, fixture('salesforce-opps.csv'), { timezone: 'UTC', eventName: 'purchase' })).toMatchObject({ imported: 1, invalid: 0 });
+    expect(await importFile(ctx, fixture('shopify-orders.csv'), { eventName: 'purchase' })).toMatchObject({ imported: 1, duplicates: 1, invalid: 0 });
+    expect(count(ctx, "gclid = 'Cj0KCQiA-sf'")).toBe(1);
+  });
+});
+
+describe('bad input gives per-row or per-file errors', () => {
+  it('reports each bad row with its physical line, column and reason', async () => {
+    const report = await importFile(ctx, fixture('bad-rows.csv'));
+    const byRow = Object.fromEntries(report.errors.map((e) => [e.row, e]));
+    expect(byRow[3]!.reason).toMatch(/has 3 fields, but the header has 7/);
+    expect(byRow[5]).toMatchObject({ column: 'email', reason: 'is not a valid email address' });
+    expect(byRow[6]).toMatchObject({ column: 'phone', value: '+***15' });
+    expect(byRow[7]).toMatchObject({ column: 'currency', reason: expect.stringMatching(/ISO 4217/) });
+    expect(byRow[8]).toMatchObject({ column: 'conversion time', reason: expect.stringMatching(/not a real date/) });
+    expect(byRow[9]!.reason).toMatch(/negative/);
+    expect(byRow[10]!.reason).toMatch(/not a number/);
+    expect(byRow[14]!.reason).toMatch(/has 8 fields/);
+    expect(byRow[15]!.reason).toMatch(/NUL/);
+    expect(byRow[16]).toMatchObject({ column: 'email' });
+    expect(byRow[18]!.reason).toMatch(/unclosed quote.*line 18/);
+    // Line 11-12 is one row with a quoted newline; line 13 repeats order B-1 of line 2.
+    expect(report).toMatchObject({ status: 'completed', imported: 3, duplicates: 1, invalid: 11 });
+    expect(count(ctx, "transaction_id = 'B-9'")).toBe(1);
+    expect(count(ctx, "transaction_id = 'B-13'")).toBe(1);
+  });
+
+  it('header-only file completes with zero rows; empty and binary files fail clearly', async () => {
+    expect(await importFile(ctx, fixture('header-only.csv'), { timezone: 'UTC', eventName: 'lead' })).toMatchObject({ status: 'completed', rowsRead: 0, imported: 0 });
+    const imports = importServiceForContext(ctx);
+    expect(() => imports.preview(imports.files.register(fixture('empty.csv')))).toThrow(/empty/);
+    expect(() => imports.preview(imports.files.register(fixture('binary-xlsx-renamed.csv')))).toThrow(/Excel .xlsx/);
+    expect(() => imports.preview(imports.files.register(fixture('binary-noise.csv')))).toThrow(/binary/);
+  });
+
+  it('a 1 MB field is a row error, and the rows after it still import', async () => {
+    const path = join(tmp, 'big-field.csv');
+    writeFileSync(path, `email,conversion time,order id\na@example.com,2026-03-01T10:00:00Z,${'x'.repeat(1_100_000)}\nb@example.com,2026-03-01T10:00:00Z,B-2\n`);
+    const report = await importFile(ctx, path, { eventName: 'lead' });
+    expect(report.errors).toEqual([expect.objectContaining({ row: 2, reason: expect.stringMatching(/field 3 is longer than 1048576/) })]);
+    expect(report.imported).toBe(1);
+  });
+
+  it('on-duplicate error and update policies', async () => {
+    await importFile(ctx, fixture('google-ads-click.csv'));
+    const again = await importFile(ctx, fixture('google-ads-click.csv'));
+    expect(again).toMatchObject({ imported: 0, duplicates: 4 }); // derived ids are deterministic: no double count
+    const strict = await importFile(ctx, fixture('google-ads-click.csv'), { onDuplicate: 'error' });
+    expect(strict).toMatchObject({ imported: 0, invalid: 4 });
+    expect(strict.errors[0]!.reason).toMatch(/already in the database/);
+    ctx.db.prepare("UPDATE conversion_events SET event_value_micros = 1 WHERE transaction_id = 'ORD-1001'").run();
+    const update = await importFile(ctx, fixture('google-ads-click.csv'), { onDuplicate: 'update' });
+    expect(update).toMatchObject({ imported: 0, updated: 4 });
+    expect(ctx.db.prepare("SELECT event_value_micros FROM conversion_events WHERE transaction_id = 'ORD-1001'").get()).toEqual({ event_value_micros: 129_900_000 });
+  });
+});
+
+describe('atomicity, cancel, undo, presets, error file', () => {
+  function bigFile(rows: number): string {
+    const path = join(tmp, `big-${rows}.csv`);
+    let text = 'email,conversion time,order id,value\n';
+    for (let i = 0; i < rows; i++) text += `user${i}@example.com,2026-03-01T10:00:00Z,O-${i},${i % 100}.50\n`;
+    writeFileSync(path, text);
+    return path;
+  }
+
+  it('cancelling leaves no events and marks the import cancelled', async () => {
+    const imports = importServiceForContext(ctx);
+    const file = imports.files.register(bigFile(200_000));
+    const preview = imports.preview(file);
+    const progress: number[] = [];
+    ctx.push.add((event, payload) => {
+      if (event === 'import:progress') progress.push((payload as { rowsDone: number }).rowsDone);
+    });
+    const { importId } = imports.start(file, preview.suggestedMapping, { eventName: 'purchase' });
+    await new Promise<void>((resolve) => {
+      const unsubscribe = ctx.push.add((event, payload) => {
+        if (event === 'import:progress' && (payload as { rowsDone: number }).rowsDone > 0) {
+          unsubscribe();
+          resolve();
+        }
+      });
+    });
+    expect(imports.cancel(importId)).toEqual({ cancelled: true });
+    const report = await imports.wait(importId);
+    expect(report.status).toBe('cancelled');
+    expect(count(ctx)).toBe(0);
+    expect(progress.length).toBeGreaterThan(0);
+  });
+
+  it('a leftover running import is cleaned at the next start', async () => {
+    const { recoverInterruptedImports } = await import('../../src/main/imports/repo');
+    ctx.db.prepare("INSERT INTO imports (id, file_name, file_size, status) VALUES ('crashed', 'x.csv', 1, 'running')").run();
+    expect(recoverInterruptedImports(ctx.db)).toBe(1);
+    expect(ctx.db.prepare("SELECT status FROM imports WHERE id = 'crashed'").get()).toEqual({ status: 'failed' });
+  });
+
+  it('undo deletes exactly that import, and is refused when an event was sent', async () => {
+    const imports = importServiceForContext(ctx);
+    const a = await importFile(ctx, fixture('google-ads-click.csv'));
+    const b = await importFile(ctx, fixture('meta-offline.csv'));
+    expect(await imports.undo(a.id)).toEqual({ deleted: 4 });
+    expect(count(ctx)).toBe(2);
+    expect(imports.get(a.id).status).toBe('undone');
+    ctx.db.prepare("UPDATE conversion_events SET sync_status = 'sent' WHERE event_id = 'meta-evt-1'").run();
+    await expect(imports.undo(b.id)).rejects.toThrow(/already sent/);
+    expect(count(ctx)).toBe(2);
+  });
+
+  it('a saved preset is picked automatically for the same header set', async () => {
+    const imports = importServiceForContext(ctx);
+    const file = imports.files.register(fixture('crm-windows1252-semicolon.csv'));
+    const preview = imports.preview(file);
+    expect(preview.preset).toBeNull();
+    const mapping = { columns: preview.suggestedMapping.columns.map((t, i) => (i === 0 ? ('custom' as const) : t)) };
+    imports.savePreset({ name: 'CRM weekly', headers: preview.headers, mapping });
+    const again = imports.preview(imports.files.register(fixture('crm-windows1252-semicolon.csv')));
+    expect(again.preset).toMatchObject({ name: 'CRM weekly' });
+    expect(again.suggestedMapping).toEqual(mapping);
+    expect(imports.listPresets().map((p) => p.name)).toEqual(['CRM weekly']);
+  });
+
+  it('saves invalid rows with original cells, formula-escaped, with the reason', async () => {
+    const report = await importFile(ctx, fixture('bad-rows.csv'));
+    const out = join(tmp, 'errors.csv');
+    const { rows } = writeErrorRows(ctx.db, report.id, out);
+    expect(rows).toBe(11); // every invalid row of the report, re-read from the source file
+    const text = readFileSync(out, 'utf8');
+    expect(text).toContain(`"'=HYPERLINK(""http://evil.example"")"`);
+    expect(text).toContain('bad-email');
+    expect(text).toMatch(/,5,email: is not a valid email address/);
+  });
+});
+
+describe('privacy', () => {
+  it('raw personal values never reach the database, WAL, imports rows or temp files', async () => {
+    const canaries = ['canary.zq7@example.com', '+14155550177', 'Zqcanaryfirst', 'Zqcanarylast'];
+    const path = join(tmp, 'canary.csv');
+    writeFileSync(path, `Email,Phone Number,First Name,Last Name,Conversion Time,Order ID\n${canaries.join(',')},2026-03-01T10:00:00Z,C-1\nbad.zq8-canary,+14155550178,Zqbadfirst,Zqbadlast,2026-03-01T10:00:00Z,C-2\n`);
+    const before = new Set(readdirSync(tmpdir()));
+    const report = await importFile(ctx, path, { eventName: 'lead' });
+    expect(report).toMatchObject({ imported: 1, invalid: 1 });
+    const files = readdirSync(ctx.dataDir).map((f) => join(ctx.dataDir, f));
+    expect(files.some((f) => f.endsWith('-wal'))).toBe(true);
+    const newTemp = readdirSync(tmpdir()).filter((f) => !before.has(f) && !f.startsWith('convdesk-import-test-'));
+    for (const f of [...files]) {
+      const bytes = readFileSync(f);
+      for (const canary of [...canaries, 'bad.zq8-canary', 'Zqbadfirst', 'Zqbadlast', '4155550178']) {
+        expect(bytes.includes(Buffer.from(canary)), `${canary} in ${f}`).toBe(false);
+        expect(bytes.includes(Buffer.from(canary.toLowerCase())), `${canary} in ${f}`).toBe(false);
+      }
+    }
+    expect(newTemp.filter((f) => f.includes('convdesk'))).toEqual([]);
+  });
+});
