@@ -72,20 +72,20 @@ describe('file registry', () => {
 });
 
 describe('any byte string', () => {
-  it('ends with a report or a clear AppError, never another exception (property)', () => {
+  it('ends with a report or a clear AppError, never another exception (property)', async () => {
     const db = openDatabase(join(tmp, 'prop.db'));
     migrate(db, migrationsDir());
     const path = join(tmp, 'prop.csv');
     let n = 0;
     const header = fc.constantFrom('', 'email,conversion time,order id\n', '\ufeffemail;conversion time\n', 'Parameters:TimeZone=Mars/Base\nemail,conversion time\n');
-    fc.assert(
-      fc.property(header, fc.uint8Array({ maxLength: 400 }), fc.integer({ min: 1, max: 64 }), (head, body, chunk) => {
+    await fc.assert(
+      fc.asyncProperty(header, fc.uint8Array({ maxLength: 400 }), fc.integer({ min: 1, max: 64 }), async (head, body, chunk) => {
         const bytes = Buffer.concat([Buffer.from(head), Buffer.from(body)]);
         writeFileSync(path, bytes);
         const importId = `p${n++}`;
         createImportRow(db, { id: importId, fileName: 'prop.csv', fileSize: bytes.length, filePath: path, mapping: { columns: ['email', 'event_time', 'transaction_id'] }, options: { onDuplicate: 'skip' }, headers: [] });
         try {
-          const result = runPipeline(db, { path, fileName: 'prop.csv', importId, mapping: { columns: ['email', 'event_time', 'transaction_id'] }, options: { onDuplicate: 'skip', eventName: 'lead', timezone: 'UTC' }, chunkBytes: chunk });
+          const result = await runPipeline(db, { path, fileName: 'prop.csv', importId, mapping: { columns: ['email', 'event_time', 'transaction_id'] }, options: { onDuplicate: 'skip', eventName: 'lead', timezone: 'UTC' }, chunkBytes: chunk });
           expect(result.rowsRead).toBe(result.imported + result.duplicates + result.invalid + result.updated);
         } catch (error) {
           expect(error).toBeInstanceOf(AppError);

@@ -3,13 +3,13 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import type { ImportDelimiter, ImportEncoding, ImportMapping, ImportOptions, ImportRowError } from '../../shared/domain/imports';
 import { AppError } from '../../shared/ipc/result';
 import type { Sqlite } from '../db/connection';
-import type { InsertRow } from '../events/repo';
+import { INSERT_COLUMNS } from '../events/repo';
 import { CsvParser, type CsvRow } from './csv';
 import { createDecoder, detectEncoding, EncodingMismatch } from './decode';
 import { catalogLookups, finishImportRow, MAX_STORED_ERRORS, prepareImportStatements, type ImportCounts } from './repo';
-import { RowError, RowMapper, toRowError } from './rows';
+import { BRAND_MARKER, CAMPAIGN_MARKER, createUuidV7Source, inThreadPool, workerPool, type MapperConfig, type MapperPool, type MapResult } from './map-pool';
 import { parametersTimeZone, readHead, sniffFile } from './sniff';
-import { TimeParseError, ZoneClock } from './time';
+import { isValidTimeZone } from './time';
 
 export interface PipelineInput {
   path: string;
@@ -19,6 +19,10 @@ export interface PipelineInput {
   options: ImportOptions;
   /** Bytes read per step (tests use tiny chunks to prove split-invariance). */
   chunkBytes?: number;
+  /** Extra mapper threads (0 = map in this thread). */
+  mappers?: number;
+  /** Bundled worker script that can run as a mapper (the import worker itself). */
+  workerScript?: string;
 }
 
 export interface PipelineProgress {
@@ -53,7 +57,7 @@ export class ImportCancelled extends Error {
  * cancelled, failed or crashed import leaves no events. Throws AppError for file-level problems and
  * ImportCancelled when cancelled.
  */
-export function runPipeline(db: Sqlite, input: PipelineInput, hooks: PipelineHooks = {}): PipelineResult {
+export async function runPipeline(db: Sqlite, input: PipelineInput, hooks: PipelineHooks = {}): Promise<PipelineResult> {
   const bytesTotal = statSync(input.path).size;
   const head = readHead(input.path);
   if (head.length === 0) throw new AppError('validation', `${input.fileName} is empty (0 bytes)`);
@@ -66,7 +70,7 @@ export function runPipeline(db: Sqlite, input: PipelineInput, hooks: PipelineHoo
     db.exec('BEGIN IMMEDIATE');
     try {
       const bom = encoding === detected.encoding ? detected.bomLength : 0;
-      const result = pass(db, input, hooks, encoding, bom, delimiter, bytesTotal);
+      const result = await pass(db, input, hooks, encoding, bom, delimiter, bytesTotal);
       finishImportRow(db, input.importId, 'completed', result, null, result.sha256);
       db.exec('COMMIT');
       return result;
@@ -84,7 +88,11 @@ export function runPipeline(db: Sqlite, input: PipelineInput, hooks: PipelineHoo
   }
 }
 
-function pass(
+const BATCH_ROWS = 1000;
+const MAX_IN_FLIGHT = 8;
+const COL = Object.fromEntries(INSERT_COLUMNS.map((c, i) => [c, i])) as Record<(typeof INSERT_COLUMNS)[number], number>;
+
+async function pass(
   db: Sqlite,
   input: PipelineInput,
   hooks: PipelineHooks,
@@ -92,19 +100,24 @@ function pass(
   bomLength: number,
   delimiter: ImportDelimiter,
   bytesTotal: number,
-): PipelineResult {
+): Promise<PipelineResult> {
   const { importId, options } = input;
   const stmts = prepareImportStatements(db);
   const lookups = catalogLookups(db);
+  const nextId = createUuidV7Source();
   const counts: ImportCounts = { rowsRead: 0, imported: 0, updated: 0, duplicates: 0, invalid: 0 };
   const now = new Date().toISOString();
   const progressMs = hooks.progressMs ?? 250;
   let lastProgress = Date.now();
   let bytesDone = 0;
-  let mapper: RowMapper | null = null;
+  let pool: MapperPool | null = null;
+  let headers: string[] | null = null;
   let fileTimeZone: string | null = null;
   let firstRow = true;
   let storedErrors = 0;
+  let batchLines: number[] = [];
+  let batchRows: string[][] = [];
+  const inFlight: Promise<MapResult[]>[] = [];
 
   const recordError = (e: ImportRowError) => {
     counts.invalid++;
@@ -114,23 +127,20 @@ function pass(
     }
   };
 
-  const buildMapper = (headers: string[]) => {
-    if (input.mapping.columns.length !== headers.length) {
+  const startMapping = (names: string[]) => {
+    if (input.mapping.columns.length !== names.length) {
       throw new AppError(
         'validation',
-        `${input.fileName} has ${headers.length} columns but the mapping has ${input.mapping.columns.length}; preview the file again and re-map it`,
+        `${input.fileName} has ${names.length} columns but the mapping has ${input.mapping.columns.length}; preview the file again and re-map it`,
       );
     }
     // The file's own Parameters:TimeZone line wins (Google reads the file the same way); the option is the fallback.
-    const zone = fileTimeZone ?? options.timezone;
-    let clock: ZoneClock | null = null;
-    try {
-      clock = zone ? new ZoneClock(zone) : null;
-    } catch (error) {
-      if (error instanceof TimeParseError) throw new AppError('validation', `The time zone ${error.message.replace(/^unknown time zone /, '')} is unknown`);
-      throw error;
-    }
-    return new RowMapper(headers, input.mapping.columns, options, clock, importId, lookups);
+    const zone = fileTimeZone ?? options.timezone ?? null;
+    if (zone && !isValidTimeZone(zone)) throw new AppError('validation', `The time zone "${zone}" is unknown`);
+    headers = names;
+    const config: MapperConfig = { headers: names, columns: input.mapping.columns, options, zone, importId, now };
+    const mappers = input.mappers ?? 0;
+    pool = mappers > 0 && input.workerScript ? workerPool(input.workerScript, mappers, config) : inThreadPool(config);
   };
 
   const checkpoint = () => {
@@ -151,37 +161,37 @@ function pass(
         return;
       }
     }
-    if (!mapper) {
+    if (!headers) {
       if (options.hasHeader !== false) {
         if (row.error) throw new AppError('validation', `The header row (line ${row.line}) is unusable: ${row.error}`);
-        mapper = buildMapper(row.fields.map((h, i) => h.trim() || `Column ${i + 1}`));
+        startMapping(row.fields.map((h, i) => h.trim() || `Column ${i + 1}`));
         return;
       }
-      mapper = buildMapper(row.fields.map((_, i) => `Column ${i + 1}`));
+      startMapping(row.fields.map((_, i) => `Column ${i + 1}`));
     }
     counts.rowsRead++;
-    if ((counts.rowsRead & 2047) === 0) checkpoint();
     if (row.error) {
       recordError({ row: row.line, column: null, value: null, reason: row.error });
       return;
     }
-    let event: InsertRow;
-    try {
-      event = mapper.map(row.fields, now);
-    } catch (error) {
-      if (error instanceof RowError) {
-        recordError(toRowError(mapper, row.fields, row.line, error));
-        return;
-      }
-      throw error;
-    }
-    store(event, row.line);
+    batchLines.push(row.line);
+    batchRows.push(row.fields);
   };
 
-  const store = (event: InsertRow, line: number) => {
+  const eventIdHeader = () => {
+    const i = input.mapping.columns.indexOf('event_id');
+    return i >= 0 && headers ? (headers[i] ?? null) : null;
+  };
+
+  const store = (values: unknown[], line: number) => {
+    values[COL.id] = nextId();
+    const campaign = values[COL.campaign_id];
+    if (typeof campaign === 'string' && campaign.startsWith(CAMPAIGN_MARKER)) values[COL.campaign_id] = lookups.campaignId(campaign.slice(CAMPAIGN_MARKER.length));
+    const brand = values[COL.brand_id];
+    if (typeof brand === 'string' && brand.startsWith(BRAND_MARKER)) values[COL.brand_id] = lookups.brandId(brand.slice(BRAND_MARKER.length));
     let inserted: boolean;
     try {
-      inserted = stmts.insert(event);
+      inserted = stmts.insert(values);
     } catch (error) {
       recordError({ row: line, column: null, value: null, reason: `the database refused the row: ${(error as Error).message}` });
       return;
@@ -194,12 +204,33 @@ function pass(
     if (policy === 'skip') {
       counts.duplicates++;
     } else if (policy === 'update') {
-      if (stmts.update(event)) counts.updated++;
+      if (stmts.update(values)) counts.updated++;
       else counts.duplicates++;
     } else {
-      const existing = stmts.existing(event.event_id);
+      const eventId = String(values[COL.event_id]);
+      const existing = stmts.existing(eventId);
       const where = existing?.import_id === importId ? 'an earlier row of this file has the same event id' : 'an event with this id is already in the database';
-      recordError({ row: line, column: mapper?.columnOf('event_id') ?? null, value: event.event_id.slice(0, 100), reason: `duplicate: ${where}` });
+      recordError({ row: line, column: eventIdHeader(), value: eventId.slice(0, 100), reason: `duplicate: ${where}` });
+    }
+  };
+
+  const submit = () => {
+    if (batchRows.length === 0 || !pool) return;
+    const lines = batchLines;
+    inFlight.push(pool.submit(lines, batchRows).then((results) => results.map((r, i) => (Array.isArray(r) ? [lines[i]!, r] : r)) as unknown as MapResult[]));
+    batchLines = [];
+    batchRows = [];
+  };
+
+  // Results are stored strictly in file order, so "earlier in the file" dedup stays exact.
+  const drain = async (keep: number) => {
+    while (inFlight.length > keep) {
+      const results = await inFlight.shift()!;
+      for (const result of results) {
+        if (Array.isArray(result)) store(result[1] as unknown[], result[0] as number);
+        else recordError(result);
+      }
+      checkpoint();
     }
   };
 
@@ -219,16 +250,26 @@ function pass(
       bytesDone += n;
       const skip = Math.min(bomLeft, n);
       bomLeft -= skip;
-      const text = decoder.write(skip > 0 ? bytes.subarray(skip) : bytes);
-      parser.write(text);
+      parser.write(decoder.write(skip > 0 ? bytes.subarray(skip) : bytes));
+      while (batchRows.length >= BATCH_ROWS) {
+        const lines = batchLines.splice(BATCH_ROWS);
+        const rows = batchRows.splice(BATCH_ROWS);
+        submit();
+        batchLines = lines;
+        batchRows = rows;
+      }
+      await drain(MAX_IN_FLIGHT);
       checkpoint();
     }
     parser.write(decoder.end());
     parser.end();
+    submit();
+    await drain(0);
   } finally {
     closeSync(fd);
+    await (pool as MapperPool | null)?.close();
   }
-  if (!mapper) {
+  if (!headers) {
     throw new AppError('validation', `${input.fileName} has no header row${fileTimeZone !== null ? ' after its Parameters line' : ''}`);
   }
   hooks.onProgress?.({ rowsDone: counts.rowsRead, bytesDone, bytesTotal });

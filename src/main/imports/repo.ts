@@ -1,7 +1,7 @@
 import type { ImportMapping, ImportOptions, ImportReport, ImportRowError, ImportStatus, ImportSummary, MappingPreset } from '../../shared/domain/imports';
 import type { Sqlite } from '../db/connection';
 import type { ImportsTable } from '../db/schema';
-import { INSERT_COLUMNS, type InsertRow } from '../events/repo';
+import { INSERT_COLUMNS } from '../events/repo';
 import { uuidv7 } from '../lib/ids';
 
 /** Invalid rows kept per import for the report (the count is exact beyond that). */
@@ -105,14 +105,16 @@ export function prepareImportStatements(db: Sqlite) {
   );
   const existing = db.prepare('SELECT import_id, sync_status FROM conversion_events WHERE event_id = ?');
   const error = db.prepare('INSERT INTO import_errors (import_id, line, column_name, masked_value, reason) VALUES (?, ?, ?, ?, ?)');
+  const updateIndexes = updatable.map((c) => INSERT_COLUMNS.indexOf(c));
+  const eventIdIndex = INSERT_COLUMNS.indexOf('event_id');
   return {
-    /** True when inserted, false when the event_id already exists. */
-    insert(row: InsertRow): boolean {
-      return insert.run(INSERT_COLUMNS.map((c) => row[c])).changes === 1;
+    /** Values in INSERT_COLUMNS order. True when inserted, false when the event_id already exists. */
+    insert(values: unknown[]): boolean {
+      return insert.run(values).changes === 1;
     },
     /** True when updated; false when the existing event was already sent. */
-    update(row: InsertRow): boolean {
-      return update.run([...updatable.map((c) => row[c]), row.event_id]).changes === 1;
+    update(values: unknown[]): boolean {
+      return update.run([...updateIndexes.map((i) => values[i]), values[eventIdIndex]]).changes === 1;
     },
     existing(eventId: string): { import_id: string | null; sync_status: string } | undefined {
       return existing.get(eventId) as { import_id: string | null; sync_status: string } | undefined;

@@ -3,7 +3,6 @@ import type { ImportOptions, ImportRowError, ImportTarget } from '../../shared/d
 import { decimalToMicros, MoneyFormatError } from '../../shared/domain/money';
 import type { InsertRow } from '../events/repo';
 import { hashIdentity, IdentityError, sha256Hex, type IdentityHashes } from '../identity';
-import { uuidv7 } from '../lib/ids';
 import { maskValue } from './mask';
 import { normalizeHeader } from './mapping';
 import { parseEventTime, TimeParseError, type ZoneClock } from './time';
@@ -184,7 +183,8 @@ export class RowMapper {
     const campaign = this.get(fields, 'campaign');
     const brand = this.get(fields, 'brand');
     const row: InsertRow = {
-      id: uuidv7(),
+      // Assigned by the inserting thread (time-ordered ids in insert order).
+      id: '',
       event_name: eventName,
       event_id: '',
       ...hashes,

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import {
   ImportMappingSchema,
@@ -118,7 +119,7 @@ export class ImportService {
     const data: ImportWorkerData = {
       dbPath: this.deps.dbPath,
       nativeBinding: this.deps.nativeBinding,
-      input: { path: file.path, fileName: file.name, importId, mapping, options: resolved },
+      input: { path: file.path, fileName: file.name, importId, mapping, options: resolved, mappers: mapperThreads(file.size), workerScript: workerPath('import-worker') },
       cancel,
     };
     const worker = new Worker(workerPath('import-worker'), { workerData: data });
@@ -247,6 +248,14 @@ export class ImportService {
     for (const [id] of this.running) this.cancel(id);
     await Promise.all([...this.running.values()].map((r) => r.done));
   }
+}
+
+/** Extra mapping threads: none for small files (thread start-up costs more than it saves). */
+export function mapperThreads(fileSize: number): number {
+  if (fileSize < 4 * 1024 * 1024) return 0;
+  const fromEnv = Number(process.env.CONVDESK_IMPORT_MAPPERS);
+  if (Number.isInteger(fromEnv) && fromEnv >= 0) return Math.min(fromEnv, 8);
+  return Math.max(1, Math.min(3, availableParallelism() - 1));
 }
 
 const services = new WeakMap<Sqlite, ImportService>();

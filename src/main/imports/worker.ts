@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { AppError } from '../../shared/ipc/result';
 import { openDatabase } from '../db/connection';
+import { runMapperWorker, type MapperConfig } from './map-pool';
 import { ImportCancelled, runPipeline, type PipelineInput } from './pipeline';
 import { finishImportRow } from './repo';
 
@@ -23,11 +24,11 @@ export type ImportWorkerMessage =
   | { type: 'cancelled' }
   | { type: 'failed'; code: string; message: string };
 
-function run(data: ImportWorkerData): ImportWorkerMessage {
+async function run(data: ImportWorkerData): Promise<ImportWorkerMessage> {
   const flag = new Int32Array(data.cancel);
   const db = openDatabase(data.dbPath, { nativeBinding: data.nativeBinding });
   try {
-    const result = runPipeline(db, data.input, {
+    const result = await runPipeline(db, data.input, {
       isCancelled: () => Atomics.load(flag, 0) === 1,
       onProgress: (progress) => parentPort?.postMessage({ type: 'progress', ...progress } satisfies ImportWorkerMessage),
     });
@@ -46,5 +47,8 @@ function run(data: ImportWorkerData): ImportWorkerMessage {
 }
 
 if (parentPort && workerData) {
-  parentPort.postMessage(run(workerData as ImportWorkerData));
+  const port = parentPort;
+  const data = workerData as ImportWorkerData | { role: 'mapper'; config: MapperConfig };
+  if ('role' in data) runMapperWorker(port, data.config);
+  else void run(data).then((message) => port.postMessage(message));
 }
