@@ -21,7 +21,8 @@ export async function generateCsv(path, rows) {
     const first = FIRST[i % FIRST.length];
     const last = LAST[(i * 7) % LAST.length];
     const email = `${first.toLowerCase().normalize('NFD').replace(/[^a-z]/g, '')}.${last.toLowerCase().replace(/[^a-z]/g, '')}${i}@${DOMAINS[i % DOMAINS.length]}`;
-    const phone = `+1 ${AREA[i % AREA.length]}-${String(200 + (i % 800)).padStart(3, '0')}-${String(i % 10000).padStart(4, '0')}`;
+    // Unique per row (area × exchange × line covers 8M numbers), so no cache can make phones cheaper than real data.
+    const phone = `+1 ${AREA[i % AREA.length]}-${200 + (Math.floor(i / 10000) % 800)}-${String(i % 10000).padStart(4, '0')}`;
     const value = (rnd() * 500).toFixed(2);
     const t = new Date(start + Math.floor(rnd() * 80 * 86400000)).toISOString().replace('T', ' ').slice(0, 19);
     const gclid = `Cj0KCQiA${(i * 2654435761 % 4294967296).toString(36)}${i.toString(36)}`;

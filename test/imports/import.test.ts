@@ -219,3 +219,19 @@ describe('privacy', () => {
     expect(newTemp.filter((f) => f.includes('convdesk'))).toEqual([]);
   });
 });
+
+describe('mapper threads', () => {
+  it('mapping on worker threads gives the same events and errors as in-thread mapping', async () => {
+    const inThread = await importFile(ctx, fixture('bad-rows.csv'));
+    const rowsA = ctx.db.prepare('SELECT event_id, user_email_hash, meta_phone_hash, event_time, event_value_micros FROM conversion_events ORDER BY event_id').all();
+    ctx.db.prepare('DELETE FROM conversion_events').run();
+    process.env.CONVDESK_IMPORT_MAPPERS = '2';
+    try {
+      const pooled = await importFile(ctx, fixture('bad-rows.csv'));
+      expect({ ...pooled, id: '', startedAt: '', finishedAt: '' }).toEqual({ ...inThread, id: '', startedAt: '', finishedAt: '' });
+      expect(ctx.db.prepare('SELECT event_id, user_email_hash, meta_phone_hash, event_time, event_value_micros FROM conversion_events ORDER BY event_id').all()).toEqual(rowsA);
+    } finally {
+      delete process.env.CONVDESK_IMPORT_MAPPERS;
+    }
+  });
+});

@@ -252,9 +252,9 @@ export class ImportService {
 
 /** Extra mapping threads: none for small files (thread start-up costs more than it saves). */
 export function mapperThreads(fileSize: number): number {
+  const fromEnv = process.env.CONVDESK_IMPORT_MAPPERS;
+  if (fromEnv !== undefined && /^\d+$/.test(fromEnv)) return Math.min(Number(fromEnv), 8);
   if (fileSize < 4 * 1024 * 1024) return 0;
-  const fromEnv = Number(process.env.CONVDESK_IMPORT_MAPPERS);
-  if (Number.isInteger(fromEnv) && fromEnv >= 0) return Math.min(fromEnv, 8);
   return Math.max(1, Math.min(3, availableParallelism() - 1));
 }
 
