@@ -235,3 +235,21 @@ describe('mapper threads', () => {
     }
   });
 });
+
+describe('recovery while another process imports', () => {
+  it('leaves a running import alone while its writer holds the lock', async () => {
+    const { openDatabase } = await import('../../src/main/db/connection');
+    const { recoverInterruptedImports } = await import('../../src/main/imports/repo');
+    ctx.db.prepare("INSERT INTO imports (id, file_name, file_size, status) VALUES ('live', 'x.csv', 1, 'running')").run();
+    const writer = openDatabase(ctx.dbPath);
+    writer.exec('BEGIN IMMEDIATE');
+    try {
+      expect(recoverInterruptedImports(ctx.db)).toBe(0);
+      expect(ctx.db.prepare("SELECT status FROM imports WHERE id = 'live'").get()).toEqual({ status: 'running' });
+    } finally {
+      writer.exec('ROLLBACK');
+      writer.close();
+    }
+    expect(recoverInterruptedImports(ctx.db)).toBe(1);
+  });
+});

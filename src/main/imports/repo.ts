@@ -161,17 +161,33 @@ export function deleteImportEventsChunk(db: Sqlite, importId: string, limit: num
 
 /**
  * A leftover 'running' import (the app or CLI died mid-import) becomes 'failed', and any events it
- * left are removed. The pipeline commits once at the end, so normally there are none.
+ * left are removed. The pipeline commits once at the end, so normally there are none. A live import
+ * holds the write lock for its whole run: when the lock is taken, another process is importing right
+ * now, so nothing is touched (and opening the app or CLI does not wait for it).
  */
 export function recoverInterruptedImports(db: Sqlite): number {
   const running = db.prepare("SELECT id FROM imports WHERE status = 'running'").all() as { id: string }[];
   if (running.length === 0) return 0;
-  db.transaction(() => {
+  const timeout = db.pragma('busy_timeout', { simple: true }) as number;
+  db.pragma('busy_timeout = 0');
+  try {
+    db.exec('BEGIN IMMEDIATE');
+  } catch (error) {
+    if ((error as { code?: string }).code === 'SQLITE_BUSY') return 0;
+    throw error;
+  } finally {
+    db.pragma(`busy_timeout = ${timeout}`);
+  }
+  try {
     for (const { id } of running) {
       db.prepare('DELETE FROM conversion_events WHERE import_id = ?').run(id);
       finishImportRow(db, id, 'failed', null, 'The import was interrupted (the app closed or crashed); nothing from it was kept.');
     }
-  })();
+    db.exec('COMMIT');
+  } catch (error) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw error;
+  }
   return running.length;
 }
 
