@@ -66,7 +66,8 @@ export async function runPipeline(db: Sqlite, input: PipelineInput, hooks: Pipel
   const delimiter = input.options.delimiter ?? sniffFile(input.path, input.fileName, { encoding: forced }).delimiter;
   db.pragma('synchronous = FULL');
   // A 32 MB page cache: enough for the import's index pages, and keeps peak RSS bounded.
-  db.pragma('cache_size = -32768');
+  const cacheMb = Number(process.env.CONVDESK_IMPORT_CACHE_MB) || 32;
+  db.pragma(`cache_size = -${cacheMb * 1024}`);
   let encoding: ImportEncoding = forced ?? detected.encoding;
   for (;;) {
     db.exec('BEGIN IMMEDIATE');

@@ -3,6 +3,7 @@
  * connection so the main thread never blocks. Cancellation is a shared flag the pipeline polls
  * (its loop is synchronous, so it cannot receive messages while it runs).
  */
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { AppError } from '../../shared/ipc/result';
 import { openDatabase } from '../db/connection';
@@ -46,7 +47,22 @@ async function run(data: ImportWorkerData): Promise<ImportWorkerMessage> {
   }
 }
 
+/**
+ * Lower this thread's scheduling priority so the window's main thread wins the CPU when all cores are
+ * busy (an import saturates them). On Linux setpriority(PRIO_PROCESS, 0) affects only the calling
+ * thread; elsewhere it would lower the whole app, so it is Linux-only.
+ */
+function lowerThreadPriority(): void {
+  if (process.platform !== 'linux') return;
+  try {
+    setPriority(0, 10);
+  } catch {
+    /* not permitted: keep the default priority */
+  }
+}
+
 if (parentPort && workerData) {
+  lowerThreadPriority();
   const port = parentPort;
   const data = workerData as ImportWorkerData | { role: 'mapper'; config: MapperConfig };
   if ('role' in data) runMapperWorker(port, data.config);
