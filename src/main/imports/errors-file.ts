@@ -1,9 +1,9 @@
 import { closeSync, openSync, readSync, writeFileSync } from 'node:fs';
-import type { ImportOptions } from '../../shared/domain/imports';
+import type { ImportEncoding, ImportOptions } from '../../shared/domain/imports';
 import { AppError } from '../../shared/ipc/result';
 import type { Sqlite } from '../db/connection';
 import { CsvParser } from './csv';
-import { createDecoder, detectEncoding } from './decode';
+import { createDecoder, detectEncoding, EncodingMismatch } from './decode';
 import * as repo from './repo';
 import { readHead } from './sniff';
 
@@ -35,21 +35,33 @@ export function writeErrorRows(db: Sqlite, importId: string, destination: string
     throw new AppError('not_found', `The source file ${row.file_name} is no longer readable; it was moved or deleted`);
   }
   const detected = detectEncoding(head, row.file_name);
-  const encoding = options.encoding ?? detected.encoding;
-  const lines: string[] = [];
   const headers = row.headers ? (JSON.parse(row.headers) as string[]) : [];
-  lines.push([...headers, 'Line', 'Reason'].map(escapeCell).join(','));
-  const parser = new CsvParser(options.delimiter ?? ',', (csvRow) => {
+  const first = options.encoding ?? detected.encoding;
+  let lines: string[];
+  try {
+    lines = extractLines(row.file_path, first, first === detected.encoding ? detected.bomLength : 0, options.delimiter ?? ',', wanted, headers);
+  } catch (error) {
+    // The import fell back to Windows-1252 when UTF-8 failed mid-file; do the same here.
+    if (!(error instanceof EncodingMismatch) || first !== 'utf-8') throw error;
+    lines = extractLines(row.file_path, 'windows-1252', 0, options.delimiter ?? ',', wanted, headers);
+  }
+  writeFileSync(destination, `\ufeff${lines.join('\r\n')}\r\n`, { mode: 0o600 });
+  return { rows: lines.length - 1 };
+}
+
+function extractLines(path: string, encoding: ImportEncoding, bomLength: number, delimiter: string, wanted: Map<number, string>, headers: string[]): string[] {
+  const lines: string[] = [[...headers, 'Line', 'Reason'].map(escapeCell).join(',')];
+  const parser = new CsvParser(delimiter, (csvRow) => {
     const reason = wanted.get(csvRow.line);
     if (reason === undefined) return;
     const cells = csvRow.fields.map((f) => (f.length > 32_768 ? `${f.slice(0, 32_768)}…` : f));
     lines.push([...cells, String(csvRow.line), reason].map(escapeCell).join(','));
   });
-  const decoder = createDecoder(encoding === detected.encoding ? encoding : encoding);
-  const fd = openSync(row.file_path, 'r');
+  const decoder = createDecoder(encoding);
+  const fd = openSync(path, 'r');
   try {
     const buffer = Buffer.allocUnsafe(256 * 1024);
-    let bomLeft = encoding === detected.encoding ? detected.bomLength : 0;
+    let bomLeft = bomLength;
     for (;;) {
       const n = readSync(fd, buffer, 0, buffer.length, null);
       if (n === 0) break;
@@ -62,6 +74,5 @@ export function writeErrorRows(db: Sqlite, importId: string, destination: string
   } finally {
     closeSync(fd);
   }
-  writeFileSync(destination, `\ufeff${lines.join('\r\n')}\r\n`, { mode: 0o600 });
-  return { rows: lines.length - 1 };
+  return lines;
 }
