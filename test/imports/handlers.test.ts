@@ -43,6 +43,7 @@ describe('files and imports over the IPC binding', () => {
     const started = await call('imports:start', { file, mapping: sniff.suggestedMapping, options: { onDuplicate: 'skip' } });
     const importId = (started as { value: { importId: string } }).value.importId;
     await importServiceForContext(ctx).wait(importId);
+    expect(events).toContain('import:progress:finishing');
     expect(events).toContain('import:progress:done');
     expect(events).toContain('events:changed:');
     const report = await call('imports:get', { importId });

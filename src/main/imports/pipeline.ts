@@ -36,6 +36,8 @@ export interface PipelineHooks {
   onProgress?(progress: PipelineProgress): void;
   isCancelled?(): boolean;
   progressMs?: number;
+  /** All rows are stored; the (possibly long) FULL-sync commit starts. */
+  onFinishing?(): void;
 }
 
 export interface PipelineResult extends ImportCounts {
@@ -75,7 +77,14 @@ export async function runPipeline(db: Sqlite, input: PipelineInput, hooks: Pipel
       const bom = encoding === detected.encoding ? detected.bomLength : 0;
       const result = await pass(db, input, hooks, encoding, bom, delimiter, bytesTotal);
       finishImportRow(db, input.importId, 'completed', result, null, result.sha256);
+      hooks.onFinishing?.();
       db.exec('COMMIT');
+      try {
+        // The commit's auto-checkpoint has copied the pages; give the WAL file's space back.
+        db.pragma('wal_checkpoint(TRUNCATE)');
+      } catch {
+        /* a reader is active: the WAL is reused later instead */
+      }
       return result;
     } catch (error) {
       if (db.inTransaction) db.exec('ROLLBACK');

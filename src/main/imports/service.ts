@@ -51,6 +51,8 @@ function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | 
 export class ImportService {
   readonly files: FileRegistry;
   private readonly running = new Map<string, Running>();
+  /** Last preview per file and overrides, so start() does not sniff again on the main thread. */
+  private readonly sniffs = new Map<string, SniffResult>();
 
   constructor(private readonly deps: ImportServiceDeps) {
     this.files = fileRegistryFor(deps.db);
@@ -58,6 +60,7 @@ export class ImportService {
 
   preview(ref: Pick<FileRef, 'id'>, overrides: SniffOverrides = {}): SniffResult {
     const file = this.files.resolve(ref);
+    const key = `${ref.id}\u0000${overrides.encoding ?? ''}\u0000${overrides.delimiter ?? ''}`;
     let sniffed;
     try {
       sniffed = sniffFile(file.path, file.name, overrides);
@@ -67,11 +70,18 @@ export class ImportService {
     }
     const preset = sniffed.hasHeader ? repo.findPresetByHeaderKey(this.deps.db, headerKey(sniffed.headers)) : undefined;
     const usable = preset && preset.mapping.columns.length === sniffed.headers.length;
-    return {
+    const result: SniffResult = {
       ...sniffed,
       suggestedMapping: usable ? preset.mapping : sniffed.suggestedMapping,
       preset: usable ? { id: preset.id, name: preset.name } : null,
     };
+    if (this.sniffs.size > 50) this.sniffs.clear();
+    this.sniffs.set(key, result);
+    return result;
+  }
+
+  private sniffFor(ref: Pick<FileRef, 'id'>, overrides: SniffOverrides): SniffResult {
+    return this.sniffs.get(`${ref.id}\u0000${overrides.encoding ?? ''}\u0000${overrides.delimiter ?? ''}`) ?? this.preview(ref, overrides);
   }
 
   /**
@@ -108,7 +118,7 @@ export class ImportService {
     const mapping = parse(ImportMappingSchema, mappingInput, 'mapping');
     const options = parse(ImportOptionsSchema, optionsInput, 'import options');
     if (!mapping.columns.includes('event_time')) throw new AppError('validation', 'Map a column to Event time before importing');
-    const sniff = this.preview(ref, { encoding: options.encoding, delimiter: options.delimiter });
+    const sniff = this.sniffFor(ref, { encoding: options.encoding, delimiter: options.delimiter });
     if (sniff.headers.length !== mapping.columns.length) {
       throw new AppError('validation', `The file has ${sniff.headers.length} columns but the mapping has ${mapping.columns.length}`);
     }
@@ -142,6 +152,8 @@ export class ImportService {
         if (message.type === 'progress') {
           last = message;
           this.emit(importId, 'reading', message.rowsDone, message.bytesDone, message.bytesTotal, startedAt);
+        } else if (message.type === 'finishing') {
+          this.emit(importId, 'finishing', last.rowsDone, bytesTotal, bytesTotal, startedAt);
         } else {
           final = message;
         }
@@ -173,7 +185,7 @@ export class ImportService {
 
   private emit(importId: string, phase: ImportProgress['phase'], rowsDone: number, bytesDone: number, bytesTotal: number, startedAt: number): void {
     const seconds = Math.max((Date.now() - startedAt) / 1000, 0.001);
-    const eta = phase === 'reading' && bytesDone > 0 ? Math.round((seconds * (bytesTotal - bytesDone)) / bytesDone) : phase === 'reading' ? null : 0;
+    const eta = phase === 'reading' && bytesDone > 0 ? Math.round((seconds * (bytesTotal - bytesDone)) / bytesDone) : phase === 'reading' || phase === 'finishing' ? null : 0;
     this.deps.emitProgress({ importId, phase, rowsDone, bytesDone, bytesTotal, rowsPerSecond: Math.round(rowsDone / seconds), etaSeconds: eta });
   }
 
