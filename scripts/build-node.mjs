@@ -10,6 +10,7 @@ const entries = {
   cli: 'src/main/cli/index.ts',
   'import-worker': 'src/main/imports/worker.ts',
   'jobs-worker': 'src/main/jobs/worker.ts',
+  'export-worker': 'src/main/exports/worker.ts',
   harness: 'e2e/harness/server.ts',
 };
 const entryPoints = Object.fromEntries(
