@@ -23,7 +23,8 @@ export default defineConfig({
     },
   },
   preload: {
-    plugins: [externalizeDepsPlugin()],
+    // A sandboxed preload can require only 'electron': everything else (zod, shared code) is bundled.
+    plugins: [externalizeDepsPlugin({ exclude: ['zod'] })],
     build: { rollupOptions: { input: { index: resolve(__dirname, 'src/preload/index.ts') }, output: { format: 'cjs' } } },
   },
   renderer: {
