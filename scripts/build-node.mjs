@@ -28,3 +28,16 @@ await build({
   external: ['better-sqlite3', 'electron'],
   logLevel: 'warning',
 });
+// The browser half of the e2e harness's loopback transport (window.api over fetch + EventSource).
+const harnessClient = join(root, 'e2e/harness/client-transport.ts');
+if (existsSync(harnessClient)) {
+  await build({
+    entryPoints: [harnessClient],
+    outfile: join(root, 'out/node/harness-client.js'),
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome120',
+    logLevel: 'warning',
+  });
+}

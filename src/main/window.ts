@@ -1,12 +1,12 @@
 import { BrowserWindow, session, shell, type WebContents } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { APP_CSP } from './csp';
 
 /** https hosts the app may open in the user's browser (help pages); everything else is refused. */
 const EXTERNAL_ALLOWLIST = new Set(['support.google.com', 'developers.google.com', 'developers.facebook.com', 'www.facebook.com']);
 
-export const APP_CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; object-src 'none'";
+export { APP_CSP };
 
 /** Where the renderer is served from (dev server origin, or the exact index.html file); IPC senders must match it. */
 export function appOrigin(): string {
