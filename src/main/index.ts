@@ -19,6 +19,9 @@ function electronNativeBinding(): string | undefined {
 
 let ctx: AppContext | undefined;
 
+// Tests (and users with several profiles) can point the app at another user-data folder.
+if (process.env.CONVDESK_USER_DATA) app.setPath('userData', process.env.CONVDESK_USER_DATA);
+
 if (!app.requestSingleInstanceLock()) app.quit();
 
 app.enableSandbox();
