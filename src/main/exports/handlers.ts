@@ -1,7 +1,44 @@
+import type { ExportFormat } from '../../shared/domain/exports';
 import type { exportsChannels } from '../../shared/ipc/channels/exports';
+import { AppError } from '../../shared/ipc/result';
 import type { AppContext } from '../app/context';
 import type { Handlers } from '../ipc/bind';
+import { exportServiceFor, type ExportService } from './service';
 
-export function createExportsHandlers(_ctx: AppContext): Pick<Handlers, keyof typeof exportsChannels> {
-  return {};
+export function exportServiceForContext(ctx: AppContext): ExportService {
+  return exportServiceFor({
+    db: ctx.db,
+    dbPath: ctx.dbPath,
+    nativeBinding: ctx.nativeBinding,
+    emitProgress: (progress) => ctx.push.emit('job:progress', progress),
+    emitChanged: (reason) => ctx.push.emit('events:changed', { reason }),
+  });
+}
+
+const DEFAULT_NAMES: Record<ExportFormat, string> = {
+  'google-click': 'google-ads-click-conversions',
+  'google-leads': 'google-ads-enhanced-conversions-leads',
+  meta: 'meta-offline-events',
+  csv: 'conversions',
+};
+
+export function createExportsHandlers(ctx: AppContext): Pick<Handlers, keyof typeof exportsChannels> {
+  const exports = exportServiceForContext(ctx);
+  return {
+    'exports:preview': (request) => exports.preview(request),
+    'exports:run': async ({ format, filter, jobId }) => {
+      if (!ctx.dialogs) throw new AppError('unsupported', 'No save dialog is available here');
+      const path = await ctx.dialogs.saveFile({
+        title: 'Save upload file',
+        defaultName: `${DEFAULT_NAMES[format]}-${new Date().toISOString().slice(0, 10)}.csv`,
+        filters: [{ name: 'CSV', extensions: ['csv'] }],
+      });
+      if (path === null) return null;
+      return exports.run({ format, filter }, path, { jobId });
+    },
+    'exports:cancel': ({ jobId }) => exports.cancel(jobId),
+    'batches:list': ({ limit }) => exports.listBatches(limit),
+    'batches:markUploaded': ({ batchId }) => exports.markUploaded(batchId),
+    'batches:markFailed': ({ batchId, reason, eventIds }) => exports.markFailed(batchId, reason, eventIds),
+  };
 }

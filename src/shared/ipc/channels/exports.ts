@@ -1,2 +1,33 @@
-// Channels of the exports feature are declared here (filled in by that feature's work).
-export const exportsChannels = {} as const;
+import { z } from 'zod';
+import { channel } from '../define';
+import { ExportFormatSchema, ExportRequestSchema, type ExportPreview, type ExportResult, type SyncBatch } from '../../domain/exports';
+import type { TransitionOutcome } from './events';
+
+const BatchIdSchema = z.string().min(1).max(64);
+
+export const exportsChannels = {
+  /** Pre-flight: how many events a file would hold and which are excluded, with reasons. Runs in the export worker. */
+  'exports:preview': channel(ExportRequestSchema).returns<ExportPreview>(),
+  /**
+   * Asks main's save dialog for a path, then writes the file in the export worker (progress on
+   * job:progress with this jobId) and creates a sync batch. Resolves when the file is written;
+   * null when the user cancelled the dialog; a `cancelled` error when exports:cancel stopped it.
+   */
+  'exports:run': channel(
+    z
+      .object({ format: ExportFormatSchema, filter: ExportRequestSchema.shape.filter, jobId: z.uuid().optional() })
+      .strict(),
+  ).returns<ExportResult | null>(),
+  'exports:cancel': channel(z.object({ jobId: z.string().min(1).max(64) }).strict()).returns<{ cancelled: boolean }>(),
+  /** Sync batches, newest first, with their events' current statuses. */
+  'batches:list': channel(z.object({ limit: z.number().int().min(1).max(1000).default(100) }).strict()).returns<SyncBatch[]>(),
+  /** The file was uploaded: the batch's queued events → sent (attempts +1, synced_at, history). */
+  'batches:markUploaded': channel(z.object({ batchId: BatchIdSchema }).strict()).returns<{ batch: SyncBatch; outcome: TransitionOutcome }>(),
+  /**
+   * The platform refused the file (no eventIds: the whole batch → failed) or some rows (eventIds:
+   * those events → failed, the batch stays open). The reason is what the platform said.
+   */
+  'batches:markFailed': channel(
+    z.object({ batchId: BatchIdSchema, reason: z.string().trim().min(1).max(2000), eventIds: z.array(z.uuid()).min(1).max(100_000).optional() }).strict(),
+  ).returns<{ batch: SyncBatch; outcome: TransitionOutcome }>(),
+} as const;

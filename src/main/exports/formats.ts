@@ -1,0 +1,319 @@
+/**
+ * Upload-file formats, as pure functions of (settings, now) → header text + one line per event or an
+ * exclusion with its reason. No I/O here: the worker streams the lines to disk.
+ *
+ * Sources (checked 2026-11; items marked "unconfirmed" follow DESIGN.md §7 and practitioners' files):
+ * - Google Ads, conversions from clicks (file upload): template, `Parameters:TimeZone=` line, column
+ *   names, Granted/Denied consent columns, 90-day click window —
+ *   https://support.google.com/google-ads/answer/7014069
+ * - Google Ads, enhanced conversions for leads (hashed email / phone, Google normalization) —
+ *   https://support.google.com/google-ads/answer/11021502 and
+ *   https://developers.google.com/google-ads/api/docs/conversions/upload-identifiers
+ * - Google Ads API ClickConversion (exactly one of gclid / gbraid / wbraid; consent values) —
+ *   https://developers.google.com/google-ads/api/docs/conversions/upload-clicks
+ * - Meta Conversions API for offline events (event_time in Unix seconds, 7-day window, user_data
+ *   em/ph/fn/ln hashed, custom_data value/currency/order_id, action_source physical_store) —
+ *   https://developers.facebook.com/docs/marketing-api/conversions-api/offline-events and
+ *   https://developers.facebook.com/docs/marketing-api/conversions-api/parameters
+ * - CSV injection (cells starting with = + - @ TAB CR LF) —
+ *   https://owasp.org/www-community/attacks/CSV_Injection
+ */
+import type { ConversionEventName } from '../../shared/domain/events';
+import type { ExclusionCode, ExportFormat } from '../../shared/domain/exports';
+import { currencyMinorUnits, formatMicrosForCurrency, microsToDecimal } from '../../shared/domain/money';
+import type { AppSettings } from '../../shared/domain/settings';
+import { ZoneClock } from './zone-time';
+
+const DAY_MS = 86_400_000;
+/**
+ * Google imports a conversion only within 90 days of its click (support.google.com/google-ads/answer/7014069).
+ * The click time is not known here, but a conversion older than 90 days has an older click still, so
+ * it can never be imported.
+ */
+export const GOOGLE_WINDOW_DAYS = 90;
+/**
+ * Meta's Conversions API rejects events whose event_time is more than 7 days old (and one bad event
+ * rejects the whole request). `action_source: physical_store` is reported to allow 62 days
+ * (unconfirmed), so the export keeps the documented 7 days.
+ */
+export const META_WINDOW_DAYS = 7;
+/** Clock skew tolerated before an event counts as "in the future". */
+export const FUTURE_TOLERANCE_MS = 5 * 60_000;
+
+/** The columns a format reads (all TEXT/INTEGER from conversion_events). */
+export interface ExportRow {
+  id: string;
+  event_name: ConversionEventName;
+  event_id: string;
+  event_time: string;
+  event_value_micros: number | null;
+  currency: string;
+  transaction_id: string | null;
+  gclid: string | null;
+  gbraid: string | null;
+  wbraid: string | null;
+  fbc: string | null;
+  fbp: string | null;
+  user_email_hash: string | null;
+  user_phone_hash: string | null;
+  meta_email_hash: string | null;
+  meta_phone_hash: string | null;
+  meta_first_name_hash: string | null;
+  meta_last_name_hash: string | null;
+  consent_ad_user_data: string;
+  consent_ad_personalization: string;
+  [column: string]: unknown;
+}
+
+export interface Exclusion {
+  code: ExclusionCode;
+  reason: string;
+}
+
+export interface FormatWriter {
+  /** Columns to SELECT (conversion_events column names). */
+  columns: readonly string[];
+  /** Everything before the first data line (Parameters line, header), ending with a newline. */
+  head: string;
+  /** One data line ending with a newline, or why the event cannot go to this destination. */
+  line(row: ExportRow): string | Exclusion;
+}
+
+export interface FormatContext {
+  settings: AppSettings;
+  /** "Now" for the platform windows (fixed in tests). */
+  nowMs: number;
+}
+
+// ---------------------------------------------------------------- CSV cells
+
+const NEEDS_QUOTES = /[",\r\n]/;
+/** RFC 4180 field: quoted when it holds a comma, quote, CR or LF; quotes doubled. */
+export function csvField(value: string): string {
+  return NEEDS_QUOTES.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+const FORMULA_START = /^[=+\-@\t\r\n]/;
+/** Any line of a multi-line cell that starts (after spaces) like a formula. */
+const FORMULA_LINE = /(?:^|[\r\n])[ ]*[=+\-@\t]/;
+/**
+ * OWASP CSV-injection defence for files meant for spreadsheets: a cell that starts with = + - @ TAB
+ * CR or LF — or a multi-line cell any of whose lines does — gets a leading apostrophe, and the cell is
+ * quoted. (papaparse's escapeFormulae misses multi-line cells and a leading LF; DESIGN.md §8.)
+ */
+export function spreadsheetCell(value: string): string {
+  if (FORMULA_START.test(value) || FORMULA_LINE.test(value)) return `"'${value.replace(/"/g, '""')}"`;
+  return csvField(value);
+}
+
+export function csvLine(fields: readonly string[]): string {
+  let out = '';
+  for (let i = 0; i < fields.length; i++) out += (i ? ',' : '') + csvField(fields[i]!);
+  return `${out}\n`;
+}
+
+// ---------------------------------------------------------------- shared checks
+
+const GOOGLE_CONSENT: Record<string, string> = { granted: 'Granted', denied: 'Denied', unspecified: '' };
+
+function googleConsent(value: string, fallback: string): string {
+  return GOOGLE_CONSENT[value === 'unspecified' ? fallback : value] ?? '';
+}
+
+/** Value with exactly the currency's minor units (JPY 0, USD 2, KWD 3); empty when the event has none. */
+export function platformValue(micros: number | null, currency: string): string {
+  return micros === null ? '' : formatMicrosForCurrency(micros, currency);
+}
+
+function windowChecks(row: ExportRow, nowMs: number, days: number, platform: string, out: Exclusion[]): number {
+  const ms = Date.parse(row.event_time);
+  if (ms < nowMs - days * DAY_MS) {
+    out.push({ code: 'too_old', reason: `conversion time ${row.event_time} is more than ${days} days ago; ${platform} no longer accepts it` });
+  } else if (ms > nowMs + FUTURE_TOLERANCE_MS) {
+    out.push({ code: 'in_future', reason: `conversion time ${row.event_time} is in the future` });
+  }
+  return ms;
+}
+
+function currencyCheck(row: ExportRow, required: string | null, platform: string, out: Exclusion[]): void {
+  if (required && row.currency !== required) {
+    out.push({ code: 'currency_mismatch', reason: `currency ${row.currency} differs from the ${platform} account currency ${required} (Settings → Destinations)` });
+  }
+}
+
+function combine(problems: Exclusion[]): Exclusion {
+  return problems.length === 1 ? problems[0]! : { code: problems[0]!.code, reason: problems.map((p) => p.reason).join('; ') };
+}
+
+// ---------------------------------------------------------------- Google: conversions from clicks
+
+const GOOGLE_CLICK_HEADER = ['Google Click ID', 'Conversion Name', 'Conversion Time', 'Conversion Value', 'Conversion Currency', 'Order ID', 'Ad User Data', 'Ad Personalization'];
+
+function googleParameters(settings: AppSettings): string {
+  return `Parameters:TimeZone=${settings.timeZone}\n`;
+}
+
+/**
+ * Google Ads click-conversion upload. One click id per row: the gclid, else the gbraid or wbraid
+ * (the template has a single "Google Click ID" column; whether Google reads a GBRAID/WBRAID there is
+ * unconfirmed — §7). An event with both a gbraid and a wbraid is excluded, as the API refuses it.
+ */
+function googleClick({ settings, nowMs }: FormatContext): FormatWriter {
+  const clock = new ZoneClock(settings.timeZone);
+  const { adUserData, adPersonalization } = settings.consentDefaults;
+  return {
+    columns: ['id', 'event_name', 'event_id', 'event_time', 'event_value_micros', 'currency', 'transaction_id', 'gclid', 'gbraid', 'wbraid', 'consent_ad_user_data', 'consent_ad_personalization'],
+    head: googleParameters(settings) + csvLine(GOOGLE_CLICK_HEADER),
+    line(row) {
+      const problems: Exclusion[] = [];
+      const name = settings.destinations[row.event_name]?.googleConversionName;
+      if (!name) problems.push({ code: 'no_conversion_action', reason: `no Google Ads conversion action is mapped for "${row.event_name}" (Settings → Destinations)` });
+      if (!row.gclid && !row.gbraid && !row.wbraid) problems.push({ code: 'no_click_id', reason: 'no click id (GCLID, GBRAID or WBRAID); use the enhanced-conversions-for-leads file for events with an email or phone' });
+      else if (row.gbraid && row.wbraid) problems.push({ code: 'both_braids', reason: 'has both a GBRAID and a WBRAID; Google accepts exactly one click id' });
+      const ms = windowChecks(row, nowMs, GOOGLE_WINDOW_DAYS, 'Google Ads', problems);
+      currencyCheck(row, settings.google.requiredCurrency, 'Google Ads', problems);
+      if (problems.length) return combine(problems);
+      return (
+        csvField((row.gclid ?? row.gbraid ?? row.wbraid)!) + ',' +
+        csvField(name!) + ',' +
+        clock.wallTime(ms) + ',' +
+        platformValue(row.event_value_micros, row.currency) + ',' +
+        row.currency + ',' +
+        csvField(row.transaction_id ?? '') + ',' +
+        googleConsent(row.consent_ad_user_data, adUserData) + ',' +
+        googleConsent(row.consent_ad_personalization, adPersonalization) + '\n'
+      );
+    },
+  };
+}
+
+// ---------------------------------------------------------------- Google: enhanced conversions for leads
+
+const GOOGLE_LEADS_HEADER = ['Email', 'Phone Number', 'Google Click ID', 'Conversion Name', 'Conversion Time', 'Conversion Value', 'Conversion Currency', 'Order ID', 'Ad User Data', 'Ad Personalization'];
+
+/**
+ * Google Ads enhanced conversions for leads: SHA-256 of the Google-normalized email (gmail dots
+ * removed) and E.164 phone (with "+"), lowercase hex — the hashes computed at import. The gclid is
+ * added when known (Google recommends sending it too).
+ */
+function googleLeads({ settings, nowMs }: FormatContext): FormatWriter {
+  const clock = new ZoneClock(settings.timeZone);
+  const { adUserData, adPersonalization } = settings.consentDefaults;
+  return {
+    columns: ['id', 'event_name', 'event_id', 'event_time', 'event_value_micros', 'currency', 'transaction_id', 'gclid', 'user_email_hash', 'user_phone_hash', 'consent_ad_user_data', 'consent_ad_personalization'],
+    head: googleParameters(settings) + csvLine(GOOGLE_LEADS_HEADER),
+    line(row) {
+      const problems: Exclusion[] = [];
+      const name = settings.destinations[row.event_name]?.googleConversionName;
+      if (!name) problems.push({ code: 'no_conversion_action', reason: `no Google Ads conversion action is mapped for "${row.event_name}" (Settings → Destinations)` });
+      if (!row.user_email_hash && !row.user_phone_hash) problems.push({ code: 'no_identifiers', reason: 'no hashed email or phone for Google; use the click-conversion file for events with only a click id' });
+      const ms = windowChecks(row, nowMs, GOOGLE_WINDOW_DAYS, 'Google Ads', problems);
+      currencyCheck(row, settings.google.requiredCurrency, 'Google Ads', problems);
+      if (problems.length) return combine(problems);
+      return (
+        (row.user_email_hash ?? '') + ',' +
+        (row.user_phone_hash ?? '') + ',' +
+        csvField(row.gclid ?? '') + ',' +
+        csvField(name!) + ',' +
+        clock.wallTime(ms) + ',' +
+        platformValue(row.event_value_micros, row.currency) + ',' +
+        row.currency + ',' +
+        csvField(row.transaction_id ?? '') + ',' +
+        googleConsent(row.consent_ad_user_data, adUserData) + ',' +
+        googleConsent(row.consent_ad_personalization, adPersonalization) + '\n'
+      );
+    },
+  };
+}
+
+// ---------------------------------------------------------------- Meta
+
+const META_HEADER = ['event_name', 'event_time', 'event_id', 'action_source', 'em', 'ph', 'fn', 'ln', 'fbc', 'fbp', 'value', 'currency', 'order_id'];
+
+/**
+ * Meta offline events with the Conversions API's field names (the gateway's file upload uses the
+ * same names): Meta-normalized hashes (phone digits only, no "+"; names without punctuation; no
+ * gmail rule), event_time in Unix seconds, event_id for deduplication with the pixel.
+ */
+function meta({ settings, nowMs }: FormatContext): FormatWriter {
+  return {
+    columns: ['id', 'event_name', 'event_id', 'event_time', 'event_value_micros', 'currency', 'transaction_id', 'fbc', 'fbp', 'meta_email_hash', 'meta_phone_hash', 'meta_first_name_hash', 'meta_last_name_hash'],
+    head: csvLine(META_HEADER),
+    line(row) {
+      const problems: Exclusion[] = [];
+      const name = settings.destinations[row.event_name]?.metaEventName;
+      if (!name) problems.push({ code: 'no_meta_event', reason: `no Meta event name is mapped for "${row.event_name}" (Settings → Destinations)` });
+      if (!row.meta_email_hash && !row.meta_phone_hash && !row.fbc && !row.fbp) problems.push({ code: 'no_identifiers', reason: 'no hashed email or phone and no fbc/fbp for Meta to match on' });
+      const ms = windowChecks(row, nowMs, META_WINDOW_DAYS, 'Meta', problems);
+      currencyCheck(row, settings.meta.requiredCurrency, 'Meta', problems);
+      if (problems.length) return combine(problems);
+      return (
+        csvField(name!) + ',' +
+        Math.floor(ms / 1000) + ',' +
+        csvField(row.event_id) + ',' +
+        settings.meta.actionSource + ',' +
+        (row.meta_email_hash ?? '') + ',' +
+        (row.meta_phone_hash ?? '') + ',' +
+        (row.meta_first_name_hash ?? '') + ',' +
+        (row.meta_last_name_hash ?? '') + ',' +
+        csvField(row.fbc ?? '') + ',' +
+        csvField(row.fbp ?? '') + ',' +
+        platformValue(row.event_value_micros, row.currency) + ',' +
+        row.currency + ',' +
+        csvField(row.transaction_id ?? '') + '\n'
+      );
+    },
+  };
+}
+
+// ---------------------------------------------------------------- CSV (all columns)
+
+export const CSV_COLUMNS = [
+  'id', 'event_name', 'event_id', 'sync_status', 'event_time', 'event_value', 'currency', 'transaction_id',
+  'gclid', 'gbraid', 'wbraid', 'fbc', 'fbp',
+  'user_email_hash', 'user_phone_hash', 'user_first_name_hash', 'user_last_name_hash',
+  'meta_email_hash', 'meta_phone_hash', 'meta_first_name_hash', 'meta_last_name_hash',
+  'user_ip', 'user_agent', 'consent_ad_user_data', 'consent_ad_personalization', 'custom_params', 'source',
+  'campaign_id', 'brand_id', 'import_id', 'batch_id', 'sync_attempts', 'synced_at', 'sync_error', 'created_at', 'updated_at',
+] as const;
+
+/** Exact decimal with at least the currency's minor units (12.3 USD → 12.30; 1.23456 USD stays exact). */
+export function spreadsheetValue(micros: number | null, currency: string): string {
+  if (micros === null) return '';
+  const exact = microsToDecimal(micros);
+  const decimals = (exact.split('.')[1] ?? '').length;
+  return decimals <= currencyMinorUnits(currency) ? formatMicrosForCurrency(micros, currency) : exact;
+}
+
+/** Every column, for spreadsheets: formula-looking cells escaped. Nothing is excluded. */
+function csv(): FormatWriter {
+  const columns = CSV_COLUMNS.map((c) => (c === 'event_value' ? 'event_value_micros' : c));
+  return {
+    columns,
+    head: csvLine([...CSV_COLUMNS]),
+    line(row) {
+      let out = '';
+      for (let i = 0; i < CSV_COLUMNS.length; i++) {
+        const column = CSV_COLUMNS[i]!;
+        const raw = column === 'event_value' ? spreadsheetValue(row.event_value_micros, row.currency) : row[column];
+        out += (i ? ',' : '') + (raw === null || raw === undefined ? '' : spreadsheetCell(String(raw)));
+      }
+      return `${out}\n`;
+    },
+  };
+}
+
+export function createFormatWriter(format: ExportFormat, context: FormatContext): FormatWriter {
+  switch (format) {
+    case 'google-click':
+      return googleClick(context);
+    case 'google-leads':
+      return googleLeads(context);
+    case 'meta':
+      return meta(context);
+    case 'csv':
+      return csv();
+  }
+}
+
+export const FILE_EXTENSIONS: Record<ExportFormat, string> = { 'google-click': 'csv', 'google-leads': 'csv', meta: 'csv', csv: 'csv' };

@@ -1,0 +1,71 @@
+import type { BatchStatus, ExportFormat, SyncBatch } from '../../shared/domain/exports';
+import type { Sqlite } from '../db/connection';
+
+interface BatchRow {
+  id: string;
+  destination: ExportFormat;
+  file_path: string | null;
+  file_sha256: string | null;
+  event_count: number;
+  status: BatchStatus;
+  error: string | null;
+  created_at: string;
+  closed_at: string | null;
+}
+
+function statusCounts(db: Sqlite, ids: string[]): Map<string, SyncBatch['byStatus']> {
+  const counts = new Map<string, SyncBatch['byStatus']>();
+  if (!ids.length) return counts;
+  const rows = db
+    .prepare(
+      `SELECT batch_id, sync_status, count(*) AS n FROM conversion_events
+       WHERE batch_id IN (SELECT value FROM json_each(?)) GROUP BY batch_id, sync_status`,
+    )
+    .all(JSON.stringify(ids)) as { batch_id: string; sync_status: string; n: number }[];
+  for (const row of rows) {
+    const entry = counts.get(row.batch_id) ?? { queued: 0, sent: 0, failed: 0, other: 0 };
+    if (row.sync_status === 'queued' || row.sync_status === 'sent' || row.sync_status === 'failed') entry[row.sync_status] += row.n;
+    else entry.other += row.n;
+    counts.set(row.batch_id, entry);
+  }
+  return counts;
+}
+
+function toBatch(row: BatchRow, byStatus: SyncBatch['byStatus'] | undefined): SyncBatch {
+  return {
+    id: row.id,
+    destination: row.destination,
+    filePath: row.file_path,
+    fileSha256: row.file_sha256,
+    eventCount: row.event_count,
+    status: row.status,
+    error: row.error,
+    createdAt: row.created_at,
+    closedAt: row.closed_at,
+    byStatus: byStatus ?? { queued: 0, sent: 0, failed: 0, other: 0 },
+  };
+}
+
+export function listBatches(db: Sqlite, limit: number): SyncBatch[] {
+  const rows = db.prepare('SELECT * FROM sync_batches ORDER BY created_at DESC, id DESC LIMIT ?').all(limit) as BatchRow[];
+  const counts = statusCounts(db, rows.map((r) => r.id));
+  return rows.map((row) => toBatch(row, counts.get(row.id)));
+}
+
+export function findBatch(db: Sqlite, id: string): SyncBatch | undefined {
+  const row = db.prepare('SELECT * FROM sync_batches WHERE id = ?').get(id) as BatchRow | undefined;
+  return row ? toBatch(row, statusCounts(db, [id]).get(id)) : undefined;
+}
+
+export function closeBatch(db: Sqlite, id: string, status: 'uploaded' | 'failed', error: string | null, now: string): void {
+  db.prepare('UPDATE sync_batches SET status = ?, error = ?, closed_at = ? WHERE id = ?').run(status, error, now, id);
+}
+
+/** Ids from the list that are not events of this batch. */
+export function idsOutsideBatch(db: Sqlite, batchId: string, ids: readonly string[]): string[] {
+  return (
+    db
+      .prepare('SELECT value AS id FROM json_each(?) WHERE value NOT IN (SELECT id FROM conversion_events WHERE batch_id = ?)')
+      .all(JSON.stringify(ids), batchId) as { id: string }[]
+  ).map((r) => r.id);
+}

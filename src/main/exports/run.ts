@@ -1,0 +1,168 @@
+/**
+ * One export (or its preview) over a connection of its own: reads the matching events in time order,
+ * turns each into a line or an exclusion, streams the lines to a temporary file beside the target
+ * (SHA-256 computed on the way), renames it into place, and — in the same write transaction that
+ * read the events — creates the sync batch and links the exported queued events to it. Cancelling
+ * rolls everything back and removes the partial file. Runs in the export worker.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import type { ExcludedEvent, ExclusionCode, ExportFormat, ExportPreview } from '../../shared/domain/exports';
+import type { EventFilterParsed } from '../../shared/domain/filters';
+import type { AppSettings } from '../../shared/domain/settings';
+import type { Sqlite } from '../db/connection';
+import { filterToWhere } from '../events/filter-sql';
+import { createFormatWriter, type ExportRow } from './formats';
+
+export interface RunExportOptions {
+  format: ExportFormat;
+  filter: EventFilterParsed;
+  settings: AppSettings;
+  nowMs: number;
+  /** How many excluded events to list (all are counted). */
+  excludedLimit: number;
+  /** Absent for a preview. */
+  output?: { path: string; batchId: string; createdAt: string };
+}
+
+export interface RunExportHooks {
+  isCancelled(): boolean;
+  onProgress(done: number, total: number): void;
+}
+
+export interface RunExportOutcome extends ExportPreview {
+  file?: { path: string; sha256: string; bytes: number; batchId: string; linked: number };
+}
+
+export class ExportCancelled extends Error {
+  constructor() {
+    super('The export was cancelled; no file was written and no batch was created.');
+  }
+}
+
+/** The filter an export uses: queued events unless the filter names statuses. */
+export function exportFilter(filter: EventFilterParsed): EventFilterParsed {
+  return filter.statuses?.length ? filter : { ...filter, statuses: ['queued'] };
+}
+
+const FLUSH_BYTES = 1 << 20;
+const CHECK_EVERY = 4096;
+const PROGRESS_MS = 200;
+
+export function runExport(db: Sqlite, options: RunExportOptions, hooks: RunExportHooks): RunExportOutcome {
+  const filter = exportFilter(options.filter);
+  const where = filterToWhere(filter);
+  const writer = createFormatWriter(options.format, { settings: options.settings, nowMs: options.nowMs });
+  const output = options.output;
+
+  // A write transaction for a real export (the file and the batch agree with the database); a read
+  // snapshot for a preview.
+  db.exec(output ? 'BEGIN IMMEDIATE' : 'BEGIN');
+  let tmpPath: string | null = null;
+  let fd: number | null = null;
+  try {
+    const total = (db.prepare(`SELECT count(*) AS n FROM conversion_events WHERE ${where.sql}`).get(...where.params) as { n: number }).n;
+    hooks.onProgress(0, total);
+
+    const hash = createHash('sha256');
+    let bytes = 0;
+    let buffer = '';
+    const flush = () => {
+      if (fd === null || buffer.length === 0) return;
+      const chunk = Buffer.from(buffer, 'utf8');
+      hash.update(chunk);
+      let offset = 0;
+      while (offset < chunk.length) offset += writeSync(fd, chunk, offset, chunk.length - offset);
+      bytes += chunk.length;
+      buffer = '';
+    };
+    if (output) {
+      tmpPath = `${output.path}.${randomBytes(4).toString('hex')}.part`;
+      fd = openSync(tmpPath, 'wx', 0o600);
+      buffer = writer.head;
+    }
+
+    const excludedIds: string[] = [];
+    const excluded: ExcludedEvent[] = [];
+    const byCode: Partial<Record<ExclusionCode, number>> = {};
+    let done = 0;
+    let lastProgress = Date.now();
+    const select = db.prepare(`SELECT ${writer.columns.join(', ')} FROM conversion_events WHERE ${where.sql} ORDER BY event_time, id`);
+    for (const row of select.iterate(...where.params) as IterableIterator<ExportRow>) {
+      const line = writer.line(row);
+      if (typeof line === 'string') {
+        if (output) {
+          buffer += line;
+          if (buffer.length >= FLUSH_BYTES) flush();
+        }
+      } else {
+        excludedIds.push(row.id);
+        byCode[line.code] = (byCode[line.code] ?? 0) + 1;
+        if (excluded.length < options.excludedLimit) excluded.push({ id: row.id, eventId: row.event_id, code: line.code, reason: line.reason });
+      }
+      if (++done % CHECK_EVERY === 0) {
+        if (hooks.isCancelled()) throw new ExportCancelled();
+        const now = Date.now();
+        if (now - lastProgress >= PROGRESS_MS) {
+          lastProgress = now;
+          hooks.onProgress(done, total);
+        }
+      }
+    }
+    if (hooks.isCancelled()) throw new ExportCancelled();
+
+    const preview: ExportPreview = {
+      format: options.format,
+      matched: done,
+      exported: done - excludedIds.length,
+      excludedCount: excludedIds.length,
+      excludedByCode: byCode,
+      excluded,
+      excludedTruncated: excludedIds.length > excluded.length,
+    };
+    if (!output || fd === null || tmpPath === null) {
+      db.exec('ROLLBACK');
+      hooks.onProgress(done, total);
+      return preview;
+    }
+
+    flush();
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = null;
+    const sha256 = hash.digest('hex');
+
+    db.prepare('INSERT INTO sync_batches (id, destination, file_path, file_sha256, event_count, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+      output.batchId,
+      options.format,
+      output.path,
+      sha256,
+      preview.exported,
+      'exported',
+      output.createdAt,
+    );
+    db.exec('CREATE TEMP TABLE IF NOT EXISTS export_excluded (id TEXT PRIMARY KEY) WITHOUT ROWID');
+    db.exec('DELETE FROM temp.export_excluded');
+    const insertExcluded = db.prepare('INSERT OR IGNORE INTO temp.export_excluded (id) VALUES (?)');
+    for (const id of excludedIds) insertExcluded.run(id);
+    // Only queued events join the batch: they are the ones "mark uploaded" can move to sent.
+    const linked = db
+      .prepare(
+        `UPDATE conversion_events SET batch_id = ?, updated_at = ?
+         WHERE (${where.sql}) AND sync_status = 'queued' AND id NOT IN (SELECT id FROM temp.export_excluded)`,
+      )
+      .run(output.batchId, output.createdAt, ...where.params).changes;
+    db.exec('DELETE FROM temp.export_excluded');
+    renameSync(tmpPath, output.path);
+    tmpPath = null;
+    db.exec('COMMIT');
+    hooks.onProgress(done, total);
+    return { ...preview, file: { path: output.path, sha256, bytes, batchId: output.batchId, linked } };
+  } catch (error) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw error;
+  } finally {
+    if (fd !== null) closeSync(fd);
+    if (tmpPath !== null) rmSync(tmpPath, { force: true });
+  }
+}

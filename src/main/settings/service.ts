@@ -1,0 +1,68 @@
+import { AppSettingsPatchSchema, AppSettingsSchema, type AppSettings, type AppSettingsPatch } from '../../shared/domain/settings';
+import { AppError } from '../../shared/ipc/result';
+import type { Sqlite } from '../db/connection';
+import { formatIssues } from '../ipc/bind';
+
+const KEY = 'app';
+
+function validate(value: unknown, what: string): AppSettings {
+  const parsed = AppSettingsSchema.safeParse(value);
+  if (!parsed.success) throw new AppError('validation', `Invalid ${what}: ${formatIssues(parsed.error.issues)}`);
+  return parsed.data;
+}
+
+/** The stored settings, defaults filled in. A stored document that no longer validates is reported, not silently reset. */
+export function getSettings(db: Sqlite): AppSettings {
+  const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(KEY) as { value: string } | undefined;
+  if (!row) return validate({}, 'settings');
+  return validate(JSON.parse(row.value), 'stored settings');
+}
+
+function store(db: Sqlite, settings: AppSettings): AppSettings {
+  db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(KEY, JSON.stringify(settings));
+  return settings;
+}
+
+/** Merges a partial update one level deep (per section, per event name), validates the whole and stores it. */
+export function updateSettings(db: Sqlite, patchInput: AppSettingsPatch): AppSettings {
+  const parsedPatch = AppSettingsPatchSchema.safeParse(patchInput);
+  if (!parsedPatch.success) throw new AppError('validation', `Invalid settings update: ${formatIssues(parsedPatch.error.issues)}`);
+  const patch = parsedPatch.data;
+  return db.transaction(() => {
+    const current = getSettings(db);
+    const destinations = { ...current.destinations };
+    for (const [name, value] of Object.entries(patch.destinations ?? {})) {
+      const key = name as keyof typeof destinations;
+      destinations[key] = { ...destinations[key], ...value } as (typeof destinations)[typeof key];
+    }
+    const merged = {
+      ...current,
+      ...(patch.timeZone !== undefined ? { timeZone: patch.timeZone } : {}),
+      ...(patch.defaultCountry !== undefined ? { defaultCountry: patch.defaultCountry } : {}),
+      destinations,
+      consentDefaults: { ...current.consentDefaults, ...patch.consentDefaults },
+      google: { ...current.google, ...patch.google },
+      meta: { ...current.meta, ...patch.meta },
+    };
+    return store(db, validate(merged, 'settings'));
+  })();
+}
+
+export function exportSettingsJson(db: Sqlite): { json: string } {
+  return { json: `${JSON.stringify({ convdeskSettings: getSettings(db) }, null, 2)}\n` };
+}
+
+/** Accepts the document from exportSettingsJson (or the bare settings object). Missing fields get defaults. */
+export function importSettingsJson(db: Sqlite, json: string): AppSettings {
+  let document: unknown;
+  try {
+    document = JSON.parse(json);
+  } catch (error) {
+    throw new AppError('validation', `The settings file is not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) {
+    throw new AppError('validation', 'The settings file must contain a JSON object');
+  }
+  const value = 'convdeskSettings' in document ? (document as { convdeskSettings: unknown }).convdeskSettings : document;
+  return store(db, validate(value, 'settings file'));
+}

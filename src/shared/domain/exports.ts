@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { EventFilterSchema } from './filters';
+
+/** Export formats; the same names as sync_batches.destination. */
+export const EXPORT_FORMATS = ['google-click', 'google-leads', 'meta', 'csv'] as const;
+export const ExportFormatSchema = z.enum(EXPORT_FORMATS);
+export type ExportFormat = z.infer<typeof ExportFormatSchema>;
+
+export const EXPORT_FORMAT_LABELS: Record<ExportFormat, string> = {
+  'google-click': 'Google Ads — conversions from clicks (GCLID / GBRAID / WBRAID)',
+  'google-leads': 'Google Ads — enhanced conversions for leads (hashed email / phone)',
+  meta: 'Meta — offline events (Conversions API fields)',
+  csv: 'CSV — all columns, for spreadsheets',
+};
+
+/** Why an event was left out of a file. Every excluded event carries one; nothing is dropped silently. */
+export const EXCLUSION_CODES = [
+  'no_click_id',
+  'both_braids',
+  'no_identifiers',
+  'no_conversion_action',
+  'no_meta_event',
+  'too_old',
+  'in_future',
+  'currency_mismatch',
+] as const;
+export type ExclusionCode = (typeof EXCLUSION_CODES)[number];
+
+export interface ExcludedEvent {
+  /** The event's row id (conversion_events.id). */
+  id: string;
+  /** The event's own event_id (dedup key), as shown in the review grid. */
+  eventId: string;
+  code: ExclusionCode;
+  reason: string;
+}
+
+export const ExportRequestSchema = z
+  .object({
+    format: ExportFormatSchema,
+    /** Which events; the status defaults to queued when the filter names none. */
+    filter: EventFilterSchema.default({}),
+  })
+  .strict();
+export type ExportRequest = z.input<typeof ExportRequestSchema>;
+
+export interface ExportPreview {
+  format: ExportFormat;
+  /** Events matching the filter. */
+  matched: number;
+  /** Events that would be written. */
+  exported: number;
+  excludedCount: number;
+  excludedByCode: Partial<Record<ExclusionCode, number>>;
+  /** The excluded events (the first `excludedLimit`; the count above is complete). */
+  excluded: ExcludedEvent[];
+  excludedTruncated: boolean;
+}
+
+export interface ExportResult extends ExportPreview {
+  batchId: string;
+  path: string;
+  fileSha256: string;
+  bytes: number;
+  /** Exported events that were queued and now belong to the batch (the others are in the file only). */
+  linked: number;
+  durationMs: number;
+}
+
+export const BATCH_STATUSES = ['exported', 'uploaded', 'failed'] as const;
+export type BatchStatus = (typeof BATCH_STATUSES)[number];
+
+export interface SyncBatch {
+  id: string;
+  destination: ExportFormat;
+  filePath: string | null;
+  fileSha256: string | null;
+  eventCount: number;
+  status: BatchStatus;
+  error: string | null;
+  createdAt: string;
+  closedAt: string | null;
+  /** The batch's events now, by sync status. */
+  byStatus: { queued: number; sent: number; failed: number; other: number };
+}
