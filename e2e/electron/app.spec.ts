@@ -7,7 +7,7 @@ import { ImportPage } from '../pages/import-page';
 
 const root = join(__dirname, '..', '..');
 let electronApp: ElectronApplication;
-let window: Page;
+let appWindow: Page;
 let userData: string;
 
 test.beforeEach(async () => {
@@ -17,8 +17,8 @@ test.beforeEach(async () => {
     args: [join(root, 'out/main/index.js')],
     env: { ...process.env, CONVDESK_USER_DATA: userData },
   });
-  window = await electronApp.firstWindow();
-  await expect(window.getByRole('navigation', { name: 'Main' })).toBeVisible();
+  appWindow = await electronApp.firstWindow();
+  await expect(appWindow.getByRole('navigation', { name: 'Main' })).toBeVisible();
 });
 
 test.afterEach(async () => {
@@ -27,21 +27,21 @@ test.afterEach(async () => {
 });
 
 test('the page has no Node and only the contract on window.api', async () => {
-  expect(await window.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
-  expect(await window.evaluate(() => typeof (globalThis as { process?: unknown }).process)).toBe('undefined');
-  const keys = await window.evaluate(() => Object.keys((window as unknown as { api: object }).api).sort());
+  expect(await appWindow.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
+  expect(await appWindow.evaluate(() => typeof (globalThis as { process?: unknown }).process)).toBe('undefined');
+  const keys = await appWindow.evaluate(() => Object.keys((window as unknown as { api: object }).api).sort());
   expect(keys).toEqual([...CHANNEL_NAMES, 'on'].sort());
 });
 
 test('window.open and navigation are denied', async () => {
   const before = electronApp.windows().length;
-  await window.evaluate(() => window.open('https://example.com'));
-  await window.evaluate(() => {
+  await appWindow.evaluate(() => window.open('https://example.com'));
+  await appWindow.evaluate(() => {
     window.location.href = 'https://example.com';
   });
-  await window.waitForTimeout(500);
+  await appWindow.waitForTimeout(500);
   expect(electronApp.windows().length).toBe(before);
-  expect(window.url()).not.toContain('example.com');
+  expect(appWindow.url()).not.toContain('example.com');
 });
 
 test('a CSV opened through the native dialog imports with a row-by-row report', async () => {
@@ -49,9 +49,9 @@ test('a CSV opened through the native dialog imports with a row-by-row report', 
   await electronApp.evaluate(({ dialog }, path) => {
     dialog.showOpenDialog = (async () => ({ canceled: false, filePaths: [path] })) as typeof dialog.showOpenDialog;
   }, csv);
-  await window.getByRole('link', { name: 'Import', exact: true }).click();
-  await window.getByTestId('open-csv').click();
-  const importPage = new ImportPage(window);
+  await appWindow.getByRole('link', { name: 'Import', exact: true }).click();
+  await appWindow.getByTestId('open-csv').click();
+  const importPage = new ImportPage(appWindow);
   await expect(importPage.mapping()).toBeVisible();
   await importPage.start();
   await importPage.expectReport({ read: 10, imported: 6, invalid: 4 });
