@@ -1,0 +1,49 @@
+import { useState, type MouseEvent } from 'react';
+
+async function copy(text: string): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    // Clipboard API refused (e.g. not focused): fall back to a hidden textarea.
+    const area = document.createElement('textarea');
+    area.value = text;
+    area.setAttribute('readonly', '');
+    area.style.position = 'fixed';
+    area.style.opacity = '0';
+    document.body.appendChild(area);
+    area.select();
+    const ok = document.execCommand('copy');
+    area.remove();
+    return ok;
+  }
+}
+
+/** A copy-to-clipboard button that says "Copied" for a moment. */
+export function CopyButton({ text, label = 'Copy' }: { text: string; label?: string }) {
+  const [done, setDone] = useState(false);
+  const onClick = async (event: MouseEvent) => {
+    event.stopPropagation();
+    if (await copy(text)) {
+      setDone(true);
+      setTimeout(() => setDone(false), 1200);
+    }
+  };
+  return (
+    <button type="button" className="copy-btn" onClick={onClick} aria-label={`${label} ${text}`} title={done ? 'Copied' : `Copy ${text}`} data-testid="copy-button">
+      {done ? '✓' : '⧉'}
+    </button>
+  );
+}
+
+/** A long value (hash, click id) shown shortened, full value on hover, with a copy button. */
+export function ShortValue({ value, head = 8 }: { value: string | null | undefined; head?: number }) {
+  if (!value) return <span className="muted">—</span>;
+  const short = value.length > head + 2 ? `${value.slice(0, head)}…` : value;
+  return (
+    <span className="short-value">
+      <span className="mono" title={value}>{short}</span>
+      <CopyButton text={value} />
+    </span>
+  );
+}

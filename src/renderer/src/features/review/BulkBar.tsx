@@ -1,0 +1,278 @@
+import { useEffect, useState } from 'react';
+import { SYNC_STATUSES, type ConversionSyncStatus } from '../../../../shared/domain/events';
+import type { EventFilter } from '../../../../shared/domain/filters';
+import { TRANSITIONS, type SyncAction } from '../../../../shared/domain/sync';
+import type { StatusCounts, TransitionOutcome } from '../../../../shared/ipc/channels/events';
+import type { JobProgress } from '../../../../shared/ipc/events';
+import { Dialog } from '../../components/Dialog';
+import { ApiError, call, errorMessage, onPush } from '../../lib/api';
+import { formatCount } from '../../lib/format';
+import type { CatalogData } from '../catalog/useCatalog';
+
+export type BulkTarget = { kind: 'ids'; ids: string[]; byStatus: StatusCounts } | { kind: 'filter'; filter: EventFilter; total: number; byStatus: StatusCounts };
+
+export interface BulkOutcome {
+  text: string;
+  tone: 'ok' | 'warn' | 'error';
+  undoToken: string | null;
+}
+
+const DONE_VERB: Record<SyncAction, string> = {
+  queue: 'Queued',
+  unqueue: 'Unqueued',
+  skip: 'Skipped',
+  restore: 'Restored',
+  mark_sent: 'Marked sent',
+  mark_failed: 'Marked failed',
+  retry: 'Queued again',
+};
+
+const BUTTONS: { action: SyncAction; label: string; key?: string }[] = [
+  { action: 'queue', label: 'Queue', key: 'q' },
+  { action: 'unqueue', label: 'Unqueue' },
+  { action: 'skip', label: 'Skip', key: 's' },
+  { action: 'restore', label: 'Restore' },
+  { action: 'mark_sent', label: 'Mark sent' },
+  { action: 'mark_failed', label: 'Mark failed…' },
+  { action: 'retry', label: 'Retry' },
+];
+
+export const targetCount = (target: BulkTarget) => (target.kind === 'ids' ? target.ids.length : target.total);
+export const eligibleCount = (action: SyncAction, byStatus: StatusCounts) => TRANSITIONS[action].from.reduce((n, s) => n + (byStatus[s] ?? 0), 0);
+const apiTarget = (target: BulkTarget) => (target.kind === 'ids' ? { ids: target.ids } : { filter: target.filter });
+const events = (n: number) => `${formatCount(n)} event${n === 1 ? '' : 's'}`;
+
+export function describeOutcome(action: SyncAction, outcome: TransitionOutcome): BulkOutcome {
+  const parts = [`${DONE_VERB[action]} ${formatCount(outcome.changed)}`];
+  const refused = outcome.refused.reduce((n, r) => n + r.count, 0);
+  if (refused > 0) parts.push(`${formatCount(refused)} refused: ${outcome.refused.map((r) => (outcome.refused.length > 1 ? `${formatCount(r.count)} ${r.reason}` : r.reason)).join('; ')}`);
+  if (outcome.missing.length) parts.push(`${formatCount(outcome.missing.length)} no longer exist`);
+  return { text: parts.join(' · '), tone: refused || outcome.missing.length ? 'warn' : 'ok', undoToken: outcome.undoToken };
+}
+
+/** Runs one status action on a target; an all-refused answer (illegal_transition) becomes an outcome, not an error. */
+export async function runTransition(action: SyncAction, target: BulkTarget, reason?: string): Promise<BulkOutcome> {
+  try {
+    const outcome = await call('events:transition', { action, target: apiTarget(target), ...(reason ? { reason } : {}) });
+    return describeOutcome(action, outcome);
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 'illegal_transition') return { text: error.message, tone: 'error', undoToken: null };
+    return { text: errorMessage(error), tone: 'error', undoToken: null };
+  }
+}
+
+type Pending =
+  | { kind: 'transition'; action: SyncAction }
+  | { kind: 'delete' }
+  | { kind: 'assign' };
+
+export interface BulkBarProps {
+  target: BulkTarget;
+  catalog: CatalogData;
+  onOutcome(outcome: BulkOutcome): void;
+  onClear(): void;
+  /** Filled from outside (keyboard shortcut) to start an action with its confirmation. */
+  request: { action: SyncAction; nonce: number } | null;
+}
+
+export function BulkBar({ target, catalog, onOutcome, onClear, request }: BulkBarProps) {
+  const [pending, setPending] = useState<Pending | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [progress, setProgress] = useState<JobProgress | null>(null);
+  const [reason, setReason] = useState('');
+  const [campaign, setCampaign] = useState('keep');
+  const [brand, setBrand] = useState('keep');
+  const count = targetCount(target);
+  const byFilter = target.kind === 'filter';
+
+  useEffect(() => {
+    if (!busy) return;
+    return onPush('job:progress', (p) => p.kind === 'bulk' && setProgress(p));
+  }, [busy]);
+
+  const execute = async (work: () => Promise<BulkOutcome>) => {
+    setBusy(true);
+    setProgress(null);
+    try {
+      onOutcome(await work());
+    } finally {
+      setBusy(false);
+      setPending(null);
+      setProgress(null);
+    }
+  };
+
+  const start = (action: SyncAction) => {
+    if (action === 'mark_failed') {
+      setReason('');
+      setPending({ kind: 'transition', action });
+    } else if (byFilter) setPending({ kind: 'transition', action });
+    else void execute(() => runTransition(action, target));
+  };
+
+  useEffect(() => {
+    if (request && !busy && !pending && eligibleCount(request.action, target.byStatus) > 0) start(request.action);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [request?.nonce]);
+
+  const doDelete = () =>
+    execute(async () => {
+      try {
+        const r = await call('events:delete', { target: apiTarget(target) });
+        const parts = [`Deleted ${formatCount(r.deleted)}`];
+        if (r.refused) parts.push(`${formatCount(r.refused)} refused: ${r.reason ?? 'sent events are kept'}`);
+        return { text: parts.join(' · '), tone: r.refused ? 'warn' : 'ok', undoToken: null };
+      } catch (error) {
+        return { text: errorMessage(error), tone: 'error', undoToken: null };
+      }
+    });
+
+  const doAssign = () =>
+    execute(async () => {
+      const pick = (v: string) => (v === 'keep' ? undefined : v === 'none' ? null : v);
+      try {
+        const r = await call('events:assign', { target: apiTarget(target), campaignId: pick(campaign), brandId: pick(brand) });
+        return { text: `Updated campaign/brand of ${events(r.changed)}`, tone: 'ok', undoToken: null };
+      } catch (error) {
+        return { text: errorMessage(error), tone: 'error', undoToken: null };
+      }
+    });
+
+  const who = byFilter ? `all ${events(count)} matching the filter` : `${events(count)}`;
+  const sentCount = target.byStatus.sent ?? 0;
+
+  return (
+    <div className="bulk-bar" role="toolbar" aria-label="Bulk actions" data-testid="bulk-bar" data-target={target.kind} data-count={count}>
+      <span className="bulk-bar__count" data-testid="bulk-count">
+        {byFilter ? <>All <strong>{formatCount(count)}</strong> matching</> : <><strong>{formatCount(count)}</strong> selected</>}
+      </span>
+      <div className="bulk-bar__actions">
+        {BUTTONS.map(({ action, label, key }) => {
+          const eligible = eligibleCount(action, target.byStatus);
+          return (
+            <button
+              key={action}
+              type="button"
+              onClick={() => start(action)}
+              disabled={busy || eligible === 0}
+              title={`${eligible === count ? 'All' : `${formatCount(eligible)} of ${formatCount(count)}`} can be ${DONE_VERB[action].toLowerCase()} (from ${TRANSITIONS[action].from.join(' / ')})${key ? ` · key ${key.toUpperCase()}` : ''}`}
+              data-action={action}
+            >
+              {label}
+            </button>
+          );
+        })}
+        <span className="bulk-bar__sep" />
+        <button type="button" onClick={() => (setCampaign('keep'), setBrand('keep'), setPending({ kind: 'assign' }))} disabled={busy}>
+          Assign…
+        </button>
+        <button type="button" className="btn--danger" onClick={() => setPending({ kind: 'delete' })} disabled={busy || sentCount === count}>
+          Delete…
+        </button>
+      </div>
+      <div className="spacer" />
+      {busy && (
+        <span className="bulk-bar__busy" role="status">
+          {progress && progress.total > 0 ? (
+            <>
+              <span className="progress progress--inline"><span className="progress__bar" style={{ width: `${Math.round((100 * progress.done) / progress.total)}%` }} /></span>
+              {formatCount(progress.done)} / {formatCount(progress.total)}
+            </>
+          ) : (
+            'Working…'
+          )}
+        </span>
+      )}
+      <button type="button" className="bulk-bar__clear" onClick={onClear} title="Clear selection (Esc)">
+        Clear selection
+      </button>
+
+      {pending?.kind === 'transition' && (
+        <Dialog
+          title={pending.action === 'mark_failed' ? 'Mark events failed' : `${DONE_VERB[pending.action].replace('Queued again', 'Retry')} ${who}?`}
+          confirmLabel={`${BUTTONS.find((b) => b.action === pending.action)!.label.replace('…', '')} ${formatCount(eligibleCount(pending.action, target.byStatus))}`}
+          confirmDisabled={pending.action === 'mark_failed' && !reason.trim()}
+          busy={busy}
+          onCancel={() => setPending(null)}
+          onConfirm={() => void execute(() => runTransition(pending.action, target, pending.action === 'mark_failed' ? reason.trim() : undefined))}
+          testId="confirm-dialog"
+        >
+          <TransitionSummary action={pending.action} target={target} />
+          {pending.action === 'mark_failed' && (
+            <label className="field">
+              <span className="field__label">Reason (shown in the event's history and sync error)</span>
+              <textarea value={reason} onChange={(e) => setReason(e.target.value)} rows={3} maxLength={2000} aria-label="Reason" placeholder="e.g. Google rejected the file: UNPARSEABLE_GCLID" />
+            </label>
+          )}
+        </Dialog>
+      )}
+      {pending?.kind === 'delete' && (
+        <Dialog
+          title={`Delete ${who}?`}
+          confirmLabel={`Delete ${formatCount(count - sentCount)}`}
+          danger
+          busy={busy}
+          onCancel={() => setPending(null)}
+          onConfirm={() => void doDelete()}
+          testId="confirm-dialog"
+        >
+          <p>Deleted events are removed from this database for good; this cannot be undone.</p>
+          {sentCount > 0 && <p className="muted">{events(sentCount)} already sent will be kept: sent events cannot be deleted.</p>}
+        </Dialog>
+      )}
+      {pending?.kind === 'assign' && (
+        <Dialog
+          title={`Assign campaign / brand to ${who}`}
+          confirmLabel={`Assign to ${formatCount(count)}`}
+          confirmDisabled={campaign === 'keep' && brand === 'keep'}
+          busy={busy}
+          onCancel={() => setPending(null)}
+          onConfirm={() => void doAssign()}
+          testId="assign-dialog"
+        >
+          <label className="field">
+            <span className="field__label">Campaign</span>
+            <select value={campaign} onChange={(e) => setCampaign(e.target.value)} aria-label="Assign campaign">
+              <option value="keep">Leave unchanged</option>
+              <option value="none">Clear (no campaign)</option>
+              {catalog.campaigns.map((c) => (
+                <option key={c.id} value={c.id}>{c.name}</option>
+              ))}
+            </select>
+          </label>
+          <label className="field">
+            <span className="field__label">Brand</span>
+            <select value={brand} onChange={(e) => setBrand(e.target.value)} aria-label="Assign brand">
+              <option value="keep">Leave unchanged</option>
+              <option value="none">Clear (no brand)</option>
+              {catalog.brands.map((b) => (
+                <option key={b.id} value={b.id}>{b.name}</option>
+              ))}
+            </select>
+          </label>
+          {catalog.campaigns.length + catalog.brands.length === 0 && (
+            <p className="muted">No campaigns or brands yet: create them under Campaigns &amp; brands.</p>
+          )}
+        </Dialog>
+      )}
+    </div>
+  );
+}
+
+function TransitionSummary({ action, target }: { action: SyncAction; target: BulkTarget }) {
+  const count = targetCount(target);
+  const eligible = eligibleCount(action, target.byStatus);
+  const others = SYNC_STATUSES.filter((s: ConversionSyncStatus) => !TRANSITIONS[action].from.includes(s) && (target.byStatus[s] ?? 0) > 0);
+  return (
+    <div className="transition-summary" data-testid="transition-summary">
+      <p>
+        <strong>{formatCount(eligible)}</strong> of {events(count)} will move to <strong>{TRANSITIONS[action].to}</strong>.
+      </p>
+      {others.length > 0 && (
+        <p className="muted">
+          Left unchanged: {others.map((s) => `${formatCount(target.byStatus[s])} ${s}`).join(', ')} (only {TRANSITIONS[action].from.join(' / ')} events can make this change).
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,95 @@
+import type { ReactNode } from 'react';
+import type { ConversionEvent } from '../../../../shared/domain/events';
+import type { EventSort } from '../../../../shared/domain/filters';
+import { ShortValue } from '../../components/CopyText';
+import { formatDateTime, formatMoney } from '../../lib/format';
+import type { CatalogData } from '../catalog/useCatalog';
+
+export interface GridColumn {
+  id: string;
+  header: string;
+  size: number;
+  /** Server-side sort field when the column is sortable. */
+  sort?: NonNullable<EventSort['field']>;
+  align?: 'right';
+  /** Shown by default. */
+  visible?: boolean;
+  /** Cannot be hidden. */
+  fixed?: boolean;
+  render(event: ConversionEvent, catalog: CatalogData): ReactNode;
+}
+
+/** No click id and no hashed email/phone: neither Google nor Meta can match the event. */
+export function cannotUpload(event: ConversionEvent): boolean {
+  return !event.gclid && !event.gbraid && !event.wbraid && !event.user_email_hash && !event.user_phone_hash;
+}
+
+const clickId = (e: ConversionEvent) => e.gclid ?? e.gbraid ?? e.wbraid;
+const clickKind = (e: ConversionEvent) => (e.gclid ? 'gclid' : e.gbraid ? 'gbraid' : e.wbraid ? 'wbraid' : null);
+
+export const GRID_COLUMNS: GridColumn[] = [
+  {
+    id: 'event_time',
+    header: 'Event time',
+    size: 150,
+    sort: 'event_time',
+    fixed: true,
+    render: (e) => <span title={e.event_time}>{formatDateTime(e.event_time)}</span>,
+  },
+  { id: 'event_name', header: 'Event', size: 100, sort: 'event_name', render: (e) => e.event_name },
+  {
+    id: 'sync_status',
+    header: 'Status',
+    size: 92,
+    sort: 'sync_status',
+    render: (e) => (
+      <span className={`status-pill status-pill--${e.sync_status}`} title={e.sync_error ?? undefined}>
+        {e.sync_status}
+      </span>
+    ),
+  },
+  {
+    id: 'event_value',
+    header: 'Value',
+    size: 110,
+    sort: 'event_value',
+    align: 'right',
+    render: (e) => formatMoney(e.event_value, e.currency),
+  },
+  { id: 'event_id', header: 'Event ID', size: 170, render: (e) => <span className="mono" title={e.event_id}>{e.event_id}</span> },
+  {
+    id: 'transaction_id',
+    header: 'Transaction ID',
+    size: 130,
+    render: (e) => (e.transaction_id ? <span className="mono" title={e.transaction_id}>{e.transaction_id}</span> : <span className="muted">—</span>),
+  },
+  {
+    id: 'uploadable',
+    header: 'Match keys',
+    size: 150,
+    render: (e) =>
+      cannotUpload(e) ? (
+        <span className="flag flag--warn" data-testid="cannot-upload" title="No click id and no hashed email or phone: Google and Meta cannot match this event">
+          ⚠ cannot be uploaded
+        </span>
+      ) : (
+        <span className="keys">
+          {clickKind(e) && <span className="key-chip">{clickKind(e)}</span>}
+          {e.user_email_hash && <span className="key-chip">email</span>}
+          {e.user_phone_hash && <span className="key-chip">phone</span>}
+          {(e.user_first_name_hash || e.user_last_name_hash) && <span className="key-chip">name</span>}
+        </span>
+      ),
+  },
+  { id: 'click_id', header: 'Click ID', size: 130, render: (e) => <ShortValue value={clickId(e)} head={10} /> },
+  { id: 'email_hash', header: 'Email hash', size: 130, render: (e) => <ShortValue value={e.user_email_hash} /> },
+  { id: 'phone_hash', header: 'Phone hash', size: 130, render: (e) => <ShortValue value={e.user_phone_hash} /> },
+  { id: 'campaign', header: 'Campaign', size: 130, render: (e, c) => c.campaignName(e.campaign_id) ?? <span className="muted">—</span> },
+  { id: 'brand', header: 'Brand', size: 110, render: (e, c) => c.brandName(e.brand_id) ?? <span className="muted">—</span> },
+  { id: 'currency', header: 'Currency', size: 70, visible: false, render: (e) => e.currency },
+  { id: 'source', header: 'Source', size: 100, visible: false, render: (e) => e.source ?? <span className="muted">—</span> },
+  { id: 'sync_attempts', header: 'Attempts', size: 76, align: 'right', visible: false, render: (e) => e.sync_attempts },
+  { id: 'sync_error', header: 'Sync error', size: 180, visible: false, render: (e) => e.sync_error ?? <span className="muted">—</span> },
+  { id: 'synced_at', header: 'Synced', size: 150, visible: false, render: (e) => formatDateTime(e.synced_at) },
+  { id: 'created_at', header: 'Created', size: 150, sort: 'created_at', visible: false, render: (e) => formatDateTime(e.created_at) },
+];

@@ -1,0 +1,139 @@
+import { EVENT_NAMES, SYNC_STATUSES, type ConversionEventName, type ConversionSyncStatus } from '../../../../shared/domain/events';
+import type { EventFilter, EventSort } from '../../../../shared/domain/filters';
+import { SORT_FIELDS } from '../../../../shared/domain/filters';
+
+/**
+ * The review view lives in the URL hash query, so it can be bookmarked or saved as a named view:
+ *   #/review?status=pending,queued&event=purchase&campaign=<uuid|none>&brand=<uuid|none>&import=<id>
+ *           &batch=<id>&from=2026-03-01&to=2026-03-31&min=10&max=500&click=yes|no&ids=yes|no&q=text
+ *           &sort=event_time&dir=desc
+ * `from`/`to` are local calendar days, both inclusive.
+ */
+export interface ReviewView {
+  statuses: ConversionSyncStatus[];
+  eventName: ConversionEventName | '';
+  campaign: string; // '' any, 'none', or a uuid
+  brand: string;
+  importId: string;
+  batchId: string;
+  from: string; // yyyy-mm-dd
+  to: string;
+  min: string;
+  max: string;
+  click: '' | 'yes' | 'no';
+  ids: '' | 'yes' | 'no';
+  q: string;
+  sort: NonNullable<EventSort['field']>;
+  dir: 'asc' | 'desc';
+}
+
+export const DEFAULT_VIEW: ReviewView = {
+  statuses: [],
+  eventName: '',
+  campaign: '',
+  brand: '',
+  importId: '',
+  batchId: '',
+  from: '',
+  to: '',
+  min: '',
+  max: '',
+  click: '',
+  ids: '',
+  q: '',
+  sort: 'event_time',
+  dir: 'desc',
+};
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const DECIMAL = /^\d+(\.\d{1,6})?$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const yesNo = (value: string | null): '' | 'yes' | 'no' => (value === 'yes' || value === 'no' ? value : '');
+
+export function viewFromParams(params: URLSearchParams): ReviewView {
+  const statuses = (params.get('status') ?? '')
+    .split(',')
+    .filter((s): s is ConversionSyncStatus => (SYNC_STATUSES as readonly string[]).includes(s));
+  const eventName = params.get('event') ?? '';
+  const sort = params.get('sort') ?? '';
+  const ref = (value: string | null) => (value === 'none' || (value && UUID.test(value)) ? value : '');
+  return {
+    statuses: [...new Set(statuses)],
+    eventName: (EVENT_NAMES as readonly string[]).includes(eventName) ? (eventName as ConversionEventName) : '',
+    campaign: ref(params.get('campaign')),
+    brand: ref(params.get('brand')),
+    importId: (params.get('import') ?? '').slice(0, 64),
+    batchId: (params.get('batch') ?? '').slice(0, 64),
+    from: DAY.test(params.get('from') ?? '') ? params.get('from')! : '',
+    to: DAY.test(params.get('to') ?? '') ? params.get('to')! : '',
+    min: params.get('min') ?? '',
+    max: params.get('max') ?? '',
+    click: yesNo(params.get('click')),
+    ids: yesNo(params.get('ids')),
+    q: (params.get('q') ?? '').slice(0, 200),
+    sort: (SORT_FIELDS as readonly string[]).includes(sort) ? (sort as ReviewView['sort']) : 'event_time',
+    dir: params.get('dir') === 'asc' ? 'asc' : 'desc',
+  };
+}
+
+export function viewToParams(view: ReviewView): URLSearchParams {
+  const params = new URLSearchParams();
+  const set = (key: string, value: string) => value && params.set(key, value);
+  set('status', view.statuses.join(','));
+  set('event', view.eventName);
+  set('campaign', view.campaign);
+  set('brand', view.brand);
+  set('import', view.importId);
+  set('batch', view.batchId);
+  set('from', view.from);
+  set('to', view.to);
+  set('min', view.min);
+  set('max', view.max);
+  set('click', view.click);
+  set('ids', view.ids);
+  set('q', view.q);
+  if (view.sort !== 'event_time') params.set('sort', view.sort);
+  if (view.dir !== 'desc') params.set('dir', view.dir);
+  return params;
+}
+
+/** Start of a local calendar day as an ISO instant (with `plusDays` for the exclusive upper bound). */
+function localDayToIso(day: string, plusDays = 0): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return new Date(y, m - 1, d + plusDays).toISOString();
+}
+
+/** Problems in the view the user typed (shown next to the filter bar instead of sending a bad query). */
+export function viewProblems(view: ReviewView): string[] {
+  const problems: string[] = [];
+  if (view.min && !DECIMAL.test(view.min.trim())) problems.push('Min value must be a number like 10 or 12.50');
+  if (view.max && !DECIMAL.test(view.max.trim())) problems.push('Max value must be a number like 10 or 12.50');
+  if (view.from && view.to && view.from > view.to) problems.push('"From" is after "To"');
+  return problems;
+}
+
+export function viewToFilter(view: ReviewView): EventFilter {
+  const filter: EventFilter = {};
+  if (view.statuses.length) filter.statuses = view.statuses;
+  if (view.eventName) filter.eventNames = [view.eventName];
+  if (view.campaign) filter.campaignId = view.campaign === 'none' ? null : view.campaign;
+  if (view.brand) filter.brandId = view.brand === 'none' ? null : view.brand;
+  if (view.importId) filter.importId = view.importId;
+  if (view.batchId) filter.batchId = view.batchId;
+  if (view.from) filter.timeFrom = localDayToIso(view.from);
+  if (view.to) filter.timeTo = localDayToIso(view.to, 1);
+  if (view.min && DECIMAL.test(view.min.trim())) filter.valueMin = view.min.trim();
+  if (view.max && DECIMAL.test(view.max.trim())) filter.valueMax = view.max.trim();
+  if (view.click) filter.hasClickId = view.click === 'yes';
+  if (view.ids) filter.hasIdentifiers = view.ids === 'yes';
+  if (view.q.trim()) filter.search = view.q.trim();
+  return filter;
+}
+
+/** True when the view narrows anything (used for the empty state's wording and "Clear filters"). */
+export function isFiltered(view: ReviewView): boolean {
+  const { sort: _s, dir: _d, ...rest } = view;
+  const { sort: _ds, dir: _dd, ...base } = DEFAULT_VIEW;
+  return JSON.stringify(rest) !== JSON.stringify(base);
+}
