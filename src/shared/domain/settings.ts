@@ -111,7 +111,7 @@ export const AppSettingsPatchSchema = z
   .object({
     timeZone: z.string().optional(),
     defaultCountry: z.string().optional(),
-    destinations: z.record(z.enum(EVENT_NAMES), z.object({ googleConversionName: z.string().nullable().optional(), metaEventName: z.string().nullable().optional() }).strict()).optional(),
+    destinations: z.partialRecord(z.enum(EVENT_NAMES), z.object({ googleConversionName: z.string().nullable().optional(), metaEventName: z.string().nullable().optional() }).strict()).optional(),
     consentDefaults: z.object({ adUserData: ConsentSchema.optional(), adPersonalization: ConsentSchema.optional() }).strict().optional(),
     google: z.object({ requiredCurrency: z.string().nullable().optional() }).strict().optional(),
     meta: z.object({ actionSource: z.enum(META_ACTION_SOURCES).optional(), requiredCurrency: z.string().nullable().optional() }).strict().optional(),
