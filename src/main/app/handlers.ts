@@ -6,6 +6,7 @@ import { createEventsHandlers } from '../events/handlers';
 import { createExportsHandlers } from '../exports/handlers';
 import { createFilesHandlers } from '../files/handlers';
 import { createImportsHandlers } from '../imports/handlers';
+import { createOverviewHandlers } from '../overview/handlers';
 import { createSettingsHandlers } from '../settings/handlers';
 
 /** Every channel's handler, built on one context. The transport binding adds sender checks and parsing. */
@@ -18,5 +19,6 @@ export function createHandlers(ctx: AppContext): Handlers {
     ...createImportsHandlers(ctx),
     ...createExportsHandlers(ctx),
     ...createSettingsHandlers(ctx),
+    ...createOverviewHandlers(ctx),
   };
 }

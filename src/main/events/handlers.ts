@@ -1,10 +1,22 @@
 import type { eventsChannels } from '../../shared/ipc/channels/events';
 import type { AppContext } from '../app/context';
 import type { Handlers } from '../ipc/bind';
+import { jobServiceForContext, targetSizeAtMost, toBulkSpec, type BulkRequest } from '../jobs/specs';
+import { changeSize } from './transitions-repo';
 import * as events from './service';
 
 export function createEventsHandlers(ctx: AppContext): Pick<Handlers, keyof typeof eventsChannels> {
   const changed = (reason: string) => ctx.push.emit('events:changed', { reason });
+  const jobs = jobServiceForContext(ctx);
+  /**
+   * Big targets (over the bulk threshold) and anything asked while a job holds the write lock run in
+   * the jobs worker; the answer comes when it has finished, in the same shape as the in-thread path.
+   */
+  const viaWorker = (size: number) => jobs.hasRunning() || size > jobs.bulkThreshold;
+  const runJob = async (request: BulkRequest) => {
+    const { spec, label } = toBulkSpec(ctx.db, request);
+    return jobs.run(spec, label);
+  };
   return {
     'events:create': (input) => {
       const event = events.createEvent(ctx.db, input);
@@ -12,7 +24,11 @@ export function createEventsHandlers(ctx: AppContext): Pick<Handlers, keyof type
       return event;
     },
     'events:get': ({ id }) => events.getEventDetail(ctx.db, id),
-    'events:delete': ({ target }) => {
+    'events:delete': async ({ target }) => {
+      if (viaWorker(targetSizeAtMost(ctx.db, target, jobs.bulkThreshold))) {
+        const result = await runJob({ op: 'delete', target });
+        if (result.op === 'delete') return { deleted: result.deleted, refused: result.refused, reason: result.reason };
+      }
       const result = events.deleteEvents(ctx.db, target);
       changed('delete');
       return result;
@@ -25,20 +41,40 @@ export function createEventsHandlers(ctx: AppContext): Pick<Handlers, keyof type
       changed('sync');
       return event;
     },
-    'events:transition': ({ action, target, reason }) => {
+    'events:transition': async ({ action, target, reason }) => {
+      if (viaWorker(targetSizeAtMost(ctx.db, target, jobs.bulkThreshold))) {
+        const result = await runJob({ op: 'transition', action, target, reason });
+        if (result.op === 'transition') return result.outcome;
+      }
       const outcome = events.transitionEvents(ctx.db, action, target, reason);
       changed('transition');
       return outcome;
     },
-    'events:undoTransition': ({ undoToken }) => {
+    'events:undoTransition': async ({ undoToken }) => {
+      if (viaWorker(changeSize(ctx.db, undoToken, jobs.bulkThreshold))) {
+        const result = await runJob({ op: 'undo', undoToken });
+        if (result.op === 'undo') return { restored: result.restored };
+      }
       const result = events.undoTransition(ctx.db, undoToken);
       changed('undo');
       return result;
     },
-    'events:assign': ({ target, campaignId, brandId }) => {
+    'events:assign': async ({ target, campaignId, brandId }) => {
+      if (viaWorker(targetSizeAtMost(ctx.db, target, jobs.bulkThreshold))) {
+        const result = await runJob({ op: 'assign', target, campaignId, brandId });
+        if (result.op === 'assign') return { changed: result.changed };
+      }
       const result = events.assignEvents(ctx.db, target, { campaignId, brandId });
       changed('assign');
       return result;
     },
+    'events:bulkJob': (input) => {
+      const { spec, label } = toBulkSpec(ctx.db, input);
+      return jobs.start(spec, label);
+    },
+    'jobs:get': ({ jobId }) => jobs.get(jobId),
+    'jobs:wait': ({ jobId }) => jobs.wait(jobId),
+    'jobs:cancel': ({ jobId }) => jobs.cancel(jobId),
+    'jobs:list': () => jobs.list(),
   };
 }

@@ -11,12 +11,17 @@ export interface TransitionWrite {
   now: string;
   /** Set when the change belongs to a sync batch (export → uploaded / failed). */
   batchId?: string | null;
+  /**
+   * Read conversion_events without its indexes (rowid ranges only). The jobs worker walks the table
+   * in rowid chunks; without this the planner may pick a filter's index and rescan it per chunk.
+   */
+  notIndexed?: boolean;
 }
 
 /** Counts matching rows per current status (for the refused part of the answer). */
-export function statusBreakdown(db: Sqlite, where: SqlFragment): { status: ConversionSyncStatus; count: number }[] {
+export function statusBreakdown(db: Sqlite, where: SqlFragment, notIndexed = false): { status: ConversionSyncStatus; count: number }[] {
   return db
-    .prepare(`SELECT sync_status AS status, count(*) AS count FROM conversion_events WHERE ${where.sql} GROUP BY sync_status`)
+    .prepare(`SELECT sync_status AS status, count(*) AS count FROM conversion_events${notIndexed ? ' NOT INDEXED' : ''} WHERE ${where.sql} GROUP BY sync_status`)
     .all(...where.params) as { status: ConversionSyncStatus; count: number }[];
 }
 
@@ -29,9 +34,10 @@ export function applyTransition(db: Sqlite, write: TransitionWrite): number {
   const fromSql = `sync_status IN (${from.map(() => '?').join(', ')})`;
   const scope = `(${write.where.sql}) AND ${fromSql}`;
   const scopeParams = [...write.where.params, ...from];
+  const table = write.notIndexed ? 'conversion_events NOT INDEXED' : 'conversion_events';
   db.prepare(
     `INSERT INTO sync_history (event_id, from_status, to_status, action, note, batch_id, change_id, prev_sync_error, prev_synced_at, prev_attempts, created_at)
-     SELECT id, sync_status, ?, ?, ?, ?, ?, sync_error, synced_at, sync_attempts, ? FROM conversion_events WHERE ${scope}`,
+     SELECT id, sync_status, ?, ?, ?, ?, ?, sync_error, synced_at, sync_attempts, ? FROM ${table} WHERE ${scope}`,
   ).run(to, write.action, write.note, write.batchId ?? null, write.changeId, write.now, ...scopeParams);
 
   const sets = ['sync_status = ?', 'updated_at = ?'];
@@ -40,29 +46,43 @@ export function applyTransition(db: Sqlite, write: TransitionWrite): number {
   if (write.action === 'mark_sent') (sets.push('synced_at = ?', 'sync_error = NULL'), params.push(write.now));
   if (write.action === 'mark_failed') (sets.push('sync_error = ?'), params.push(write.note));
   if (write.action === 'unqueue' || write.action === 'skip' || write.action === 'retry') sets.push('batch_id = NULL');
-  return db.prepare(`UPDATE conversion_events SET ${sets.join(', ')} WHERE ${scope}`).run(...params, ...scopeParams).changes;
+  return db.prepare(`UPDATE ${table} SET ${sets.join(', ')} WHERE ${scope}`).run(...params, ...scopeParams).changes;
 }
 
 /**
  * Puts back what one change did, for the events still in the state that change left them in.
  * Writes 'undo' history rows. Returns how many events were restored.
  */
-export function undoChange(db: Sqlite, changeId: string, undoChangeId: string, now: string): number {
+export function undoChange(
+  db: Sqlite,
+  changeId: string,
+  undoChangeId: string,
+  now: string,
+  /** Only the change's history rows with after < id <= upTo (the jobs worker undoes in chunks). */
+  range?: { after: number; upTo: number },
+): number {
+  const rangeSql = range ? ' AND h.id > ? AND h.id <= ?' : '';
+  const rangeParams = range ? [range.after, range.upTo] : [];
   db.prepare(
     `INSERT INTO sync_history (event_id, from_status, to_status, action, note, change_id, created_at)
      SELECT h.event_id, h.to_status, h.from_status, 'undo', 'undo of ' || h.action, ?, ?
      FROM sync_history h JOIN conversion_events e ON e.id = h.event_id
-     WHERE h.change_id = ? AND e.sync_status = h.to_status`,
-  ).run(undoChangeId, now, changeId);
+     WHERE h.change_id = ?${rangeSql} AND e.sync_status = h.to_status`,
+  ).run(undoChangeId, now, changeId, ...rangeParams);
   return db
     .prepare(
       `UPDATE conversion_events AS e
        SET sync_status = h.from_status, sync_error = h.prev_sync_error, synced_at = h.prev_synced_at,
            sync_attempts = h.prev_attempts, updated_at = ?
        FROM sync_history AS h
-       WHERE h.change_id = ? AND h.event_id = e.id AND e.sync_status = h.to_status`,
+       WHERE h.change_id = ?${rangeSql} AND h.event_id = e.id AND e.sync_status = h.to_status`,
     )
-    .run(now, changeId).changes;
+    .run(now, changeId, ...rangeParams).changes;
+}
+
+/** How many events one change touched, counting at most `limit` + 1 (cheap probe for "is it big?"). */
+export function changeSize(db: Sqlite, changeId: string, limit: number): number {
+  return (db.prepare('SELECT count(*) AS n FROM (SELECT 1 FROM sync_history WHERE change_id = ? LIMIT ?)').get(changeId, limit + 1) as { n: number }).n;
 }
 
 export function changeExists(db: Sqlite, changeId: string): boolean {

@@ -6,6 +6,7 @@ import { eventsChannels } from './channels/events';
 import { exportsChannels } from './channels/exports';
 import { filesChannels } from './channels/files';
 import { importsChannels } from './channels/imports';
+import { overviewChannels } from './channels/overview';
 import { settingsChannels } from './channels/settings';
 
 /** Every IPC channel of the app: the only place channel names live. */
@@ -17,6 +18,7 @@ export const contract = {
   ...importsChannels,
   ...exportsChannels,
   ...settingsChannels,
+  ...overviewChannels,
 } as const;
 
 export type Contract = typeof contract;

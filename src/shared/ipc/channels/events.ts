@@ -47,11 +47,49 @@ export interface TransitionOutcome {
 
 export type StatusCounts = Record<ConversionSyncStatus, number>;
 
+/** What a bulk job produced, by operation (same shapes as the direct channels' answers). */
+export type BulkResult =
+  | { op: 'transition'; outcome: TransitionOutcome }
+  | { op: 'assign'; changed: number }
+  | { op: 'delete'; deleted: number; refused: number; reason: string | null }
+  | { op: 'undo'; restored: number };
+export type BulkOp = BulkResult['op'];
+
+export type JobState = 'running' | 'done' | 'failed' | 'cancelled';
+
+/** A bulk change running (or finished) in the jobs worker. Progress also arrives as 'job:progress'. */
+export interface JobInfo {
+  jobId: string;
+  kind: 'bulk';
+  op: BulkOp;
+  /** Human label, e.g. "Queue 1,000,000 events". */
+  label: string;
+  state: JobState;
+  done: number;
+  /** Rows the job will look at (known once the worker has counted; 0 before). */
+  total: number;
+  startedAt: string;
+  finishedAt: string | null;
+  result: BulkResult | null;
+  /** Why it failed (an illegal transition refuses everything, a missing campaign…), or null. */
+  error: { code: string; message: string; details?: unknown } | null;
+}
+
 const IdsSchema = z.array(z.uuid()).min(1).max(100_000);
 export const TargetSchema = z.union([
   z.object({ ids: IdsSchema }).strict(),
   z.object({ filter: EventFilterSchema }).strict(),
 ]);
+
+const BulkJobSchema = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('transition'), action: SyncActionSchema, target: TargetSchema, reason: z.string().trim().max(2000).optional() }).strict(),
+  z.object({ op: z.literal('assign'), target: TargetSchema, campaignId: z.uuid().nullable().optional(), brandId: z.uuid().nullable().optional() }).strict(),
+  z.object({ op: z.literal('delete'), target: TargetSchema }).strict(),
+  z.object({ op: z.literal('undo'), undoToken: z.string().min(1).max(64) }).strict(),
+]);
+export type BulkJobInput = z.input<typeof BulkJobSchema>;
+
+const JobIdSchema = z.object({ jobId: z.string().min(1).max(64) }).strict();
 
 export const eventsChannels = {
   'events:create': channel(ConversionEventInsertSchema).returns<ConversionEvent>(),
@@ -68,6 +106,19 @@ export const eventsChannels = {
     z.object({ target: TargetSchema, campaignId: z.uuid().nullable().optional(), brandId: z.uuid().nullable().optional() }),
   ).returns<{ changed: number }>(),
   'events:statusCounts': channel(z.object({}).strict()).returns<StatusCounts>(),
+  /**
+   * Starts a bulk change in the jobs worker whatever its size and answers at once with the job; the
+   * direct channels above (transition/assign/delete/undoTransition) also use the worker for targets
+   * over the bulk threshold, but answer only when it has finished.
+   */
+  'events:bulkJob': channel(BulkJobSchema).returns<JobInfo>(),
+  'jobs:get': channel(JobIdSchema).returns<JobInfo>(),
+  /** Resolves when the job has finished (any outcome). */
+  'jobs:wait': channel(JobIdSchema).returns<JobInfo>(),
+  /** Asks the worker to stop; it rolls back, so a cancelled job changes nothing. */
+  'jobs:cancel': channel(JobIdSchema).returns<{ cancelled: boolean }>(),
+  /** Running jobs first, then the most recent finished ones. */
+  'jobs:list': channel(z.object({}).strict()).returns<JobInfo[]>(),
 } as const;
 
 export { ConversionSyncStatusSchema };

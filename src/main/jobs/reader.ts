@@ -1,0 +1,83 @@
+import { Worker } from 'node:worker_threads';
+import { AppError } from '../../shared/ipc/result';
+import type { Sqlite } from '../db/connection';
+import { workerPath } from '../runtime';
+import { runReaderQuery, type ReaderQuery, type ReaderResponse } from './reader-queries';
+import type { ReaderWorkerData } from './worker';
+
+/**
+ * One long-lived reader thread (jobs-worker, role 'reader') with its own connection. Queries are
+ * answered in order; the thread is started on first use and does not keep the process alive.
+ * When the worker script is not built (unbundled dev runs), queries run in-thread instead.
+ */
+export class ReaderPool {
+  private worker: Worker | null = null;
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve(value: unknown): void; reject(error: unknown): void }>();
+
+  constructor(private readonly deps: { db: Sqlite; dbPath: string; nativeBinding?: string }) {}
+
+  private start(): Worker | null {
+    if (this.worker) return this.worker;
+    if (this.deps.dbPath === ':memory:') return null;
+    let script: string;
+    try {
+      script = workerPath('jobs-worker');
+    } catch {
+      return null;
+    }
+    const data: ReaderWorkerData = { role: 'reader', dbPath: this.deps.dbPath, nativeBinding: this.deps.nativeBinding };
+    const worker = new Worker(script, { workerData: data });
+    worker.unref();
+    worker.on('message', (response: ReaderResponse) => {
+      const waiter = this.pending.get(response.id);
+      if (!waiter) return;
+      this.pending.delete(response.id);
+      if (this.pending.size === 0) worker.unref();
+      if (response.ok) waiter.resolve(response.value);
+      else waiter.reject(new AppError(response.code as never, response.message));
+    });
+    const fail = (message: string) => {
+      for (const waiter of this.pending.values()) waiter.reject(new AppError('internal', message));
+      this.pending.clear();
+      this.worker = null;
+    };
+    worker.on('error', (error) => fail(`The reader thread crashed: ${error.message}`));
+    worker.on('exit', () => fail('The reader thread stopped'));
+    this.worker = worker;
+    return worker;
+  }
+
+  query<T>(query: ReaderQuery): Promise<T> {
+    const worker = this.start();
+    if (!worker) {
+      try {
+        return Promise.resolve(runReaderQuery(this.deps.db, query) as T);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      worker.ref();
+      worker.postMessage({ ...query, id });
+    });
+  }
+
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = null;
+    if (worker) await worker.terminate();
+  }
+}
+
+const pools = new WeakMap<Sqlite, ReaderPool>();
+export function readerPoolFor(deps: { db: Sqlite; dbPath: string; nativeBinding?: string }): ReaderPool {
+  let pool = pools.get(deps.db);
+  if (!pool) {
+    pool = new ReaderPool(deps);
+    pools.set(deps.db, pool);
+  }
+  return pool;
+}

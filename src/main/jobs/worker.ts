@@ -1,0 +1,104 @@
+/**
+ * The jobs worker (bundled to out/node/jobs-worker.cjs). Two roles:
+ * - 'bulk': one bulk change (transition / assign / delete / undo) on its own connection, in one
+ *   transaction, posting progress; cancellation is a shared flag polled between chunks.
+ * - 'reader': a long-lived read-only connection answering heavy aggregate queries (overview) so
+ *   they never run on the window's main thread.
+ */
+import { setPriority } from 'node:os';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { BulkResult } from '../../shared/ipc/channels/events';
+import { AppError } from '../../shared/ipc/result';
+import { openDatabase } from '../db/connection';
+import { JobCancelled, runBulk, type BulkSpec } from './bulk';
+import { runReaderQuery, type ReaderRequest, type ReaderResponse } from './reader-queries';
+
+export interface BulkWorkerData {
+  role: 'bulk';
+  dbPath: string;
+  nativeBinding?: string;
+  spec: BulkSpec;
+  /** Int32Array over a SharedArrayBuffer: [0] = 1 means cancel. */
+  cancel: SharedArrayBuffer;
+  chunkRows?: number;
+  /** Minimum ms between progress messages (the main thread also re-emits every 250 ms). */
+  progressEveryMs?: number;
+}
+
+export interface ReaderWorkerData {
+  role: 'reader';
+  dbPath: string;
+  nativeBinding?: string;
+}
+
+export type BulkWorkerMessage =
+  | { type: 'progress'; done: number; total: number }
+  | { type: 'done'; result: BulkResult }
+  | { type: 'cancelled' }
+  | { type: 'failed'; code: string; message: string; details?: unknown };
+
+function runBulkJob(data: BulkWorkerData): BulkWorkerMessage {
+  const flag = new Int32Array(data.cancel);
+  const db = openDatabase(data.dbPath, { nativeBinding: data.nativeBinding });
+  // A worker may wait for the write lock (an import or another job holds it): that blocks only this thread.
+  db.pragma('busy_timeout = 600000');
+  const every = data.progressEveryMs ?? 100;
+  let lastPost = 0;
+  try {
+    const result = runBulk(db, data.spec, {
+      isCancelled: () => Atomics.load(flag, 0) === 1,
+      chunkRows: data.chunkRows,
+      onProgress: (done, total) => {
+        const now = Date.now();
+        if (now - lastPost >= every || done === total) {
+          lastPost = now;
+          parentPort?.postMessage({ type: 'progress', done, total } satisfies BulkWorkerMessage);
+        }
+      },
+    });
+    return { type: 'done', result };
+  } catch (error) {
+    if (error instanceof JobCancelled) return { type: 'cancelled' };
+    if (error instanceof AppError) return { type: 'failed', code: error.code, message: error.message, details: error.details };
+    return { type: 'failed', code: 'internal', message: `The bulk change failed: ${(error as Error)?.message ?? String(error)}` };
+  } finally {
+    db.close();
+  }
+}
+
+function runReader(data: ReaderWorkerData): void {
+  const db = openDatabase(data.dbPath, { nativeBinding: data.nativeBinding });
+  db.pragma('query_only = ON');
+  parentPort!.on('message', (request: ReaderRequest) => {
+    let response: ReaderResponse;
+    try {
+      response = { id: request.id, ok: true, value: runReaderQuery(db, request) };
+    } catch (error) {
+      response =
+        error instanceof AppError
+          ? { id: request.id, ok: false, code: error.code, message: error.message }
+          : { id: request.id, ok: false, code: 'internal', message: (error as Error)?.message ?? String(error) };
+    }
+    parentPort!.postMessage(response);
+  });
+}
+
+/** Linux-only: lower this thread's priority so the window's main thread wins the CPU (see the import worker). */
+function lowerThreadPriority(): void {
+  if (process.platform !== 'linux') return;
+  try {
+    setPriority(0, 10);
+  } catch {
+    /* not permitted */
+  }
+}
+
+if (parentPort && workerData) {
+  const data = workerData as BulkWorkerData | ReaderWorkerData;
+  if (data.role === 'reader') runReader(data);
+  else {
+    lowerThreadPriority();
+    const port = parentPort;
+    port.postMessage(runBulkJob(data));
+  }
+}

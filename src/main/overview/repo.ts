@@ -1,0 +1,115 @@
+import { SYNC_STATUSES, type ConversionSyncStatus } from '../../shared/domain/events';
+import type { EventFilterParsed } from '../../shared/domain/filters';
+import type { StatusCounts } from '../../shared/ipc/channels/events';
+import type { OverviewTiles, OverviewTimeline, TimelineDay, TimelineParsed } from '../../shared/ipc/channels/overview';
+import type { Sqlite } from '../db/connection';
+import { filterToWhere } from '../events/filter-sql';
+
+const MAX_DAYS = 3660;
+const DAY_MS = 86_400_000;
+
+const zeroCounts = (): StatusCounts => Object.fromEntries(SYNC_STATUSES.map((s) => [s, 0])) as StatusCounts;
+
+/** SQL for the calendar day of event_time in a fixed UTC offset. */
+function dayExpression(offsetMinutes: number): string {
+  if (offsetMinutes === 0) return 'substr(event_time, 1, 10)';
+  const sign = offsetMinutes > 0 ? '+' : '-';
+  return `strftime('%Y-%m-%d', event_time, '${sign}${Math.abs(offsetMinutes)} minutes')`;
+}
+
+function dayOf(iso: string, offsetMinutes: number): string {
+  return new Date(Date.parse(iso) + offsetMinutes * 60_000).toISOString().slice(0, 10);
+}
+function addDays(day: string, n: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
+}
+/** The UTC instant at which a local day (in the offset) starts. */
+function dayStartUtc(day: string, offsetMinutes: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) - offsetMinutes * 60_000).toISOString();
+}
+
+interface TimelineRow {
+  day: string;
+  status: ConversionSyncStatus;
+  currency: string;
+  n: number;
+  v: number;
+}
+
+/** Conversions per day stacked by status (count, and value per currency), for a review filter. */
+export function overviewTimeline(db: Sqlite, input: TimelineParsed): OverviewTimeline {
+  const offset = input.utcOffsetMinutes;
+  const filter: EventFilterParsed = { ...input.filter };
+  let endDay: string | null = null;
+  if (filter.timeTo) endDay = dayOf(new Date(Date.parse(filter.timeTo) - 1).toISOString(), offset);
+  if (input.days && endDay) {
+    // Narrow the scan to the window when its end is known.
+    const from = dayStartUtc(addDays(endDay, -(input.days - 1)), offset);
+    if (!filter.timeFrom || filter.timeFrom < from) filter.timeFrom = from;
+  }
+  const where = filterToWhere(filter);
+  const day = dayExpression(offset);
+  const rows = db
+    .prepare(
+      `SELECT ${day} AS day, sync_status AS status, currency, count(*) AS n, ifnull(sum(event_value_micros), 0) AS v
+       FROM conversion_events WHERE ${where.sql} GROUP BY 1, 2, 3`,
+    )
+    .all(...where.params) as TimelineRow[];
+  if (rows.length === 0) return { from: null, to: null, days: [], currencies: [] };
+
+  let firstDay = rows[0]!.day;
+  let lastDay = rows[0]!.day;
+  for (const row of rows) {
+    if (row.day < firstDay) firstDay = row.day;
+    if (row.day > lastDay) lastDay = row.day;
+  }
+  const to = endDay ?? lastDay;
+  let from = input.days ? addDays(to, -(input.days - 1)) : firstDay;
+  if (filter.timeFrom && !input.days) from = dayOf(filter.timeFrom, offset) > from ? dayOf(filter.timeFrom, offset) : from;
+  if (Date.parse(to) - Date.parse(from) >= MAX_DAYS * DAY_MS) from = addDays(to, -(MAX_DAYS - 1));
+
+  const byDay = new Map<string, TimelineDay>();
+  for (let d = from; d <= to; d = addDays(d, 1)) byDay.set(d, { day: d, total: 0, count: zeroCounts(), valueMicros: {} });
+  const currencyTotals = new Map<string, number>();
+  for (const row of rows) {
+    const entry = byDay.get(row.day);
+    if (!entry) continue;
+    entry.total += row.n;
+    entry.count[row.status] += row.n;
+    if (row.v) {
+      const perStatus = (entry.valueMicros[row.currency] ??= {});
+      perStatus[row.status] = (perStatus[row.status] ?? 0) + row.v;
+    }
+    currencyTotals.set(row.currency, (currencyTotals.get(row.currency) ?? 0) + row.v);
+  }
+  const currencies = [...currencyTotals.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([c]) => c);
+  return { from, to, days: [...byDay.values()], currencies };
+}
+
+/** Tiles: counts by status and total value by currency for a review filter. */
+export function overviewTiles(db: Sqlite, filter: EventFilterParsed): OverviewTiles {
+  const where = filterToWhere(filter);
+  const rows = db
+    .prepare(
+      `SELECT sync_status AS status, currency, count(*) AS n, ifnull(sum(event_value_micros), 0) AS v
+       FROM conversion_events WHERE ${where.sql} GROUP BY 1, 2`,
+    )
+    .all(...where.params) as Omit<TimelineRow, 'day'>[];
+  const byStatus = zeroCounts();
+  const valueByStatus = Object.fromEntries(SYNC_STATUSES.map((s) => [s, {}])) as OverviewTiles['valueByStatus'];
+  const perCurrency = new Map<string, { valueMicros: number; count: number }>();
+  let total = 0;
+  for (const row of rows) {
+    total += row.n;
+    byStatus[row.status] += row.n;
+    if (row.v) valueByStatus[row.status][row.currency] = (valueByStatus[row.status][row.currency] ?? 0) + row.v;
+    const c = perCurrency.get(row.currency) ?? { valueMicros: 0, count: 0 };
+    c.valueMicros += row.v;
+    c.count += row.n;
+    perCurrency.set(row.currency, c);
+  }
+  const valueByCurrency = [...perCurrency.entries()]
+    .map(([currency, c]) => ({ currency, ...c }))
+    .sort((a, b) => b.valueMicros - a.valueMicros || a.currency.localeCompare(b.currency));
+  return { total, byStatus, valueByCurrency, valueByStatus };
+}
