@@ -1,0 +1,224 @@
+import { useState } from 'react';
+import type { SyncBatch } from '../../../../shared/domain/exports';
+import type { TransitionOutcome } from '../../../../shared/ipc/channels/events';
+import { routeHref } from '../../app/router';
+import { EmptyState, ErrorBanner } from '../../components/Page';
+import { call, errorMessage } from '../../lib/api';
+import { formatCount, formatDateTime } from '../../lib/format';
+import { BATCH_STATUS_LABEL, BATCH_STATUS_PILL, DESTINATION_TITLE, fileName, plural } from './labels';
+
+interface Outcome {
+  batchId: string;
+  tone: 'ok' | 'warn' | 'error';
+  text: string;
+}
+
+function describe(outcome: TransitionOutcome, verb: 'sent' | 'failed'): { tone: Outcome['tone']; text: string } {
+  const parts = [`${formatCount(outcome.changed)} ${plural(outcome.changed, 'event')} marked ${verb}`];
+  const refused = outcome.refused.reduce((n, r) => n + r.count, 0);
+  if (refused > 0) parts.push(`${formatCount(refused)} left as they were: ${outcome.refused.map((r) => `${formatCount(r.count)} ${r.status} (${r.reason})`).join('; ')}`);
+  if (outcome.missing.length) parts.push(`${formatCount(outcome.missing.length)} no longer exist`);
+  return { tone: refused || outcome.missing.length ? 'warn' : 'ok', text: parts.join(' · ') };
+}
+
+export interface BatchListProps {
+  batches: SyncBatch[] | undefined;
+  loading: boolean;
+  error: Error | undefined;
+  onRetry(): void;
+  onChanged(): void;
+}
+
+/** Sync batches, newest first: what was exported, where the file is, and whether it was uploaded. */
+export function BatchList({ batches, loading, error, onRetry, onChanged }: BatchListProps) {
+  const [failing, setFailing] = useState<string | null>(null);
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState<string | null>(null);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [actionError, setActionError] = useState<unknown>(null);
+
+  const markUploaded = async (batch: SyncBatch) => {
+    setBusy(batch.id);
+    setActionError(null);
+    setOutcome(null);
+    try {
+      const answer = await call('batches:markUploaded', { batchId: batch.id });
+      setOutcome({ batchId: batch.id, ...describe(answer.outcome, 'sent') });
+      onChanged();
+    } catch (e) {
+      setActionError(e);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const markFailed = async (batch: SyncBatch) => {
+    const text = reason.trim();
+    if (!text) return;
+    setBusy(batch.id);
+    setActionError(null);
+    setOutcome(null);
+    try {
+      const answer = await call('batches:markFailed', { batchId: batch.id, reason: text });
+      setOutcome({ batchId: batch.id, ...describe(answer.outcome, 'failed') });
+      setFailing(null);
+      setReason('');
+      onChanged();
+    } catch (e) {
+      setActionError(e);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  return (
+    <section className="batches" aria-labelledby="batches-title">
+      <div className="batches__header">
+        <h2 id="batches-title">Batches</h2>
+        <span className="muted">Every saved file is a batch. Its events stay queued until you mark the batch uploaded or failed.</span>
+      </div>
+      {actionError !== null && <ErrorBanner error={actionError} />}
+      {outcome && (
+        <div className={`banner ${outcome.tone === 'ok' ? 'banner--ok' : outcome.tone === 'warn' ? 'banner--warn' : 'banner--error'}`} role="status" data-testid="batch-outcome">
+          <span>{outcome.text}</span>
+          <button type="button" className="link-btn" onClick={() => setOutcome(null)} aria-label="Dismiss">
+            Dismiss
+          </button>
+        </div>
+      )}
+      {error && !batches && <ErrorBanner error={error} onRetry={onRetry} />}
+      {!batches && loading && <div className="muted">Loading batches…</div>}
+      {batches && batches.length === 0 && (
+        <div data-testid="batches-empty">
+          <EmptyState title="No batches yet">Save a file above; it is listed here so you can mark it uploaded once the platform accepted it.</EmptyState>
+        </div>
+      )}
+      {batches && batches.length > 0 && (
+        <div className="batches__scroll">
+          <table className="table batches-table" data-testid="batches-table">
+            <thead>
+              <tr>
+                <th>Created</th>
+                <th>Destination</th>
+                <th className="num">Events</th>
+                <th>File</th>
+                <th>Status</th>
+                <th className="batches-table__actions">Actions</th>
+              </tr>
+            </thead>
+            <tbody>
+              {batches.map((batch) => (
+                <BatchRow
+                  key={batch.id}
+                  batch={batch}
+                  busy={busy === batch.id}
+                  failing={failing === batch.id}
+                  reason={reason}
+                  onReason={setReason}
+                  onMarkUploaded={() => void markUploaded(batch)}
+                  onStartFail={() => (setFailing(batch.id), setReason(''), setActionError(null))}
+                  onCancelFail={() => setFailing(null)}
+                  onConfirmFail={() => void markFailed(batch)}
+                />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+interface BatchRowProps {
+  batch: SyncBatch;
+  busy: boolean;
+  failing: boolean;
+  reason: string;
+  onReason(value: string): void;
+  onMarkUploaded(): void;
+  onStartFail(): void;
+  onCancelFail(): void;
+  onConfirmFail(): void;
+}
+
+function BatchRow({ batch, busy, failing, reason, onReason, onMarkUploaded, onStartFail, onCancelFail, onConfirmFail }: BatchRowProps) {
+  const open = batch.status === 'exported';
+  const { queued, sent, failed, other } = batch.byStatus;
+  const breakdown = [
+    queued ? `${formatCount(queued)} queued` : '',
+    sent ? `${formatCount(sent)} sent` : '',
+    failed ? `${formatCount(failed)} failed` : '',
+    other ? `${formatCount(other)} other` : '',
+  ].filter(Boolean);
+  const reasonId = `fail-reason-${batch.id}`;
+  return (
+    <>
+      <tr data-testid="batch-row" data-batch-id={batch.id} data-status={batch.status} className={failing ? 'is-active' : undefined}>
+        <td>{formatDateTime(batch.createdAt)}</td>
+        <td>{DESTINATION_TITLE[batch.destination] ?? batch.destination}</td>
+        <td className="num">
+          <a href={routeHref('review', { batch: batch.id })} title="Show these events in Review">
+            {formatCount(batch.eventCount)}
+          </a>
+          {breakdown.length > 0 && <div className="batches-table__sub">{breakdown.join(' · ')}</div>}
+        </td>
+        <td className="batches-table__file" title={batch.filePath ?? undefined}>
+          <span className="mono">{fileName(batch.filePath)}</span>
+        </td>
+        <td>
+          <span className={`status-pill status-pill--${BATCH_STATUS_PILL[batch.status]}`} data-testid="batch-status">
+            {BATCH_STATUS_LABEL[batch.status]}
+          </span>
+          {batch.status !== 'exported' && batch.closedAt && <div className="batches-table__sub">{formatDateTime(batch.closedAt)}</div>}
+          {batch.error && <div className="batches-table__sub batches-table__error wrap" title={batch.error}>{batch.error}</div>}
+        </td>
+        <td className="batches-table__actions">
+          {open ? (
+            <div className="row">
+              <button type="button" className="btn btn--primary" data-testid="mark-uploaded" disabled={busy} onClick={onMarkUploaded}>
+                Mark uploaded
+              </button>
+              <button type="button" className="btn" data-testid="mark-failed" disabled={busy || failing} onClick={onStartFail}>
+                Mark failed…
+              </button>
+            </div>
+          ) : (
+            <span className="muted">—</span>
+          )}
+        </td>
+      </tr>
+      {failing && (
+        <tr className="batch-fail-row" data-testid="batch-fail-form">
+          <td colSpan={6}>
+            <form
+              className="batch-fail"
+              onSubmit={(e) => {
+                e.preventDefault();
+                onConfirmFail();
+              }}
+            >
+              <label htmlFor={reasonId} className="batch-fail__label">Reason</label>
+              <input
+                id={reasonId}
+                type="text"
+                autoFocus
+                maxLength={2000}
+                value={reason}
+                placeholder="What the platform said, e.g. “Conversion action not found”"
+                onChange={(e) => onReason(e.target.value)}
+                onKeyDown={(e) => e.key === 'Escape' && onCancelFail()}
+              />
+              <button type="submit" className="btn btn--danger" disabled={busy || !reason.trim()}>
+                Mark failed
+              </button>
+              <button type="button" className="btn" onClick={onCancelFail}>
+                Cancel
+              </button>
+              <span className="muted batch-fail__hint">All {formatCount(queued)} queued {plural(queued, 'event')} of this batch become failed; retry them later from Review.</span>
+            </form>
+          </td>
+        </tr>
+      )}
+    </>
+  );
+}
