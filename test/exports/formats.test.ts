@@ -1,0 +1,135 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createFormatWriter, csvField, platformValue, spreadsheetCell, spreadsheetValue, type ExportRow } from '../../src/main/exports/formats';
+import { ZoneClock } from '../../src/main/exports/zone-time';
+import { AppSettingsSchema } from '../../src/shared/domain/settings';
+
+describe('CSV injection (OWASP) in the spreadsheet CSV', () => {
+  const cases: [string, string][] = [
+    ['=HYPERLINK("http://evil.example","click")', `"'=HYPERLINK(""http://evil.example"",""click"")"`],
+    ['+1+2', `"'+1+2"`],
+    ['-2+3', `"'-2+3"`],
+    ['@SUM(A1:A2)', `"'@SUM(A1:A2)"`],
+    ['\t=1', `"'\t=1"`],
+    ['\r=1', `"'\r=1"`],
+    ['\n=cmd|calc', `"'\n=cmd|calc"`],
+    ['harmless first line\n=cmd|calc', `"'harmless first line\n=cmd|calc"`],
+    ['ok\r\n  @SUM(1)', `"'ok\r\n  @SUM(1)"`],
+    ['plain, with comma', '"plain, with comma"'],
+    ['say "hi"', '"say ""hi"""'],
+    ['a-b=c', 'a-b=c'],
+    ['12.30', '12.30'],
+    ['', ''],
+  ];
+  for (const [input, expected] of cases) {
+    it(`${JSON.stringify(input)} → ${JSON.stringify(expected)}`, () => expect(spreadsheetCell(input)).toBe(expected));
+  }
+
+  it('never leaves a cell (or any line of it) starting like a formula, and quoting round-trips', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('=', '+', '-', '@', '\t', '\r', '\n', 'a', ',', '"', ' ', '1') }), (value) => {
+        const cell = spreadsheetCell(value);
+        const unquoted = cell.startsWith('"') ? cell.slice(1, -1).replace(/""/g, '"') : cell;
+        expect(/^[=+\-@\t\r\n]/.test(unquoted)).toBe(false);
+        // A multi-line cell with any formula-looking line is made text as a whole.
+        if (value.split(/\r\n|\r|\n/).some((line) => /^ *[=+\-@\t]/.test(line))) expect(unquoted.startsWith("'")).toBe(true);
+        expect(unquoted.startsWith("'") ? unquoted.slice(1) : unquoted).toBe(value);
+      }),
+    );
+  });
+
+  it('platform files quote but do not alter values (an apostrophe would change the order id Google receives)', () => {
+    expect(csvField('=1+2')).toBe('=1+2');
+    expect(csvField('a,"b"')).toBe('"a,""b"""');
+  });
+});
+
+describe('values in the currency’s minor units', () => {
+  it.each([
+    [1_234_500_000, 'JPY', '1235'],
+    [129_900_000, 'USD', '129.90'],
+    [12_345_600, 'KWD', '12.346'],
+    [0, 'USD', '0.00'],
+    [5_000_000, 'BHD', '5.000'],
+  ])('%i micros %s → %s', (micros, currency, expected) => expect(platformValue(micros, currency)).toBe(expected));
+
+  it('the spreadsheet keeps extra precision instead of rounding', () => {
+    expect(spreadsheetValue(12_345_600, 'KWD')).toBe('12.3456');
+    expect(spreadsheetValue(12_300_000, 'USD')).toBe('12.30');
+    expect(spreadsheetValue(null, 'USD')).toBe('');
+  });
+});
+
+describe('ZoneClock', () => {
+  it('matches Intl for random instants in many zones (DST-correct)', () => {
+    const zones = ['America/New_York', 'Europe/Berlin', 'Australia/Sydney', 'Asia/Kolkata', 'Australia/Lord_Howe', 'America/St_Johns', 'Asia/Tokyo', 'UTC'];
+    fc.assert(
+      fc.property(fc.constantFrom(...zones), fc.integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2030, 0, 1) }), (zone, ms) => {
+        ms -= ms % 1000;
+        const clock = new ZoneClock(zone);
+        const parts = Object.fromEntries(
+          new Intl.DateTimeFormat('en-CA', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+            .formatToParts(new Date(ms))
+            .map((p) => [p.type, p.value]),
+        );
+        const expected = `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
+        expect(clock.wallTime(ms).slice(0, 19)).toBe(expected);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('adds the offset only in the repeated hour, and then it is exact', () => {
+    const ny = new ZoneClock('America/New_York');
+    expect(ny.wallTime(Date.parse('2026-11-01T04:59:59Z'))).toBe('2026-11-01 00:59:59');
+    expect(ny.wallTime(Date.parse('2026-11-01T05:00:00Z'))).toBe('2026-11-01 01:00:00-0400');
+    expect(ny.wallTime(Date.parse('2026-11-01T06:59:59Z'))).toBe('2026-11-01 01:59:59-0500');
+    expect(ny.wallTime(Date.parse('2026-11-01T07:00:00Z'))).toBe('2026-11-01 02:00:00');
+    // Spring forward: 02:00–02:59 does not exist, nothing is ambiguous.
+    expect(ny.wallTime(Date.parse('2026-03-08T06:59:59Z'))).toBe('2026-03-08 01:59:59');
+    expect(ny.wallTime(Date.parse('2026-03-08T07:00:00Z'))).toBe('2026-03-08 03:00:00');
+    expect(new ZoneClock('Asia/Kolkata').wallTime(Date.parse('2026-06-01T00:00:00Z'), true)).toBe('2026-06-01 05:30:00+0530');
+  });
+});
+
+describe('exclusions', () => {
+  const settings = AppSettingsSchema.parse({ destinations: { purchase: { googleConversionName: 'Offline purchase', metaEventName: 'Purchase' } }, google: { requiredCurrency: 'EUR' }, meta: { requiredCurrency: 'EUR' } });
+  const nowMs = Date.parse('2026-11-25T12:00:00Z');
+  const base: ExportRow = {
+    id: 'x', event_name: 'purchase', event_id: 'e1', event_time: '2026-11-24T12:00:00.000Z', event_value_micros: 1_000_000, currency: 'EUR', transaction_id: null,
+    gclid: 'G', gbraid: null, wbraid: null, fbc: null, fbp: null, user_email_hash: 'a'.repeat(64), user_phone_hash: null,
+    meta_email_hash: 'b'.repeat(64), meta_phone_hash: null, meta_first_name_hash: null, meta_last_name_hash: null,
+    consent_ad_user_data: 'unspecified', consent_ad_personalization: 'unspecified',
+  };
+  const line = (format: 'google-click' | 'google-leads' | 'meta', patch: Partial<ExportRow>) => createFormatWriter(format, { settings, nowMs }).line({ ...base, ...patch });
+
+  it('a currency other than the account currency', () => {
+    expect(line('google-click', { currency: 'USD' })).toMatchObject({ code: 'currency_mismatch', reason: expect.stringContaining('USD differs from the Google Ads account currency EUR') });
+    expect(line('meta', { currency: 'USD' })).toMatchObject({ code: 'currency_mismatch' });
+  });
+  it('the 90-day Google window and the 7-day Meta window', () => {
+    expect(typeof line('google-click', { event_time: '2026-08-28T12:00:00.000Z' })).toBe('string');
+    expect(line('google-click', { event_time: '2026-08-27T11:59:59.000Z' })).toMatchObject({ code: 'too_old' });
+    expect(typeof line('meta', { event_time: '2026-11-18T12:00:00.000Z' })).toBe('string');
+    expect(line('meta', { event_time: '2026-11-18T11:59:59.000Z' })).toMatchObject({ code: 'too_old', reason: expect.stringContaining('more than 7 days ago') });
+  });
+  it('a future time (beyond 5 minutes of clock skew)', () => {
+    expect(typeof line('google-click', { event_time: '2026-11-25T12:04:00.000Z' })).toBe('string');
+    expect(line('google-click', { event_time: '2026-11-25T12:06:00.000Z' })).toMatchObject({ code: 'in_future' });
+  });
+  it('click ids: none, both braids, one braid', () => {
+    expect(line('google-click', { gclid: null })).toMatchObject({ code: 'no_click_id' });
+    expect(line('google-click', { gclid: null, gbraid: 'B1', wbraid: 'W1' })).toMatchObject({ code: 'both_braids' });
+    expect(line('google-click', { gclid: null, wbraid: 'W1' })).toMatch(/^W1,Offline purchase,/);
+  });
+  it('missing mappings and identifiers, all reasons listed', () => {
+    expect(line('google-click', { event_name: 'lead', gclid: null })).toEqual({
+      code: 'no_conversion_action',
+      reason: 'no Google Ads conversion action is mapped for "lead" (Settings → Destinations); no click id (GCLID, GBRAID or WBRAID); use the enhanced-conversions-for-leads file for events with an email or phone',
+    });
+    expect(line('google-leads', { user_email_hash: null })).toMatchObject({ code: 'no_identifiers' });
+    expect(line('meta', { event_name: 'custom' })).toMatchObject({ code: 'no_meta_event' });
+    expect(line('meta', { meta_email_hash: null })).toMatchObject({ code: 'no_identifiers' });
+    expect(typeof line('meta', { meta_email_hash: null, fbp: 'fb.1.1.1' })).toBe('string');
+  });
+});

@@ -1,0 +1,221 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DialogProvider } from '../../src/main/app/context';
+import * as events from '../../src/main/events/service';
+import { createEventsHandlers } from '../../src/main/events/handlers';
+import { createExportsHandlers } from '../../src/main/exports/handlers';
+import { dispatch, type Handlers } from '../../src/main/ipc/bind';
+import { createSettingsHandlers } from '../../src/main/settings/handlers';
+import { getSettings, updateSettings } from '../../src/main/settings/service';
+import type { JobProgress } from '../../src/shared/ipc/events';
+import type { ChannelName } from '../../src/shared/ipc/contract';
+import { createTestContext } from '../helpers/context';
+import { addEvent, configureDestinations, exportsOf, NOW, seedGoldenEvents } from './helpers';
+
+let ctx: ReturnType<typeof createTestContext>;
+beforeEach(() => {
+  ctx = createTestContext();
+});
+afterEach(async () => {
+  await exportsOf(ctx).shutdown();
+  ctx.cleanup();
+});
+
+const eventRow = (eventId: string) =>
+  ctx.db.prepare('SELECT id, sync_status, batch_id, sync_attempts, synced_at, sync_error FROM conversion_events WHERE event_id = ?').get(eventId) as {
+    id: string; sync_status: string; batch_id: string | null; sync_attempts: number; synced_at: string | null; sync_error: string | null;
+  };
+
+describe('export run and sync batches', () => {
+  it('creates a batch with the file hash, links only exported queued events, and keeps them queued', async () => {
+    configureDestinations(ctx);
+    seedGoldenEvents(ctx);
+    const path = join(ctx.dataDir, 'click.csv');
+    const result = await exportsOf(ctx).run({ format: 'google-click' }, path, { now: NOW });
+    const bytes = readFileSync(path);
+    expect(result.fileSha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+    expect(result.bytes).toBe(bytes.length);
+    expect(result.linked).toBe(7);
+    expect(readdirSync(ctx.dataDir).filter((f) => f.endsWith('.part'))).toEqual([]);
+    const [batch] = exportsOf(ctx).listBatches();
+    expect(batch).toMatchObject({ id: result.batchId, destination: 'google-click', filePath: path, fileSha256: result.fileSha256, eventCount: 7, status: 'exported', byStatus: { queued: 7, sent: 0, failed: 0, other: 0 } });
+    expect(eventRow('ny-edt-0130')).toMatchObject({ sync_status: 'queued', batch_id: result.batchId });
+    expect(eventRow('too-old')).toMatchObject({ sync_status: 'queued', batch_id: null });
+    expect(eventRow('pending-one').batch_id).toBeNull();
+    // "in batch N" is visible through the review filter
+    expect(events.countEvents(ctx.db, { batchId: result.batchId }).total).toBe(7);
+  });
+
+  it('mark uploaded: queued → sent with attempts, synced_at and history carrying the batch id; a second close is refused', async () => {
+    configureDestinations(ctx);
+    seedGoldenEvents(ctx);
+    const result = await exportsOf(ctx).run({ format: 'google-click' }, join(ctx.dataDir, 'a.csv'), { now: NOW });
+    const failedOne = eventRow('ny-est-0130').id;
+    exportsOf(ctx).markFailed(result.batchId, 'UNPARSEABLE_GCLID', [failedOne]);
+    expect(eventRow('ny-est-0130')).toMatchObject({ sync_status: 'failed', sync_error: 'UNPARSEABLE_GCLID', sync_attempts: 1 });
+    expect(exportsOf(ctx).getBatch(result.batchId).status).toBe('exported');
+
+    const { batch, outcome } = exportsOf(ctx).markUploaded(result.batchId);
+    expect(outcome.changed).toBe(6);
+    expect(outcome.refused).toEqual([{ status: 'failed', count: 1, reason: expect.stringContaining('cannot mark sent an event that is failed') }]);
+    expect(batch).toMatchObject({ status: 'uploaded', closedAt: expect.any(String), byStatus: { sent: 6, failed: 1, queued: 0 } });
+    const sent = eventRow('ny-edt-0130');
+    expect(sent).toMatchObject({ sync_status: 'sent', sync_attempts: 1, sync_error: null, batch_id: result.batchId });
+    expect(sent.synced_at).toMatch(/^\d{4}-\d\d-\d\dT/);
+    const history = events.getEventDetail(ctx.db, sent.id).history;
+    expect(history.at(-1)).toMatchObject({ from_status: 'queued', to_status: 'sent', action: 'mark_sent', batch_id: result.batchId });
+    expect(events.getEventDetail(ctx.db, failedOne).history.at(-1)).toMatchObject({ to_status: 'failed', action: 'mark_failed', note: 'UNPARSEABLE_GCLID', batch_id: result.batchId });
+
+    expect(() => exportsOf(ctx).markUploaded(result.batchId)).toThrowError(expect.objectContaining({ code: 'conflict' }));
+    expect(() => exportsOf(ctx).markFailed(result.batchId, 'late')).toThrowError(expect.objectContaining({ code: 'conflict' }));
+  });
+
+  it('mark failed: the whole batch → failed with the reason; retry puts events back in the queue, out of the batch', async () => {
+    configureDestinations(ctx);
+    seedGoldenEvents(ctx);
+    const result = await exportsOf(ctx).run({ format: 'google-click' }, join(ctx.dataDir, 'a.csv'), { now: NOW });
+    const { batch, outcome } = exportsOf(ctx).markFailed(result.batchId, 'File rejected: wrong time zone');
+    expect(outcome.changed).toBe(7);
+    expect(batch).toMatchObject({ status: 'failed', error: 'File rejected: wrong time zone', byStatus: { failed: 7 } });
+    expect(eventRow('berlin-cest-0230')).toMatchObject({ sync_status: 'failed', sync_error: 'File rejected: wrong time zone', sync_attempts: 1 });
+    events.transitionEvents(ctx.db, 'retry', { filter: { batchId: result.batchId } });
+    expect(eventRow('berlin-cest-0230')).toMatchObject({ sync_status: 'queued', batch_id: null });
+    // The next export picks them up again, in a new batch.
+    const again = await exportsOf(ctx).run({ format: 'google-click' }, join(ctx.dataDir, 'b.csv'), { now: NOW });
+    expect(again.linked).toBe(7);
+    expect(again.batchId).not.toBe(result.batchId);
+  });
+
+  it('refuses rows that are not in the batch, unknown batches and an empty reason', async () => {
+    configureDestinations(ctx);
+    seedGoldenEvents(ctx);
+    const result = await exportsOf(ctx).run({ format: 'google-click' }, join(ctx.dataDir, 'a.csv'), { now: NOW });
+    expect(() => exportsOf(ctx).markFailed(result.batchId, 'x', [eventRow('too-old').id])).toThrowError(expect.objectContaining({ code: 'validation' }));
+    expect(eventRow('too-old').sync_status).toBe('queued');
+    expect(() => exportsOf(ctx).markUploaded('nope')).toThrowError(expect.objectContaining({ code: 'not_found' }));
+    expect(() => exportsOf(ctx).markFailed(result.batchId, '  ')).toThrowError(expect.objectContaining({ code: 'validation' }));
+  });
+
+  it('previews without writing anything; a filter can pick other statuses', async () => {
+    configureDestinations(ctx);
+    seedGoldenEvents(ctx);
+    const preview = await exportsOf(ctx).preview({ format: 'google-click' }, { now: NOW, excludedLimit: 2 });
+    expect(preview).toMatchObject({ matched: 14, exported: 7, excludedCount: 7, excludedTruncated: true });
+    expect(preview.excluded).toHaveLength(2);
+    expect(exportsOf(ctx).listBatches()).toEqual([]);
+    const pending = await exportsOf(ctx).preview({ format: 'google-click', filter: { statuses: ['pending', 'sent'] } }, { now: NOW });
+    expect(pending).toMatchObject({ matched: 2, exported: 2 });
+    const csv = await exportsOf(ctx).run({ format: 'csv', filter: { statuses: ['pending', 'sent'] } }, join(ctx.dataDir, 'c.csv'), { now: NOW });
+    expect(csv).toMatchObject({ exported: 2, linked: 0 });
+  });
+
+  it('reports progress on job:progress and can be cancelled, leaving no file, no batch and no links', async () => {
+    configureDestinations(ctx);
+    const insert = ctx.db.prepare(
+      "INSERT INTO conversion_events (id, event_name, event_id, gclid, event_time, sync_status, currency) VALUES (?, 'purchase', ?, ?, ?, 'queued', 'USD')",
+    );
+    ctx.db.transaction(() => {
+      for (let i = 0; i < 200_000; i++) insert.run(`id-${String(i).padStart(7, '0')}`, `e-${i}`, `G${i}`, new Date(NOW.getTime() - 86_400_000 - i * 1000).toISOString());
+    })();
+    const progress: JobProgress[] = [];
+    ctx.push.add((name, payload) => {
+      if (name === 'job:progress') progress.push(payload as JobProgress);
+    });
+    const path = join(ctx.dataDir, 'big.csv');
+    const running = exportsOf(ctx).run({ format: 'google-click' }, path, { now: NOW, jobId: 'job-1' });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(exportsOf(ctx).cancel('job-1')).toEqual({ cancelled: true });
+    await expect(running).rejects.toMatchObject({ code: 'cancelled' });
+    expect(progress.at(-1)).toMatchObject({ jobId: 'job-1', kind: 'export', phase: 'cancelled' });
+    expect(existsSync(path)).toBe(false);
+    expect(readdirSync(ctx.dataDir).filter((f) => f.endsWith('.part'))).toEqual([]);
+    expect(exportsOf(ctx).listBatches()).toEqual([]);
+    expect((ctx.db.prepare('SELECT count(*) AS n FROM conversion_events WHERE batch_id IS NOT NULL').get() as { n: number }).n).toBe(0);
+
+    progress.length = 0;
+    const done = await exportsOf(ctx).run({ format: 'google-click' }, path, { now: NOW, jobId: 'job-2' });
+    expect(done.exported).toBe(200_000);
+    expect(progress[0]).toMatchObject({ jobId: 'job-2', phase: 'running', total: 200_000 });
+    expect(progress.at(-1)).toMatchObject({ jobId: 'job-2', phase: 'done', done: 200_000, total: 200_000 });
+    expect(exportsOf(ctx).cancel('job-2')).toEqual({ cancelled: false });
+  });
+
+  it('refuses a relative path or a missing folder', async () => {
+    await expect(exportsOf(ctx).run({ format: 'csv' }, 'relative.csv')).rejects.toMatchObject({ code: 'validation' });
+    await expect(exportsOf(ctx).run({ format: 'csv' }, join(ctx.dataDir, 'missing', 'x.csv'))).rejects.toMatchObject({ code: 'io' });
+  });
+
+  it('escapes formula-looking cells in the spreadsheet CSV (single- and multi-line)', async () => {
+    addEvent(ctx, {
+      event_name: 'purchase',
+      event_id: 'evil',
+      transaction_id: '=HYPERLINK("http://evil.example","x")',
+      source: 'line one\n=cmd|\' /C calc\'!A0',
+      user_agent: '@SUM(1+1)',
+      custom_params: { note: '+1' },
+      event_time: '2026-11-24T00:00:00Z',
+    });
+    const path = join(ctx.dataDir, 'all.csv');
+    await exportsOf(ctx).run({ format: 'csv' }, path, { now: NOW });
+    const text = readFileSync(path, 'utf8');
+    expect(text).toContain(`"'=HYPERLINK(""http://evil.example"",""x"")"`);
+    expect(text).toContain(`"'line one\n=cmd|' /C calc'!A0"`);
+    expect(text).toContain(`"'@SUM(1+1)"`);
+    expect(text).toContain('"{""note"":""+1""}"');
+  });
+});
+
+describe('settings', () => {
+  it('defaults, partial updates per event name, validation, JSON export/import', () => {
+    const defaults = getSettings(ctx.db);
+    expect(defaults).toMatchObject({ timeZone: 'UTC', consentDefaults: { adUserData: 'unspecified' }, meta: { actionSource: 'physical_store' } });
+    expect(defaults.destinations.purchase).toEqual({ googleConversionName: null, metaEventName: 'Purchase' });
+    const updated = updateSettings(ctx.db, { timeZone: 'Europe/Berlin', destinations: { lead: { googleConversionName: 'Qualified lead' } } });
+    expect(updated.destinations.lead).toEqual({ googleConversionName: 'Qualified lead', metaEventName: 'Lead' });
+    expect(updated.destinations.purchase.metaEventName).toBe('Purchase');
+    expect(() => updateSettings(ctx.db, { timeZone: 'Mars/Olympus' })).toThrowError(expect.objectContaining({ code: 'validation', message: expect.stringContaining('IANA time zone') }));
+    expect(() => updateSettings(ctx.db, { google: { requiredCurrency: 'XXY' } })).toThrowError(expect.objectContaining({ code: 'validation' }));
+    expect(getSettings(ctx.db).timeZone).toBe('Europe/Berlin');
+  });
+
+  it('over the IPC binding: get / update / exportJson / importJson, and a bad document changes nothing', async () => {
+    const handlers = { ...createSettingsHandlers(ctx), ...createExportsHandlers(ctx), ...createEventsHandlers(ctx) } as Handlers;
+    const call = (name: ChannelName, input: unknown) => dispatch(name, handlers, () => true, { frameUrl: 'app://index.html', isMainFrame: true }, input);
+    expect(await call('settings:update', { patch: { timeZone: 'Asia/Tokyo', consentDefaults: { adPersonalization: 'denied' } } })).toMatchObject({ ok: true, value: { timeZone: 'Asia/Tokyo' } });
+    const exported = (await call('settings:exportJson', {})) as { ok: true; value: { json: string } };
+    expect(JSON.parse(exported.value.json).convdeskSettings.consentDefaults.adPersonalization).toBe('denied');
+    await call('settings:update', { patch: { timeZone: 'UTC' } });
+    expect(await call('settings:importJson', { json: exported.value.json })).toMatchObject({ ok: true, value: { timeZone: 'Asia/Tokyo' } });
+    expect(await call('settings:importJson', { json: '{"timeZone": 5}' })).toMatchObject({ ok: false, error: { code: 'validation' } });
+    expect(await call('settings:importJson', { json: 'not json' })).toMatchObject({ ok: false, error: { code: 'validation' } });
+    expect(await call('settings:get', {})).toMatchObject({ ok: true, value: { timeZone: 'Asia/Tokyo' } });
+  });
+});
+
+describe('exports over the IPC binding', () => {
+  it('preview → save dialog → run → batches:list → markUploaded; a cancelled dialog writes nothing', async () => {
+    const answers: { save: string | null } = { save: null };
+    const dialogs: DialogProvider = { openFile: async () => null, saveFile: async () => answers.save };
+    ctx.dialogs = dialogs;
+    const handlers = { ...createSettingsHandlers(ctx), ...createExportsHandlers(ctx), ...createEventsHandlers(ctx) } as Handlers;
+    const call = (name: ChannelName, input: unknown) => dispatch(name, handlers, () => true, { frameUrl: 'app://index.html', isMainFrame: true }, input);
+    configureDestinations(ctx);
+    addEvent(ctx, { event_name: 'purchase', event_id: 'p1', gclid: 'G1', event_time: new Date(Date.now() - 3_600_000).toISOString(), event_value: '5', currency: 'USD' });
+    addEvent(ctx, { event_name: 'purchase', event_id: 'p2', event_time: new Date(Date.now() - 3_600_000).toISOString() });
+
+    expect(await call('exports:preview', { format: 'google-click' })).toMatchObject({ ok: true, value: { exported: 1, excludedCount: 1, excluded: [{ eventId: 'p2', code: 'no_click_id' }] } });
+    expect(await call('exports:preview', { format: 'tiktok' })).toMatchObject({ ok: false, error: { code: 'validation' } });
+    expect(await call('exports:run', { format: 'google-click', filter: {} })).toEqual({ ok: true, value: null });
+    answers.save = join(ctx.dataDir, 'out.csv');
+    const run = (await call('exports:run', { format: 'google-click', filter: {} })) as { ok: true; value: { batchId: string; exported: number } };
+    expect(run).toMatchObject({ ok: true, value: { exported: 1, linked: 1 } });
+    expect(await call('batches:list', {})).toMatchObject({ ok: true, value: [{ id: run.value.batchId, status: 'exported', eventCount: 1 }] });
+    expect(await call('batches:markFailed', { batchId: run.value.batchId, reason: '' })).toMatchObject({ ok: false, error: { code: 'validation' } });
+    expect(await call('batches:markUploaded', { batchId: run.value.batchId })).toMatchObject({ ok: true, value: { batch: { status: 'uploaded' }, outcome: { changed: 1 } } });
+    ctx.dialogs = null;
+    const noDialog = { ...createExportsHandlers(ctx) } as Handlers;
+    expect(await dispatch('exports:run', noDialog, () => true, { frameUrl: 'app://index.html', isMainFrame: true }, { format: 'csv', filter: {} })).toMatchObject({ ok: false, error: { code: 'unsupported' } });
+  });
+});
