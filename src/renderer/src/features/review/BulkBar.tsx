@@ -170,7 +170,6 @@ export function BulkBar({ target, catalog, onOutcome, onClear, request }: BulkBa
           Delete…
         </button>
       </div>
-      <div className="spacer" />
       {busy && (
         <span className="bulk-bar__busy" role="status">
           {progress && progress.total > 0 ? (
@@ -183,13 +182,13 @@ export function BulkBar({ target, catalog, onOutcome, onClear, request }: BulkBa
           )}
         </span>
       )}
-      <button type="button" className="bulk-bar__clear" onClick={onClear} title="Clear selection (Esc)">
-        Clear selection
+      <button type="button" className="bulk-bar__clear" onClick={onClear} title="Clear selection (Esc)" aria-label="Clear selection">
+        ×
       </button>
 
       {pending?.kind === 'transition' && (
         <Dialog
-          title={pending.action === 'mark_failed' ? 'Mark events failed' : `${DONE_VERB[pending.action].replace('Queued again', 'Retry')} ${who}?`}
+          title={confirmTitle(pending.action, who)}
           confirmLabel={`${BUTTONS.find((b) => b.action === pending.action)!.label.replace('…', '')} ${formatCount(eligibleCount(pending.action, target.byStatus))}`}
           confirmDisabled={pending.action === 'mark_failed' && !reason.trim()}
           busy={busy}
@@ -257,6 +256,17 @@ export function BulkBar({ target, catalog, onOutcome, onClear, request }: BulkBa
       )}
     </div>
   );
+}
+
+function confirmTitle(action: SyncAction, who: string): string {
+  switch (action) {
+    case 'mark_sent':
+      return `Mark ${who} as sent?`;
+    case 'mark_failed':
+      return `Mark ${who} as failed`;
+    default:
+      return `${BUTTONS.find((b) => b.action === action)!.label} ${who}?`;
+  }
 }
 
 function TransitionSummary({ action, target }: { action: SyncAction; target: BulkTarget }) {

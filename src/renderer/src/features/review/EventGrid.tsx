@@ -107,7 +107,7 @@ export function EventGrid(props: EventGridProps) {
 
   return (
     <div className="grid" role="grid" aria-label="Events" aria-rowcount={rowCount + 1} aria-multiselectable="true" data-testid="event-grid">
-      <div className="grid__scroll" ref={scroller}>
+      <div className={`grid__scroll${overlay ? ' grid__scroll--head-only' : ''}`} ref={scroller}>
         <div className="grid__head" role="row" aria-rowindex={1} style={{ width: totalWidth }}>
           <div role="columnheader" className="grid__check" style={{ width: CHECK_WIDTH }}>
             <input
@@ -154,9 +154,7 @@ export function EventGrid(props: EventGridProps) {
             );
           })}
         </div>
-        {overlay ? (
-          <div className="grid__overlay" style={{ minWidth: totalWidth }}>{overlay}</div>
-        ) : (
+        {overlay ? null : (
           <div className="grid__body" style={{ height: virtualizer.getTotalSize(), width: totalWidth }}>
             {items.map((item) => {
               const event = pages.rowAt(item.index);
@@ -210,6 +208,7 @@ export function EventGrid(props: EventGridProps) {
           </div>
         )}
       </div>
+      {overlay && <div className="grid__overlay">{overlay}</div>}
     </div>
   );
 }

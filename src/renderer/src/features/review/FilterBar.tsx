@@ -104,18 +104,6 @@ export function FilterBar({ view, onChange, catalog, searchRef }: FilterBarProps
             {!importKnown && <option value={view.importId}>{view.importId}</option>}
           </select>
         </label>
-        <label className="filter filter--grow">
-          <span className="filter__label">Search</span>
-          <DebouncedInput
-            ref={searchRef}
-            type="search"
-            value={view.q}
-            onCommit={(q) => onChange({ q })}
-            placeholder="Event ID or transaction ID   ( / )"
-            maxLength={200}
-            data-testid="filter-search"
-          />
-        </label>
       </div>
       <div className="filter-bar__row">
         <label className="filter">
@@ -159,7 +147,18 @@ export function FilterBar({ view, onChange, catalog, searchRef }: FilterBarProps
             </span>
           </span>
         )}
-        <div className="spacer" />
+        <label className="filter filter--grow">
+          <span className="filter__label">Search</span>
+          <DebouncedInput
+            ref={searchRef}
+            type="search"
+            value={view.q}
+            onCommit={(q) => onChange({ q })}
+            placeholder="Event ID or transaction ID   ( / )"
+            maxLength={200}
+            data-testid="filter-search"
+          />
+        </label>
         {isFiltered(view) && (
           <button type="button" className="filter-bar__clear" onClick={() => onChange({ ...DEFAULT_VIEW, sort: view.sort, dir: view.dir })} data-testid="clear-filters">
             Clear filters

@@ -157,8 +157,8 @@ export function ReviewScreen({ route }: ScreenProps) {
   };
 
   // Keyboard: j/k ↑/↓ move, space selects, q queue, s skip, / search, Enter detail, Esc clears.
-  const keyState = useRef({ active, rowCount, selection, target, detailId });
-  keyState.current = { active, rowCount, selection, target, detailId };
+  const keyState = useRef({ active, rowCount, selection, target, detailId, onCheck });
+  keyState.current = { active, rowCount, selection, target, detailId, onCheck };
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
@@ -190,7 +190,7 @@ export function ReviewScreen({ route }: ScreenProps) {
           return move(-1);
         case ' ':
           event.preventDefault();
-          if (activeRow) onCheck(s.active, activeRow, event.shiftKey);
+          if (activeRow) s.onCheck(s.active, activeRow, event.shiftKey);
           return;
         case 'q':
           return act('queue');

@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import type { ConversionEvent } from '../../../../shared/domain/events';
 import type { EventSort } from '../../../../shared/domain/filters';
 import { ShortValue } from '../../components/CopyText';
-import { formatDateTime, formatMoney } from '../../lib/format';
+import { formatMoney } from '../../lib/format';
 import type { CatalogData } from '../catalog/useCatalog';
 
 export interface GridColumn {
@@ -24,6 +24,15 @@ export function cannotUpload(event: ConversionEvent): boolean {
   return !event.gclid && !event.gbraid && !event.wbraid && !event.user_email_hash && !event.user_phone_hash;
 }
 
+const pad = (n: number) => String(n).padStart(2, '0');
+/** Compact local time for the grid: 2026-10-30 11:42 (full ISO on hover). */
+export function gridTime(iso: string | null): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
 const clickId = (e: ConversionEvent) => e.gclid ?? e.gbraid ?? e.wbraid;
 const clickKind = (e: ConversionEvent) => (e.gclid ? 'gclid' : e.gbraid ? 'gbraid' : e.wbraid ? 'wbraid' : null);
 
@@ -34,7 +43,7 @@ export const GRID_COLUMNS: GridColumn[] = [
     size: 150,
     sort: 'event_time',
     fixed: true,
-    render: (e) => <span title={e.event_time}>{formatDateTime(e.event_time)}</span>,
+    render: (e) => <span title={e.event_time}>{gridTime(e.event_time)}</span>,
   },
   { id: 'event_name', header: 'Event', size: 100, sort: 'event_name', render: (e) => e.event_name },
   {
@@ -90,6 +99,6 @@ export const GRID_COLUMNS: GridColumn[] = [
   { id: 'source', header: 'Source', size: 100, visible: false, render: (e) => e.source ?? <span className="muted">—</span> },
   { id: 'sync_attempts', header: 'Attempts', size: 76, align: 'right', visible: false, render: (e) => e.sync_attempts },
   { id: 'sync_error', header: 'Sync error', size: 180, visible: false, render: (e) => e.sync_error ?? <span className="muted">—</span> },
-  { id: 'synced_at', header: 'Synced', size: 150, visible: false, render: (e) => formatDateTime(e.synced_at) },
-  { id: 'created_at', header: 'Created', size: 150, sort: 'created_at', visible: false, render: (e) => formatDateTime(e.created_at) },
+  { id: 'synced_at', header: 'Synced', size: 132, visible: false, render: (e) => gridTime(e.synced_at) },
+  { id: 'created_at', header: 'Created', size: 132, sort: 'created_at', visible: false, render: (e) => gridTime(e.created_at) },
 ];
