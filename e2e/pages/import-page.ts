@@ -26,6 +26,20 @@ export class ImportPage {
     );
   }
 
+  /** Drops text as a file (built by the test), through the same real `drop` event. */
+  async dropText(name: string, text: string): Promise<void> {
+    await this.page.evaluate(
+      ({ name, text }) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([text], name, { type: 'text/csv' }));
+        for (const kind of ['dragenter', 'dragover', 'drop']) {
+          document.body.dispatchEvent(new DragEvent(kind, { dataTransfer: transfer, bubbles: true, cancelable: true }));
+        }
+      },
+      { name, text },
+    );
+  }
+
   /** Drops a CSV generated inside the page (large files without shipping megabytes through the driver). */
   async dropGeneratedCsv(name: string, rows: number): Promise<void> {
     await this.page.evaluate(
