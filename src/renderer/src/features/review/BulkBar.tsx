@@ -221,7 +221,7 @@ export function BulkBar({ target, catalog, onOutcome, onClear, request }: BulkBa
       )}
       {pending?.kind === 'assign' && (
         <Dialog
-          title={`Assign campaign / brand to ${who}`}
+          title={`Set campaign / brand of ${who}`}
           confirmLabel={`Assign to ${formatCount(count)}`}
           confirmDisabled={campaign === 'keep' && brand === 'keep'}
           busy={busy}
@@ -231,7 +231,7 @@ export function BulkBar({ target, catalog, onOutcome, onClear, request }: BulkBa
         >
           <label className="field">
             <span className="field__label">Campaign</span>
-            <select value={campaign} onChange={(e) => setCampaign(e.target.value)} aria-label="Assign campaign">
+            <select value={campaign} onChange={(e) => setCampaign(e.target.value)} aria-label="Campaign to assign">
               <option value="keep">Leave unchanged</option>
               <option value="none">Clear (no campaign)</option>
               {catalog.campaigns.map((c) => (
@@ -241,7 +241,7 @@ export function BulkBar({ target, catalog, onOutcome, onClear, request }: BulkBa
           </label>
           <label className="field">
             <span className="field__label">Brand</span>
-            <select value={brand} onChange={(e) => setBrand(e.target.value)} aria-label="Assign brand">
+            <select value={brand} onChange={(e) => setBrand(e.target.value)} aria-label="Brand to assign">
               <option value="keep">Leave unchanged</option>
               <option value="none">Clear (no brand)</option>
               {catalog.brands.map((b) => (
