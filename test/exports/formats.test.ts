@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createFormatWriter, csvField, platformValue, spreadsheetCell, spreadsheetValue, type ExportRow } from '../../src/main/exports/formats';
 import { ZoneClock } from '../../src/main/exports/zone-time';
+import { formatMicrosForCurrency } from '../../src/shared/domain/money';
 import { AppSettingsSchema } from '../../src/shared/domain/settings';
 
 describe('CSV injection (OWASP) in the spreadsheet CSV', () => {
@@ -52,6 +53,15 @@ describe('values in the currency’s minor units', () => {
     [0, 'USD', '0.00'],
     [5_000_000, 'BHD', '5.000'],
   ])('%i micros %s → %s', (micros, currency, expected) => expect(platformValue(micros, currency)).toBe(expected));
+
+  it('the fast path equals formatMicrosForCurrency', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER - 1_000_000 }), fc.constantFrom('JPY', 'USD', 'KWD', 'CLF', 'EUR'), (micros, currency) => {
+        expect(platformValue(micros, currency)).toBe(formatMicrosForCurrency(micros, currency));
+      }),
+      { numRuns: 5000 },
+    );
+  });
 
   it('the spreadsheet keeps extra precision instead of rounding', () => {
     expect(spreadsheetValue(12_345_600, 'KWD')).toBe('12.3456');

@@ -41,6 +41,8 @@ const nowIso = () => new Date().toISOString();
 /** Exports (preview / run / cancel, in the export worker) and sync batches (list / mark uploaded / mark failed). */
 export class ExportService {
   private readonly running = new Map<string, Running>();
+  /** Phase timings of the last export (benchmark notes). */
+  lastTimings: Record<string, number> = {};
 
   constructor(private readonly deps: ExportServiceDeps) {}
 
@@ -58,7 +60,7 @@ export class ExportService {
   /** Counts what a file would hold and lists the excluded events with their reasons. */
   async preview(request: ExportRequest, opts: RunOptions = {}): Promise<ExportPreview> {
     const outcome = await this.spawn(this.options(request, opts), opts.jobId ?? uuidv7(), false);
-    const { file: _file, ...preview } = outcome;
+    const { file: _file, timings: _timings, ...preview } = outcome;
     return preview;
   }
 
@@ -74,7 +76,8 @@ export class ExportService {
     const base = this.options(request, opts);
     const outcome = await this.spawn({ ...base, output: { path, batchId, createdAt: nowIso() } }, jobId, true);
     const file = outcome.file!;
-    const { file: _file, ...preview } = outcome;
+    const { file: _file, timings, ...preview } = outcome;
+    this.lastTimings = timings;
     if (file.linked > 0) this.deps.emitChanged('export');
     return { ...preview, batchId: file.batchId, path: file.path, fileSha256: file.sha256, bytes: file.bytes, linked: file.linked, durationMs: Date.now() - started };
   }

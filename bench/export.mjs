@@ -1,0 +1,89 @@
+// Benchmark section: export. Seeds N queued events (real migrations, SQL bulk insert — not measured),
+// then writes a Google Ads click-conversion file through the real service + export worker (read, time
+// zone conversion, currency formatting, exclusions, streaming write, SHA-256, batch + batch_id on every
+// exported event) and, side by side, the sqlite3 shell writing the same columns with `.mode csv` /
+// `.output` (no time zone, no checks, no batch).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+
+export const name = 'export';
+export const title = 'Export (Google Ads click conversions)';
+
+function timed(command, args, options = {}) {
+  const useTime = existsSync('/usr/bin/time');
+  const t0 = performance.now();
+  const result = useTime
+    ? spawnSync('/usr/bin/time', ['-f', 'MAXRSS_KB=%M', command, ...args], { encoding: 'utf8', maxBuffer: 64 << 20, ...options })
+    : spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 << 20, ...options });
+  const wallMs = performance.now() - t0;
+  const rss = /MAXRSS_KB=(\d+)/.exec(result.stderr ?? '');
+  return { ...result, wallMs, maxRssMb: rss ? Number(rss[1]) / 1024 : null };
+}
+
+const BASELINE_SQL = (out) => `
+.headers on
+.mode csv
+.output ${out}
+SELECT gclid AS "Google Click ID",
+  CASE event_name WHEN 'purchase' THEN 'Offline purchase' ELSE 'Qualified lead' END AS "Conversion Name",
+  replace(substr(event_time, 1, 19), 'T', ' ') AS "Conversion Time",
+  printf('%.2f', event_value_micros / 1e6) AS "Conversion Value",
+  currency AS "Conversion Currency", transaction_id AS "Order ID",
+  consent_ad_user_data AS "Ad User Data", consent_ad_personalization AS "Ad Personalization"
+FROM conversion_events WHERE sync_status = 'queued' ORDER BY event_time, id;
+.output stdout
+`;
+
+export async function run({ rows, tmp, root, log }) {
+  const runner = join(root, 'out', 'bench', 'export-run.cjs');
+  mkdirSync(join(root, 'out', 'bench'), { recursive: true });
+  await build({ entryPoints: [join(root, 'bench', 'export-run.ts')], outfile: runner, bundle: true, platform: 'node', target: 'node20', format: 'cjs', external: ['better-sqlite3', 'electron'], logLevel: 'warning' });
+  spawnSync(process.execPath, [join(root, 'scripts', 'build-node.mjs')], { stdio: 'inherit' });
+
+  const db = join(tmp, 'export.db');
+  log(`seeding ${rows.toLocaleString('en-US')} queued events…`);
+  const seeded = spawnSync(process.execPath, [runner, 'seed', db, String(rows)], { encoding: 'utf8' });
+  if (seeded.status !== 0) throw new Error(`seeding failed: ${seeded.stderr}`);
+  log(`seeded in ${(JSON.parse(seeded.stdout).seededMs / 1000).toFixed(1)} s`);
+
+  let sqlite = null;
+  if (spawnSync('sqlite3', ['--version']).status === 0) {
+    log('sqlite3 .mode csv baseline…');
+    const out = join(tmp, 'sqlite3.csv');
+    sqlite = timed('sqlite3', [db], { input: BASELINE_SQL(out) });
+    if (sqlite.status !== 0) throw new Error(`sqlite3 failed: ${sqlite.stderr}`);
+    sqlite.bytes = statSync(out).size;
+  } else {
+    log('sqlite3 is NOT installed (apt-get install sqlite3): that baseline is skipped');
+  }
+
+  log('app export…');
+  const out = join(tmp, 'google-click.csv');
+  const app = timed(process.execPath, [runner, 'run', db, out]);
+  if (app.status !== 0) throw new Error(`app export failed: ${app.stderr}`);
+  const result = JSON.parse(app.stdout);
+
+  const sec = (ms) => (ms / 1000).toFixed(2);
+  const rate = (ms) => Math.round(rows / (ms / 1000)).toLocaleString('en-US');
+  const mb = (v) => (v == null ? 'n/a' : v.toFixed(0));
+  const rss = app.maxRssMb ?? result.maxRssMb;
+  const lines = [
+    `${rows.toLocaleString('en-US')} queued events (gclid, order id, USD/JPY/KWD/EUR values, consent, 4 identity hashes per row; times over 80 days, across the US DST change), account time zone America/New_York.`,
+    '',
+    '| run | wall s | rows/s | peak RSS MB | file MB | notes |',
+    '|---|---:|---:|---:|---:|---|',
+    `| app (service + export worker: read, exclusions, DST-correct local time, currency decimals, streaming write + SHA-256, batch row, batch_id on ${result.linked.toLocaleString('en-US')} events) | ${sec(result.wallMs)} | ${rate(result.wallMs)} | ${mb(rss)} | ${(result.bytes / 1024 / 1024).toFixed(1)} | exported ${result.exported.toLocaleString('en-US')}, excluded ${result.excluded}; main-thread event-loop max delay ${result.eventLoopMaxMs.toFixed(1)} ms; ${result.progressEvents} progress events; process wall incl. start-up ${sec(app.wallMs)} s |`,
+    sqlite
+      ? `| sqlite3 shell \`.mode csv\` + \`.output\` (same columns, UTC text times, no checks, no batch) | ${sec(sqlite.wallMs)} | ${rate(sqlite.wallMs)} | ${mb(sqlite.maxRssMb)} | ${(sqlite.bytes / 1024 / 1024).toFixed(1)} | process wall |`
+      : '| sqlite3 shell | — | — | — | — | sqlite3 not installed |',
+    '',
+    '| target | measured | met? |',
+    '|---|---:|---|',
+    `| 1M-row export ≤ 5 s | ${sec(result.wallMs)} s${rows === 1_000_000 ? '' : ` (for ${rows.toLocaleString('en-US')} rows)`} | ${rows >= 1_000_000 ? (result.wallMs <= 5000 ? 'yes' : 'no') : 'n/a (smaller N)'} |`,
+    `| peak RSS ≤ 300 MB | ${mb(rss)} MB | ${rss <= 300 ? 'yes' : 'no'} |`,
+  ];
+  if (sqlite) lines.push(`| app / sqlite3 time | ${(result.wallMs / sqlite.wallMs).toFixed(2)}× | (reference) |`);
+  return { markdown: lines.join('\n'), summary: { rows, app: { ...result, processWallMs: app.wallMs, maxRssMb: rss }, sqliteMs: sqlite?.wallMs ?? null } };
+}
