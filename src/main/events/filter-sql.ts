@@ -9,6 +9,9 @@ export interface SqlFragment {
 const CLICK_ID = '(gclid IS NOT NULL OR gbraid IS NOT NULL OR wbraid IS NOT NULL)';
 const HASHED_ID = '(user_email_hash IS NOT NULL OR user_phone_hash IS NOT NULL)';
 
+/** The value sort key and value-range expression (events without a value sort as -1). */
+export const VALUE_KEY = 'ifnull(event_value_micros, -1)';
+
 /** The WHERE clause for a review filter. Shared by list, count and bulk actions so they always agree. */
 export function filterToWhere(filter: EventFilterParsed): SqlFragment {
   const clauses: string[] = [];
@@ -31,16 +34,25 @@ export function filterToWhere(filter: EventFilterParsed): SqlFragment {
   if (filter.batchId) (clauses.push('batch_id = ?'), params.push(filter.batchId));
   if (filter.timeFrom) (clauses.push('event_time >= ?'), params.push(filter.timeFrom));
   if (filter.timeTo) (clauses.push('event_time < ?'), params.push(filter.timeTo));
-  if (filter.valueMin !== undefined) (clauses.push('event_value_micros >= ?'), params.push(decimalToMicros(filter.valueMin)));
-  if (filter.valueMax !== undefined) (clauses.push('event_value_micros <= ?'), params.push(decimalToMicros(filter.valueMax)));
-  if (filter.hasClickId !== undefined) clauses.push(filter.hasClickId ? CLICK_ID : `NOT ${CLICK_ID}`);
-  if (filter.hasIdentifiers !== undefined) {
-    const any = `(${CLICK_ID} OR ${HASHED_ID})`;
-    clauses.push(filter.hasIdentifiers ? any : `NOT ${any}`);
+  // Value ranges are written on the same expression as the value sort's index (0006); events without a
+  // value (-1 there) never match a range.
+  if (filter.valueMin !== undefined) (clauses.push(`${VALUE_KEY} >= ?`), params.push(decimalToMicros(filter.valueMin)));
+  if (filter.valueMax !== undefined) {
+    if (filter.valueMin === undefined) clauses.push(`${VALUE_KEY} >= 0`);
+    clauses.push(`${VALUE_KEY} <= ?`);
+    params.push(decimalToMicros(filter.valueMax));
   }
+  // Identifier flags compare the exact expressions of idx_conversion_events_identifiers (0006) to 0/1.
+  if (filter.hasClickId !== undefined) clauses.push(`${CLICK_ID} = ${filter.hasClickId ? 1 : 0}`);
+  if (filter.hasIdentifiers !== undefined) {
+    const none = `${CLICK_ID} = 0 AND ${HASHED_ID} = 0`;
+    clauses.push(filter.hasIdentifiers ? `NOT (${none})` : none);
+  }
+  // Search: event_id or transaction_id STARTING WITH the text (case-sensitive), as index ranges.
   if (filter.search) {
-    clauses.push("(instr(event_id, ?) > 0 OR instr(ifnull(transaction_id, ''), ?) > 0)");
-    params.push(filter.search, filter.search);
+    const upper = filter.search + '\u{10FFFF}';
+    clauses.push('((event_id >= ? AND event_id < ?) OR (transaction_id >= ? AND transaction_id < ?))');
+    params.push(filter.search, upper, filter.search, upper);
   }
   return { sql: clauses.length ? clauses.join(' AND ') : '1 = 1', params };
 }

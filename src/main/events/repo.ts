@@ -5,7 +5,7 @@ import { microsToDecimal } from '../../shared/domain/money';
 import type { HistoryEntry, StatusCounts } from '../../shared/ipc/channels/events';
 import type { Sqlite } from '../db/connection';
 import type { ConversionEventsTable } from '../db/schema';
-import { filterToWhere, type SqlFragment } from './filter-sql';
+import { filterToWhere, VALUE_KEY, type SqlFragment } from './filter-sql';
 
 export type EventRow = ConversionEventsTable;
 
@@ -97,9 +97,25 @@ const SORT_EXPRESSIONS = {
   created_at: 'created_at',
   event_name: 'event_name',
   sync_status: 'sync_status',
-  event_value: 'ifnull(event_value_micros, -1)',
+  event_value: VALUE_KEY,
 } as const;
 export type SortField = keyof typeof SORT_EXPRESSIONS;
+
+/** The index that delivers each sort in order, ending in id for the keyset tie-break (0002/0006). */
+export const SORT_INDEXES: Record<SortField, string> = {
+  event_time: 'idx_conversion_events_time_id',
+  created_at: 'idx_conversion_events_created_id',
+  event_name: 'idx_conversion_events_name_id',
+  sync_status: 'idx_conversion_events_status_id',
+  event_value: 'idx_conversion_events_value_id',
+};
+
+/**
+ * Below this many matches a page may be sorted (the filter's own index, then a small sort); above
+ * it, the page walks the sort's index and filters as it goes, so the first page and a deep keyset
+ * page both cost a seek plus ~a page of rows, never a sort of the whole result.
+ */
+export const SMALL_RESULT = 2000;
 
 export interface ListQuery {
   filter: EventFilterParsed;
@@ -113,7 +129,27 @@ export interface ListRows {
   rows: (EventRow & { sort_key: string | number })[];
 }
 
-export function listEventRows(db: Sqlite, query: ListQuery): ListRows {
+const sortsInPlan = new Map<string, boolean>();
+
+/** True when SQLite would sort this statement's result (its plan has a temp b-tree for ORDER BY). Cached per SQL text. */
+function planSorts(db: Sqlite, sql: string, params: unknown[]): boolean {
+  let sorts = sortsInPlan.get(sql);
+  if (sorts === undefined) {
+    const plan = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[];
+    sorts = plan.some((row) => row.detail.includes('TEMP B-TREE'));
+    if (sortsInPlan.size > 500) sortsInPlan.clear();
+    sortsInPlan.set(sql, sorts);
+  }
+  return sorts;
+}
+
+function matchesAtLeast(db: Sqlite, where: SqlFragment, n: number): boolean {
+  const sql = `SELECT count(*) AS n FROM (SELECT 1 FROM conversion_events WHERE ${where.sql} LIMIT ?)`;
+  return (db.prepare(sql).get(...where.params, n) as { n: number }).n >= n;
+}
+
+/** The list statement for a query: the planner's choice, or the sort's index when that would sort a big result. */
+export function listStatement(db: Sqlite, query: ListQuery, select = `*, ${SORT_EXPRESSIONS[query.sort.field]} AS sort_key`): { sql: string; params: unknown[]; indexedBy: string | null } {
   const where = filterToWhere(query.filter);
   const key = SORT_EXPRESSIONS[query.sort.field];
   const dir = query.sort.direction === 'asc' ? 'ASC' : 'DESC';
@@ -123,23 +159,28 @@ export function listEventRows(db: Sqlite, query: ListQuery): ListRows {
     clauses.push(`(${key}, id) ${dir === 'ASC' ? '>' : '<'} (?, ?)`);
     params.push(query.after.key, query.after.id);
   }
-  let sql = `SELECT *, ${key} AS sort_key FROM conversion_events WHERE ${clauses.join(' AND ')} ORDER BY ${key} ${dir}, id ${dir} LIMIT ?`;
+  let tail = ` WHERE ${clauses.join(' AND ')} ORDER BY ${key} ${dir}, id ${dir} LIMIT ?`;
   params.push(query.limit);
   if (!query.after && query.offset) {
-    sql += ' OFFSET ?';
+    tail += ' OFFSET ?';
     params.push(query.offset);
   }
+  const plain = `SELECT ${select} FROM conversion_events${tail}`;
+  let indexedBy: string | null = null;
+  if (planSorts(db, plain, params) && matchesAtLeast(db, where, SMALL_RESULT)) indexedBy = SORT_INDEXES[query.sort.field];
+  const sql = indexedBy ? `SELECT ${select} FROM conversion_events INDEXED BY ${indexedBy}${tail}` : plain;
+  return { sql, params, indexedBy };
+}
+
+export function listEventRows(db: Sqlite, query: ListQuery): ListRows {
+  const { sql, params } = listStatement(db, query);
   return { rows: db.prepare(sql).all(...params) as ListRows['rows'] };
 }
 
-/** The SQL the list runs, for EXPLAIN QUERY PLAN tests and benchmarks. */
+/** The plan of the statement the list runs, for EXPLAIN QUERY PLAN tests and benchmarks. */
 export function explainList(db: Sqlite, query: ListQuery): string[] {
-  const where = filterToWhere(query.filter);
-  const key = SORT_EXPRESSIONS[query.sort.field];
-  const dir = query.sort.direction === 'asc' ? 'ASC' : 'DESC';
-  const rows = db
-    .prepare(`EXPLAIN QUERY PLAN SELECT * FROM conversion_events WHERE ${where.sql} ORDER BY ${key} ${dir}, id ${dir} LIMIT 100`)
-    .all(...where.params) as { detail: string }[];
+  const { sql, params } = listStatement(db, query);
+  const rows = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[];
   return rows.map((row) => row.detail);
 }
 
