@@ -73,9 +73,10 @@ export interface BulkBarProps {
   onClear(): void;
   /** Filled from outside (keyboard shortcut) to start an action with its confirmation. */
   request: { action: SyncAction; nonce: number } | null;
+  onRequestHandled(): void;
 }
 
-export function BulkBar({ target, catalog, onOutcome, onClear, request }: BulkBarProps) {
+export function BulkBar({ target, catalog, onOutcome, onClear, request, onRequestHandled }: BulkBarProps) {
   const [pending, setPending] = useState<Pending | null>(null);
   const [busy, setBusy] = useState(false);
   const [progress, setProgress] = useState<JobProgress | null>(null);
@@ -102,16 +103,16 @@ export function BulkBar({ target, catalog, onOutcome, onClear, request }: BulkBa
     }
   };
 
+  // Every action shows its count and asks before it runs (Enter confirms).
   const start = (action: SyncAction) => {
-    if (action === 'mark_failed') {
-      setReason('');
-      setPending({ kind: 'transition', action });
-    } else if (byFilter) setPending({ kind: 'transition', action });
-    else void execute(() => runTransition(action, target));
+    if (action === 'mark_failed') setReason('');
+    setPending({ kind: 'transition', action });
   };
 
   useEffect(() => {
-    if (request && !busy && !pending && eligibleCount(request.action, target.byStatus) > 0) start(request.action);
+    if (!request) return;
+    onRequestHandled();
+    if (!busy && !pending && eligibleCount(request.action, target.byStatus) > 0) start(request.action);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [request?.nonce]);
 

@@ -55,8 +55,8 @@ export function FilterBar({ view, onChange, catalog, searchRef }: FilterBarProps
           <div className="chip-group">
             {SYNC_STATUSES.map((status) => (
               <label key={status} className={`chip chip--${status}${view.statuses.includes(status) ? ' is-on' : ''}`}>
-                <input type="checkbox" checked={view.statuses.includes(status)} onChange={(e) => toggleStatus(status, e.target.checked)} />
-                {status}
+                <input type="checkbox" aria-label={status} checked={view.statuses.includes(status)} onChange={(e) => toggleStatus(status, e.target.checked)} />
+                {status[0]!.toUpperCase() + status.slice(1)}
               </label>
             ))}
           </div>

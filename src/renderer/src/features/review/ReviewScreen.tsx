@@ -9,7 +9,7 @@ import { call, errorMessage, onPush } from '../../lib/api';
 import { formatCount } from '../../lib/format';
 import { useQuery } from '../../lib/hooks';
 import { useCatalog } from '../catalog/useCatalog';
-import { BulkBar, runTransition, type BulkOutcome, type BulkTarget } from './BulkBar';
+import { BulkBar, type BulkOutcome, type BulkTarget } from './BulkBar';
 import { DetailPanel } from './DetailPanel';
 import { FilterBar } from './FilterBar';
 import { ColumnMenu, EventGrid, useGridColumns } from './EventGrid';
@@ -122,7 +122,8 @@ export function ReviewScreen({ route }: ScreenProps) {
     setActive(index);
   };
 
-  const loadedRows = pages.loaded();
+  const loadedRows = useMemo(() => pages.loaded(), [pages.version]); // eslint-disable-line react-hooks/exhaustive-deps
+  const currentStatus = useMemo(() => new Map(loadedRows.map((r) => [r.event.id, r.event.sync_status])), [loadedRows]);
   const loadedSelected = selection.mode === 'filter' ? loadedRows.length : loadedRows.filter((r) => selection.ids.has(r.event.id)).length;
   const headerCheck = {
     state: (loadedSelected === 0 ? 'none' : loadedSelected === rowCount ? 'all' : 'some') as 'all' | 'some' | 'none',
@@ -137,10 +138,11 @@ export function ReviewScreen({ route }: ScreenProps) {
       return countsNow ? { kind: 'filter', filter, total: countsNow.total, byStatus: countsNow.byStatus } : null;
     }
     if (selection.ids.size === 0) return null;
+    // Prefer each row's current status (the grid refetches after every change) over the one seen when it was picked.
     const byStatus = emptyCounts();
-    for (const status of selection.ids.values()) byStatus[status]++;
+    for (const [id, status] of selection.ids) byStatus[currentStatus.get(id) ?? status]++;
     return { kind: 'ids', ids: [...selection.ids.keys()], byStatus };
-  }, [selection, countsNow, filter]);
+  }, [selection, countsNow, filter, currentStatus]);
 
   const showOutcome = useCallback((o: BulkOutcome) => {
     setOutcome({ ...o, id: Date.now() });
@@ -178,8 +180,11 @@ export function ReviewScreen({ route }: ScreenProps) {
       const activeRow = s.active >= 0 ? pages.rowAt(s.active) : undefined;
       const act = (action: SyncAction) => {
         event.preventDefault();
-        if (s.target) setBulkRequest({ action, nonce: Date.now() });
-        else if (activeRow) void runTransition(action, { kind: 'ids', ids: [activeRow.id], byStatus: { ...emptyCounts(), [activeRow.sync_status]: 1 } }).then(showOutcome);
+        if (!s.target) {
+          if (!activeRow) return;
+          setSelection({ mode: 'ids', ids: new Map([[activeRow.id, activeRow.sync_status]]) });
+        }
+        setBulkRequest({ action, nonce: Date.now() });
       };
       switch (event.key) {
         case 'j':
@@ -261,7 +266,7 @@ export function ReviewScreen({ route }: ScreenProps) {
         <div className="review__main">
           <div className="review__toolbar">
             {target ? (
-              <BulkBar target={target} catalog={catalog} onOutcome={showOutcome} onClear={() => setSelection(NO_SELECTION)} request={bulkRequest} />
+              <BulkBar target={target} catalog={catalog} onOutcome={showOutcome} onClear={() => setSelection(NO_SELECTION)} request={bulkRequest} onRequestHandled={() => setBulkRequest(null)} />
             ) : (
               <div className="bulk-bar bulk-bar--idle">
                 <span className="muted">

@@ -56,7 +56,9 @@ export function viewFromParams(params: URLSearchParams): ReviewView {
     .split(',')
     .filter((s): s is ConversionSyncStatus => (SYNC_STATUSES as readonly string[]).includes(s));
   const eventName = params.get('event') ?? '';
-  const sort = params.get('sort') ?? '';
+  // `sort=event_time&dir=asc`, or the short form `sort=event_time:asc`.
+  const [sort = '', sortDir] = (params.get('sort') ?? '').split(':');
+  const dir = sortDir ?? params.get('dir');
   const ref = (value: string | null) => (value === 'none' || (value && UUID.test(value)) ? value : '');
   return {
     statuses: [...new Set(statuses)],
@@ -73,7 +75,7 @@ export function viewFromParams(params: URLSearchParams): ReviewView {
     ids: yesNo(params.get('ids')),
     q: (params.get('q') ?? '').slice(0, 200),
     sort: (SORT_FIELDS as readonly string[]).includes(sort) ? (sort as ReviewView['sort']) : 'event_time',
-    dir: params.get('dir') === 'asc' ? 'asc' : 'desc',
+    dir: dir === 'asc' ? 'asc' : 'desc',
   };
 }
 
