@@ -9,11 +9,11 @@ import { BATCH_STATUS_LABEL, BATCH_STATUS_PILL, DESTINATION_TITLE, fileName, plu
 
 interface Outcome {
   batchId: string;
-  tone: 'ok' | 'warn' | 'error';
+  tone: 'ok' | 'info' | 'warn' | 'error';
   text: string;
 }
 
-function describe(outcome: TransitionOutcome, verb: 'sent' | 'failed'): { tone: Outcome['tone']; text: string } {
+function describe(outcome: TransitionOutcome, verb: 'sent' | 'failed'): { tone: 'ok' | 'warn'; text: string } {
   const parts = [`${formatCount(outcome.changed)} ${plural(outcome.changed, 'event')} marked ${verb}`];
   const refused = outcome.refused.reduce((n, r) => n + r.count, 0);
   if (refused > 0) parts.push(`${formatCount(refused)} left as they were: ${outcome.refused.map((r) => `${formatCount(r.count)} ${r.status} (${r.reason})`).join('; ')}`);
@@ -60,7 +60,8 @@ export function BatchList({ batches, loading, error, onRetry, onChanged }: Batch
     setOutcome(null);
     try {
       const answer = await call('batches:markFailed', { batchId: batch.id, reason: text });
-      setOutcome({ batchId: batch.id, ...describe(answer.outcome, 'failed') });
+      const described = describe(answer.outcome, 'failed');
+      setOutcome({ batchId: batch.id, text: `${described.text}. Fix the cause, then retry them from Review.`, tone: described.tone === 'ok' ? 'info' : described.tone });
       setFailing(null);
       setReason('');
       onChanged();
@@ -79,7 +80,7 @@ export function BatchList({ batches, loading, error, onRetry, onChanged }: Batch
       </div>
       {actionError !== null && <ErrorBanner error={actionError} />}
       {outcome && (
-        <div className={`banner ${outcome.tone === 'ok' ? 'banner--ok' : outcome.tone === 'warn' ? 'banner--warn' : 'banner--error'}`} role="status" data-testid="batch-outcome">
+        <div className={`banner banner--${outcome.tone}`} role="status" data-testid="batch-outcome">
           <span>{outcome.text}</span>
           <button type="button" className="link-btn" onClick={() => setOutcome(null)} aria-label="Dismiss">
             Dismiss
@@ -155,15 +156,15 @@ function BatchRow({ batch, busy, failing, reason, onReason, onMarkUploaded, onSt
     <>
       <tr data-testid="batch-row" data-batch-id={batch.id} data-status={batch.status} className={failing ? 'is-active' : undefined}>
         <td>{formatDateTime(batch.createdAt)}</td>
-        <td>{DESTINATION_TITLE[batch.destination] ?? batch.destination}</td>
+        <td className="batches-table__dest">{DESTINATION_TITLE[batch.destination] ?? batch.destination}</td>
         <td className="num">
           <a href={routeHref('review', { batch: batch.id })} title="Show these events in Review">
             {formatCount(batch.eventCount)}
           </a>
           {breakdown.length > 0 && <div className="batches-table__sub">{breakdown.join(' · ')}</div>}
         </td>
-        <td className="batches-table__file" title={batch.filePath ?? undefined}>
-          <span className="mono">{fileName(batch.filePath)}</span>
+        <td title={batch.filePath ?? undefined}>
+          <span className="mono batches-table__file">{fileName(batch.filePath)}</span>
         </td>
         <td>
           <span className={`status-pill status-pill--${BATCH_STATUS_PILL[batch.status]}`} data-testid="batch-status">
@@ -182,6 +183,10 @@ function BatchRow({ batch, busy, failing, reason, onReason, onMarkUploaded, onSt
                 Mark failed…
               </button>
             </div>
+          ) : batch.byStatus.failed > 0 ? (
+            <a href={routeHref('review', { batch: batch.id, status: 'failed' })} className="batches-table__link">
+              Review failed events
+            </a>
           ) : (
             <span className="muted">—</span>
           )}

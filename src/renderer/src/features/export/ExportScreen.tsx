@@ -10,7 +10,7 @@ import { formatCount } from '../../lib/format';
 import { useQuery, useStoredState } from '../../lib/hooks';
 import { BatchList } from './BatchList';
 import { DestinationPicker } from './DestinationPicker';
-import { DESTINATION_PLATFORM, DESTINATION_TITLE, fileName, formatBytes, plural } from './labels';
+import { DESTINATION_PLATFORM, fileName, formatBytes, plural } from './labels';
 import { Preflight } from './Preflight';
 
 type StatusChoice = ConversionSyncStatus | 'any';
@@ -203,7 +203,7 @@ export function ExportScreen(_props: ScreenProps) {
         )}
       </div>
 
-      <BatchList batches={batches.data} loading={batches.loading} error={batches.error} onRetry={batches.reload} onChanged={() => (batches.reload(), preview.reload())} />
+      <BatchList batches={batches.data} loading={batches.loading} error={batches.error} onRetry={batches.reload} onChanged={() => (batches.reload(), preview.reload(), setRun((current) => (current.kind === 'running' ? current : { kind: 'idle' })))} />
     </Page>
   );
 }
@@ -244,16 +244,15 @@ function RunResult({ result }: { result: ExportResult }) {
         </div>
         <div className="export-result__next">
           {result.format === 'csv'
-            ? 'Open it in your spreadsheet app. '
-            : `Next: upload this file in ${DESTINATION_PLATFORM[result.format]}, then click “Mark uploaded” on the batch below (or “Mark failed…” if it was refused). `}
-          <span className="muted" title={result.path}>Folder: {result.path.slice(0, result.path.length - fileName(result.path).length) || '—'}</span>
+            ? 'Open it in your spreadsheet app.'
+            : `Next: upload this file in ${DESTINATION_PLATFORM[result.format]}, then click “Mark uploaded” on the batch below (or “Mark failed…” if it was refused).`}
         </div>
+        <div className="mono muted export-result__path" data-testid="export-path">{result.path}</div>
         {result.linked < result.exported && (
           <div className="muted">
             {formatCount(result.exported - result.linked)} of these events were not queued, so they are in the file only (not in the batch).
           </div>
         )}
-        <div className="muted">{DESTINATION_TITLE[result.format]}</div>
       </div>
     </div>
   );

@@ -10,8 +10,6 @@ const EVENT_LABELS: Record<ConversionEventName, string> = {
   custom: 'Custom',
 };
 
-const GOOGLE_EXAMPLES: Partial<Record<ConversionEventName, string>> = { purchase: 'e.g. Offline purchase', lead: 'e.g. Qualified lead' };
-
 export function DestinationsTable({
   destinations,
   errors,
@@ -45,7 +43,7 @@ export function DestinationsTable({
                   aria-label={`Google Ads conversion action for ${name}`}
                   data-testid={`google-action-${name}`}
                   value={destinations[name].google}
-                  placeholder={GOOGLE_EXAMPLES[name] ?? 'Not sent to Google Ads'}
+                  placeholder="Not sent to Google Ads"
                   maxLength={100}
                   aria-invalid={!!googleError}
                   onChange={(e) => onChange(name, { google: e.target.value })}

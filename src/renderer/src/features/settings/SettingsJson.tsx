@@ -98,7 +98,7 @@ export function SettingsJson({ dirty, onImported, onError }: { dirty: boolean; o
           />
           {importError && (
             <div className="field__error" role="alert" data-testid="settings-import-error">
-              {importError} Nothing was changed.
+              {/[.!?)]$/.test(importError) ? importError : `${importError}.`} Nothing was changed.
             </div>
           )}
           <div className="row">

@@ -205,7 +205,7 @@ export function SettingsScreen(_props: ScreenProps) {
           <section className="card settings-section" aria-labelledby="settings-destinations" id="destinations">
             <h2 id="settings-destinations" className="settings-section__title">Destinations</h2>
             <p className="muted settings-section__intro">
-              For each event name: the Google Ads conversion action’s name exactly as it appears in Google Ads (Goals → Conversions), and the Meta event name. Leave a cell
+              For each event name: the Google Ads conversion action’s name exactly as it appears in Google Ads under Goals → Conversions (e.g. “Offline purchase”), and the Meta event name (e.g. Purchase, Lead). Leave a cell
               blank to keep those events out of that platform’s file.
             </p>
             <DestinationsTable
