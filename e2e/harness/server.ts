@@ -144,7 +144,13 @@ function shutdown(): void {
   server.closeAllConnections();
   server.close();
   closeAppContext(ctx);
-  if (!keep) rmSync(dataDir, { recursive: true, force: true });
+  if (!keep) {
+    try {
+      rmSync(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
+    } catch (error) {
+      console.error(`Harness: could not remove ${dataDir}: ${(error as Error).message}`);
+    }
+  }
   process.exit(0);
 }
 process.on('SIGTERM', shutdown);
