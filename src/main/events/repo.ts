@@ -143,6 +143,16 @@ function planSorts(db: Sqlite, sql: string, params: unknown[]): boolean {
   return sorts;
 }
 
+const knownIndexes = new WeakMap<Sqlite, Set<string>>();
+function hasIndex(db: Sqlite, name: string): boolean {
+  let names = knownIndexes.get(db);
+  if (!names?.has(name)) {
+    names = new Set(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index'").pluck().all() as string[]);
+    knownIndexes.set(db, names);
+  }
+  return names.has(name);
+}
+
 function matchesAtLeast(db: Sqlite, where: SqlFragment, n: number): boolean {
   const sql = `SELECT count(*) AS n FROM (SELECT 1 FROM conversion_events WHERE ${where.sql} LIMIT ?)`;
   return (db.prepare(sql).get(...where.params, n) as { n: number }).n >= n;
@@ -167,7 +177,9 @@ export function listStatement(db: Sqlite, query: ListQuery, select = `*, ${SORT_
   }
   const plain = `SELECT ${select} FROM conversion_events${tail}`;
   let indexedBy: string | null = null;
-  if (planSorts(db, plain, params) && matchesAtLeast(db, where, SMALL_RESULT)) indexedBy = SORT_INDEXES[query.sort.field];
+  if (planSorts(db, plain, params) && hasIndex(db, SORT_INDEXES[query.sort.field]) && matchesAtLeast(db, where, SMALL_RESULT)) {
+    indexedBy = SORT_INDEXES[query.sort.field];
+  }
   const sql = indexedBy ? `SELECT ${select} FROM conversion_events INDEXED BY ${indexedBy}${tail}` : plain;
   return { sql, params, indexedBy };
 }
