@@ -28,7 +28,10 @@ function useWindowTitle() {
   const counts = useQuery(() => call('events:statusCounts', {}), []);
   useEffect(() => {
     const file = info.data?.databasePath.split(/[\\/]/).pop() ?? '';
-    const summary = counts.data ? ` — ${formatCount(counts.data.pending)} pending · ${formatCount(counts.data.queued)} queued` : '';
+    const c = counts.data;
+    const summary = c
+      ? ` — ${formatCount(c.pending)} pending · ${formatCount(c.queued)} queued${c.failed ? ` · ${formatCount(c.failed)} failed` : ''}`
+      : '';
     document.title = `Conversion Desk${file ? ` · ${file}` : ''}${summary}`;
   }, [info.data, counts.data]);
 }
