@@ -10,7 +10,15 @@ export default function globalSetup(): void {
   }
   const root = join(__dirname, '..');
   if (process.env.E2E_SKIP_BUILD !== '1') {
-    execFileSync(join(root, 'node_modules', '.bin', 'electron-vite'), ['build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+    try {
+      // Quiet unless it fails (rollup warns about zod's comment annotations on every build).
+      execFileSync(join(root, 'node_modules', '.bin', 'electron-vite'), ['build'], { cwd: root, stdio: 'pipe' });
+    } catch (error) {
+      const failed = error as { stdout?: Buffer; stderr?: Buffer };
+      process.stderr.write(failed.stdout ?? '');
+      process.stderr.write(failed.stderr ?? '');
+      throw new Error('electron-vite build failed; the e2e suite needs the built renderer');
+    }
     execFileSync(process.execPath, ['scripts/build-node.mjs'], { cwd: root, stdio: 'inherit' });
   }
 }
