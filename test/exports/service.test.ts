@@ -117,7 +117,7 @@ describe('export run and sync batches', () => {
       "INSERT INTO conversion_events (id, event_name, event_id, gclid, event_time, sync_status, currency) VALUES (?, 'purchase', ?, ?, ?, 'queued', 'USD')",
     );
     ctx.db.transaction(() => {
-      for (let i = 0; i < 200_000; i++) insert.run(`id-${String(i).padStart(7, '0')}`, `e-${i}`, `G${i}`, new Date(NOW.getTime() - 86_400_000 - i * 1000).toISOString());
+      for (let i = 0; i < 200_000; i++) insert.run(`id-${String(i).padStart(7, '0')}`, `e-${i}`, i % 1000 === 7 ? null : `G${i}`, new Date(NOW.getTime() - 86_400_000 - i * 1000).toISOString());
     })();
     const progress: JobProgress[] = [];
     ctx.push.add((name, payload) => {
@@ -136,7 +136,10 @@ describe('export run and sync batches', () => {
 
     progress.length = 0;
     const done = await exportsOf(ctx).run({ format: 'google-click' }, path, { now: NOW, jobId: 'job-2' });
-    expect(done.exported).toBe(200_000);
+    // Large exports link in rowid chunks: exactly the exported events, none of the excluded.
+    expect(done).toMatchObject({ exported: 199_800, excludedCount: 200, linked: 199_800 });
+    const linkedRows = ctx.db.prepare('SELECT count(*) AS n, sum(gclid IS NULL) AS bad FROM conversion_events WHERE batch_id = ?').get(done.batchId);
+    expect(linkedRows).toEqual({ n: 199_800, bad: 0 });
     expect(progress[0]).toMatchObject({ jobId: 'job-2', phase: 'running', total: 200_000 });
     expect(progress.at(-1)).toMatchObject({ jobId: 'job-2', phase: 'done', done: 200_000, total: 200_000 });
     expect(exportsOf(ctx).cancel('job-2')).toEqual({ cancelled: false });

@@ -77,9 +77,13 @@ export function runExport(db: Sqlite, options: RunExportOptions, hooks: RunExpor
     const hash = createHash('sha256');
     let bytes = 0;
     let buffer = '';
+    // One reused output buffer: allocating a fresh Buffer per chunk lets hundreds of MB of external
+    // memory pile up before V8 collects them.
+    const out = Buffer.allocUnsafe(FLUSH_BYTES * 3 + 1024);
     const flush = () => {
       if (fd === null || buffer.length === 0) return;
-      const chunk = Buffer.from(buffer, 'utf8');
+      const size = Buffer.byteLength(buffer, 'utf8');
+      const chunk = size <= out.length ? out.subarray(0, out.write(buffer, 0, 'utf8')) : Buffer.from(buffer, 'utf8');
       hash.update(chunk);
       let offset = 0;
       while (offset < chunk.length) offset += writeSync(fd, chunk, offset, chunk.length - offset);
@@ -165,12 +169,9 @@ export function runExport(db: Sqlite, options: RunExportOptions, hooks: RunExpor
     const insertExcluded = db.prepare('INSERT OR IGNORE INTO temp.export_excluded (id) VALUES (?)');
     for (const id of excludedIds) insertExcluded.run(id);
     // Only queued events join the batch: they are the ones "mark uploaded" can move to sent.
-    const linked = db
-      .prepare(
-        `UPDATE conversion_events SET batch_id = ?, updated_at = ?
-         WHERE (${where.sql}) AND sync_status = 'queued' AND id NOT IN (SELECT id FROM temp.export_excluded)`,
-      )
-      .run(output.batchId, output.createdAt, ...where.params).changes;
+    const linked = linkBatch(db, where, output.batchId, output.createdAt, preview.exported, () => {
+      if (hooks.isCancelled()) throw new ExportCancelled();
+    });
     db.exec('DELETE FROM temp.export_excluded');
     lap('linkBatch');
     renameSync(tmpPath, output.path);
@@ -186,4 +187,31 @@ export function runExport(db: Sqlite, options: RunExportOptions, hooks: RunExpor
     if (fd !== null) closeSync(fd);
     if (tmpPath !== null) rmSync(tmpPath, { force: true });
   }
+}
+
+const LINK_CHUNK_ROWS = 20_000;
+const SINGLE_UPDATE_MAX = 50_000;
+
+/**
+ * Sets batch_id on the exported queued events. Inside the export's transaction every UPDATE keeps a
+ * statement journal (batch_id is a foreign key, so the statement may abort) holding the original of
+ * every page it changes — in memory with temp_store=MEMORY, ~650 MB for a million rows. So large
+ * exports update in rowid ranges of 20,000 rows (table order: sequential pages, and the batch_id
+ * index grows at its end), which bounds that journal and lets a cancel stop between chunks.
+ */
+function linkBatch(db: Sqlite, where: { sql: string; params: unknown[] }, batchId: string, now: string, expected: number, checkCancel: () => void): number {
+  const base = `UPDATE conversion_events NOT INDEXED SET batch_id = ?, updated_at = ?
+     WHERE (${where.sql}) AND sync_status = 'queued' AND id NOT IN (SELECT id FROM temp.export_excluded)`;
+  if (expected <= SINGLE_UPDATE_MAX) {
+    return db.prepare(base.replace(' NOT INDEXED', '')).run(batchId, now, ...where.params).changes;
+  }
+  const range = db.prepare('SELECT min(rowid) AS lo, max(rowid) AS hi FROM conversion_events').get() as { lo: number | null; hi: number | null };
+  if (range.lo === null || range.hi === null) return 0;
+  const chunk = db.prepare(`${base} AND rowid >= ? AND rowid < ?`);
+  let linked = 0;
+  for (let start = range.lo; start <= range.hi; start += LINK_CHUNK_ROWS) {
+    linked += chunk.run(batchId, now, ...where.params, start, start + LINK_CHUNK_ROWS).changes;
+    checkCancel();
+  }
+  return linked;
 }
