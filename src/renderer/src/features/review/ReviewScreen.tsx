@@ -30,7 +30,6 @@ const isTyping = (target: EventTarget | null) =>
 /** Review: filter bar, virtualized events grid, bulk actions, detail panel, counts by status. */
 export function ReviewScreen({ route }: ScreenProps) {
   const view = useMemo(() => viewFromParams(route.params), [route.params]);
-  const query = viewToParams(view).toString();
   const filter = useMemo(() => viewToFilter(view), [view]);
   const sort = useMemo(() => ({ field: view.sort, direction: view.dir }), [view.sort, view.dir]);
   const filterKey = JSON.stringify(filter);
@@ -255,7 +254,7 @@ export function ReviewScreen({ route }: ScreenProps) {
       <header className="page__header">
         <h1>Review</h1>
         <div className="page__actions">
-          <SavedViews query={query} />
+          <SavedViews view={view} columns={columns} />
           <ColumnMenu columns={columns} />
         </div>
       </header>

@@ -139,3 +139,27 @@ export function isFiltered(view: ReviewView): boolean {
   const { sort: _ds, dir: _dd, ...base } = DEFAULT_VIEW;
   return JSON.stringify(rest) !== JSON.stringify(base);
 }
+
+const localDay = (date: Date) =>
+  `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
+
+/** The reverse of `viewToFilter` (for views saved in the database as a filter + sort). */
+export function filterToView(filter: EventFilter, sort?: { field?: string; direction?: string }): ReviewView {
+  const view: ReviewView = { ...DEFAULT_VIEW };
+  if (filter.statuses?.length) view.statuses = SYNC_STATUSES.filter((s) => filter.statuses!.includes(s));
+  if (filter.eventNames?.length) view.eventName = filter.eventNames[0]!;
+  if (filter.campaignId !== undefined) view.campaign = filter.campaignId ?? 'none';
+  if (filter.brandId !== undefined) view.brand = filter.brandId ?? 'none';
+  if (filter.importId) view.importId = filter.importId;
+  if (filter.batchId) view.batchId = filter.batchId;
+  if (filter.timeFrom) view.from = localDay(new Date(filter.timeFrom));
+  if (filter.timeTo) view.to = localDay(new Date(new Date(filter.timeTo).getTime() - 1));
+  if (filter.valueMin !== undefined) view.min = String(filter.valueMin);
+  if (filter.valueMax !== undefined) view.max = String(filter.valueMax);
+  if (filter.hasClickId !== undefined) view.click = filter.hasClickId ? 'yes' : 'no';
+  if (filter.hasIdentifiers !== undefined) view.ids = filter.hasIdentifiers ? 'yes' : 'no';
+  if (filter.search) view.q = filter.search;
+  if (sort?.field && (SORT_FIELDS as readonly string[]).includes(sort.field)) view.sort = sort.field as ReviewView['sort'];
+  if (sort?.direction === 'asc' || sort?.direction === 'desc') view.dir = sort.direction;
+  return view;
+}
