@@ -5,7 +5,7 @@ import { routeHref } from '../../app/router';
 import { EmptyState, ErrorBanner } from '../../components/Page';
 import { call, errorMessage } from '../../lib/api';
 import { formatCount, formatDateTime } from '../../lib/format';
-import { BATCH_STATUS_LABEL, BATCH_STATUS_PILL, DESTINATION_TITLE, fileName, plural } from './labels';
+import { BATCH_STATUS_LABEL, BATCH_STATUS_PILL, DESTINATION_SHORT, DESTINATION_TITLE, fileName, plural } from './labels';
 
 interface Outcome {
   batchId: string;
@@ -156,12 +156,18 @@ function BatchRow({ batch, busy, failing, reason, onReason, onMarkUploaded, onSt
     <>
       <tr data-testid="batch-row" data-batch-id={batch.id} data-status={batch.status} className={failing ? 'is-active' : undefined}>
         <td>{formatDateTime(batch.createdAt)}</td>
-        <td className="batches-table__dest">{DESTINATION_TITLE[batch.destination] ?? batch.destination}</td>
-        <td className="num">
+        <td className="batches-table__dest" title={DESTINATION_TITLE[batch.destination]}>
+          {DESTINATION_SHORT[batch.destination] ?? batch.destination}
+        </td>
+        <td className="num batches-table__events">
           <a href={routeHref('review', { batch: batch.id })} title="Show these events in Review">
             {formatCount(batch.eventCount)}
           </a>
-          {breakdown.length > 0 && <div className="batches-table__sub">{breakdown.join(' · ')}</div>}
+          {breakdown.length > 0 ? (
+            <div className="batches-table__sub">{breakdown.join(' · ')}</div>
+          ) : (
+            open && batch.eventCount > 0 && <div className="batches-table__sub" title="These events were saved again in a newer batch; they now belong to it.">moved to a newer batch</div>
+          )}
         </td>
         <td title={batch.filePath ?? undefined}>
           <span className="mono batches-table__file">{fileName(batch.filePath)}</span>

@@ -112,6 +112,27 @@ export function ExportScreen(_props: ScreenProps) {
   const openBatches = (batches.data ?? []).filter((b) => b.status === 'exported' && b.destination === format && b.byStatus.queued > 0);
   const alreadyBatched = openBatches.reduce((n, b) => n + b.byStatus.queued, 0);
 
+  const runStatus = (
+    <>
+      {alreadyBatched > 0 && filterState.status === 'queued' && run.kind === 'idle' && (
+        <div className="banner banner--warn" data-testid="already-batched">
+          <span>
+            {formatCount(alreadyBatched)} of the queued {plural(alreadyBatched, 'event')} {alreadyBatched === 1 ? 'is' : 'are'} already in{' '}
+            {openBatches.length === 1 ? 'a batch' : `${openBatches.length} batches`} waiting for upload (see Batches below). Saving again puts them in a second file:
+            upload only one of them, or mark the older batch first.
+          </span>
+        </div>
+      )}
+      {run.kind === 'running' && <RunProgress run={run} onCancel={() => void cancel(run.jobId)} />}
+      {run.kind === 'done' && <RunResult result={run.result} />}
+      {run.kind === 'message' && (
+        <div className={`banner ${run.tone === 'error' ? 'banner--error' : 'banner--info'}`} role="status" data-testid="export-message">
+          <span>{run.text}</span>
+        </div>
+      )}
+    </>
+  );
+
   return (
     <Page title="Export & batches" testId="export-screen">
       <ErrorBanner error={error} />
@@ -167,41 +188,21 @@ export function ExportScreen(_props: ScreenProps) {
           loading={preview.loading}
           error={preview.error}
           onRetry={preview.reload}
+          saveButton={
+            run.kind !== 'running' && (
+              <button type="button" className="btn btn--primary" data-testid="save-export" disabled={!canSave} onClick={() => void save()}>
+                Save file…
+              </button>
+            )
+          }
+          hint={
+            run.kind !== 'running' && exportable > 0
+              ? `Writes ${formatCount(exportable)} ${plural(exportable, 'event')} to a CSV file for ${DESTINATION_PLATFORM[format]} and records it as a batch.`
+              : null
+          }
+          runStatus={runStatus}
         />
       )}
-
-      {alreadyBatched > 0 && filterState.status === 'queued' && run.kind !== 'done' && (
-        <div className="banner banner--warn" data-testid="already-batched">
-          <span>
-            {formatCount(alreadyBatched)} of the queued {plural(alreadyBatched, 'event')} {alreadyBatched === 1 ? 'is' : 'are'} already in{' '}
-            {openBatches.length === 1 ? 'a batch' : `${openBatches.length} batches`} waiting for upload below. Saving again puts them in a second file — upload only one of them,
-            or mark the older batch first.
-          </span>
-        </div>
-      )}
-
-      <div className="card export-run">
-        {run.kind === 'running' ? (
-          <RunProgress run={run} onCancel={() => void cancel(run.jobId)} />
-        ) : (
-          <div className="row">
-            <button type="button" className="btn btn--primary" data-testid="save-export" disabled={!canSave} onClick={() => void save()}>
-              Save file…
-            </button>
-            <span className="muted">
-              {preview.data && exportable > 0
-                ? `Writes ${formatCount(exportable)} ${plural(exportable, 'event')} to a CSV file for ${DESTINATION_PLATFORM[format]} and records it as a batch.`
-                : 'Nothing to export with this destination and filter.'}
-            </span>
-          </div>
-        )}
-        {run.kind === 'done' && <RunResult result={run.result} />}
-        {run.kind === 'message' && (
-          <div className={`banner ${run.tone === 'error' ? 'banner--error' : 'banner--info'}`} role="status" data-testid="export-message">
-            <span>{run.text}</span>
-          </div>
-        )}
-      </div>
 
       <BatchList batches={batches.data} loading={batches.loading} error={batches.error} onRetry={batches.reload} onChanged={() => (batches.reload(), preview.reload(), setRun((current) => (current.kind === 'running' ? current : { kind: 'idle' })))} />
     </Page>

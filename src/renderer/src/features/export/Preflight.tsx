@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { ConversionSyncStatus } from '../../../../shared/domain/events';
 import { EXCLUSION_CODES, type ExcludedEvent, type ExclusionCode, type ExportFormat, type ExportPreview } from '../../../../shared/domain/exports';
 import { routeHref } from '../../app/router';
@@ -13,16 +13,22 @@ export interface PreflightProps {
   loading: boolean;
   error: Error | undefined;
   onRetry(): void;
+  /** The "Save file…" button, shown beside the count (absent while an export runs). */
+  saveButton?: ReactNode;
+  hint?: string | null;
+  /** Progress, result or warnings of the export, shown under the count. */
+  runStatus?: ReactNode;
 }
 
 /** "Will export N events · M excluded", then the excluded events grouped by reason. */
-export function Preflight({ format, status, preview, loading, error, onRetry }: PreflightProps) {
+export function Preflight({ format, status, preview, loading, error, onRetry, saveButton, hint, runStatus }: PreflightProps) {
   if (error && !preview) return <ErrorBanner error={error} onRetry={onRetry} />;
   if (!preview) return <div className="card muted" data-testid="preflight-loading">Checking the events…</div>;
 
   if (preview.matched === 0) {
     return status === 'queued' ? (
-      <div data-testid="preflight-empty">
+      <div data-testid="preflight-empty" className="preflight-empty">
+        {runStatus}
         <EmptyState title="No queued events to export">
           <p>
             Events are exported once they are queued. Go to <a href={routeHref('review', { status: 'pending' })}>Review → pending events</a>, check
@@ -31,7 +37,8 @@ export function Preflight({ format, status, preview, loading, error, onRetry }: 
         </EmptyState>
       </div>
     ) : (
-      <div data-testid="preflight-empty">
+      <div data-testid="preflight-empty" className="preflight-empty">
+        {runStatus}
         <EmptyState title="No events match this filter">Change the status, event or dates above.</EmptyState>
       </div>
     );
@@ -48,7 +55,11 @@ export function Preflight({ format, status, preview, loading, error, onRetry }: 
         <span className="muted">·</span>
         <span className={preview.excludedCount > 0 ? 'preflight__excluded' : 'muted'}>{formatCount(preview.excludedCount)} excluded</span>
         {loading && <span className="muted">· updating…</span>}
+        <span className="spacer" />
+        {saveButton}
       </div>
+      {hint && <div className="muted preflight__hint">{hint}</div>}
+      {runStatus}
       {preview.exported === 0 && preview.excludedCount > 0 && (
         <div className="muted">None of the {formatCount(preview.matched)} matching events can go to {DESTINATION_PLATFORM[format]} as they are. The reasons are below.</div>
       )}
@@ -69,10 +80,11 @@ function ExcludedGroups({ preview }: { preview: ExportPreview }) {
     <div className="excluded" data-testid="excluded">
       <div className="excluded__note muted">
         Excluded events are left out of the file and stay in their current status.
-        {preview.excludedTruncated && ` The first ${formatCount(preview.excluded.length)} are listed; the counts are complete.`}
+        {preview.excludedTruncated && ` Only the first ${formatCount(preview.excluded.length)} are listed by event id; the counts are complete.`}
+        {' '}Click a reason to show or hide its events.
       </div>
       {codes.map((code) => (
-        <ExcludedGroup key={code} code={code} count={preview.excludedByCode[code] ?? 0} events={byCode.get(code) ?? []} defaultOpen />
+        <ExcludedGroup key={code} code={code} count={preview.excludedByCode[code] ?? 0} events={byCode.get(code) ?? []} defaultOpen={(preview.excludedByCode[code] ?? 0) <= 20} />
       ))}
     </div>
   );
@@ -98,27 +110,29 @@ function ExcludedGroup({ code, count, events, defaultOpen }: { code: ExclusionCo
         </div>
       )}
       {open && (
-        <table className="table excluded-table" data-testid="excluded-table">
-          <thead>
-            <tr><th>Event id</th><th>Reason</th></tr>
-          </thead>
-          <tbody>
-            {shown.map((event) => (
-              <tr key={event.id} data-testid="excluded-row" data-event-id={event.eventId}>
-                <td className="mono">{event.eventId}</td>
-                <td className="wrap">{event.reason}</td>
-              </tr>
-            ))}
-            {events.length === 0 && (
-              <tr><td colSpan={2} className="muted">Not listed (only the first excluded events are sent to this screen).</td></tr>
-            )}
-          </tbody>
-        </table>
-      )}
-      {open && events.length > shown.length && (
-        <button type="button" className="link-btn" onClick={() => setAll(true)}>
-          Show all {formatCount(events.length)} listed
-        </button>
+        <div className="excluded-group__scroll">
+          <table className="table excluded-table" data-testid="excluded-table">
+            <thead>
+              <tr><th>Event id</th><th>Reason</th></tr>
+            </thead>
+            <tbody>
+              {shown.map((event) => (
+                <tr key={event.id} data-testid="excluded-row" data-event-id={event.eventId}>
+                  <td className="mono">{event.eventId}</td>
+                  <td className="wrap">{event.reason}</td>
+                </tr>
+              ))}
+              {events.length === 0 && (
+                <tr><td colSpan={2} className="muted">Not listed (only the first excluded events are sent to this screen).</td></tr>
+              )}
+            </tbody>
+          </table>
+          {events.length > shown.length && (
+            <button type="button" className="link-btn excluded-group__more" onClick={() => setAll(true)}>
+              Show {formatCount(events.length - shown.length)} more
+            </button>
+          )}
+        </div>
       )}
     </div>
   );

@@ -8,6 +8,14 @@ export const DESTINATIONS: { format: ExportFormat; title: string; hint: string; 
   { format: 'csv', title: 'Spreadsheet CSV', hint: 'All columns, for Excel or Google Sheets', platform: 'a spreadsheet' },
 ];
 
+/** Compact names for the batch table. */
+export const DESTINATION_SHORT: Record<ExportFormat, string> = {
+  'google-click': 'Google Ads · clicks',
+  'google-leads': 'Google Ads · leads',
+  meta: 'Meta',
+  csv: 'Spreadsheet CSV',
+};
+
 export const DESTINATION_TITLE: Record<ExportFormat, string> = Object.fromEntries(DESTINATIONS.map((d) => [d.format, d.title])) as Record<ExportFormat, string>;
 export const DESTINATION_PLATFORM: Record<ExportFormat, string> = Object.fromEntries(DESTINATIONS.map((d) => [d.format, d.platform])) as Record<ExportFormat, string>;
 
