@@ -50,7 +50,7 @@ mkdirSync(join(dataDir, 'exports'), { recursive: true });
 
 const dialogs = new ScriptedDialogs(dataDir);
 const dbPath = join(dataDir, 'convdesk.db');
-const ctx = openAppContext({ dbPath, dataDir, transport: 'loopback', dialogs });
+const ctx = openAppContext({ dbPath, dataDir, transport: 'loopback', dialogs, fileSources: ['upload'] });
 const token = randomToken(24);
 const transport = new HttpServerTransport(token, ctx.push);
 

@@ -35,6 +35,7 @@ app.whenReady().then(() => {
     transport: 'electron',
     nativeBinding: electronNativeBinding(),
     dialogs: electronDialogs,
+    fileSources: ['path'],
   });
   bindContract(electronServerTransport, createHandlers(ctx), allowOrigins([appOrigin()]));
   const window = createWindow();

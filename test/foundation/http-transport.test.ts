@@ -23,7 +23,7 @@ describe('loopback HTTP transport', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    bindContract(transport, createHandlers({ ...ctx, transport: 'loopback' }), allowOrigins([origin]));
+    bindContract(transport, createHandlers({ ...ctx, transport: 'loopback', fileSources: new Set(['upload']) }), allowOrigins([origin]));
   });
   afterAll(() => {
     transport.closeStreams();

@@ -29,7 +29,14 @@ export interface AppContext {
   transport: string;
   nativeBinding?: string;
   dialogs: DialogProvider | null;
+  /**
+   * How files may be registered: by absolute path (Electron's preload resolves dropped files; CLI)
+   * and/or by upload id (bytes the browser harness received). Each host allows only its own way in.
+   */
+  fileSources: ReadonlySet<FileSource>;
 }
+
+export type FileSource = 'path' | 'upload';
 
 export interface OpenContextOptions {
   dbPath: string;
@@ -37,6 +44,7 @@ export interface OpenContextOptions {
   transport: string;
   nativeBinding?: string;
   dialogs?: DialogProvider | null;
+  fileSources?: FileSource[];
 }
 
 /** Opens the database, applies migrations, and returns the context every feature is built on. */
@@ -53,6 +61,7 @@ export function openAppContext(options: OpenContextOptions): AppContext {
     transport: options.transport,
     nativeBinding: options.nativeBinding,
     dialogs: options.dialogs ?? null,
+    fileSources: new Set(options.fileSources ?? ['path', 'upload']),
   };
 }
 

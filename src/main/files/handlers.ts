@@ -7,14 +7,14 @@ import { fileRegistryFor } from './registry';
 export function createFilesHandlers(ctx: AppContext): Pick<Handlers, keyof typeof filesChannels> {
   const registry = fileRegistryFor(ctx.db);
   return {
-    // Each transport accepts only its own way in: Electron's preload resolves a dropped file to a path,
-    // the loopback harness uploads bytes. A page on the loopback transport can never name a path.
+    // The host decides which way in it allows (ctx.fileSources): the desktop app takes paths from its
+    // preload, the browser harness takes uploads, so a page there can never name a path on disk.
     'files:register': (input) => {
       if ('path' in input) {
-        if (ctx.transport === 'loopback') throw new AppError('forbidden', 'Paths are not accepted over the loopback transport; upload the file');
+        if (!ctx.fileSources.has('path')) throw new AppError('forbidden', 'Files cannot be registered by path here; drop or upload the file');
         return registry.register(input.path);
       }
-      if (ctx.transport === 'electron') throw new AppError('forbidden', 'Uploads are not accepted in the desktop app; drop or open the file');
+      if (!ctx.fileSources.has('upload')) throw new AppError('forbidden', 'Uploads are not accepted here; drop or open the file');
       return registry.registerUpload(ctx.dataDir, input.uploadId, input.name);
     },
     'files:openDialog': async () => {
