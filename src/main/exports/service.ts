@@ -41,6 +41,8 @@ const nowIso = () => new Date().toISOString();
 /** Exports (preview / run / cancel, in the export worker) and sync batches (list / mark uploaded / mark failed). */
 export class ExportService {
   private readonly running = new Map<string, Running>();
+  /** Workers that answered and are checkpointing the WAL before they exit. */
+  private readonly finishing = new Set<Worker>();
   /** Phase timings of the last export (benchmark notes). */
   lastTimings: Record<string, number> = {};
 
@@ -95,22 +97,29 @@ export class ExportService {
     return new Promise<RunExportOutcome>((resolve, reject) => {
       let final: ExportWorkerMessage | null = null;
       let crash: string | null = null;
+      let settled = false;
       worker.on('message', (message: ExportWorkerMessage) => {
         if (message.type === 'progress') {
           last = message;
           emit('running');
-        } else final = message;
+        } else if (message.type === 'done') {
+          // The file and the batch are committed: answer now; the worker checkpoints the WAL and exits.
+          final = message;
+          settled = true;
+          this.running.delete(jobId);
+          this.finishing.add(worker);
+          emit('done');
+          resolve(message.outcome);
+        } else if (message.type !== 'checkpointed') final = message;
       });
       worker.on('error', (error) => {
         crash = `The export worker crashed: ${error.message}`;
       });
       worker.on('exit', () => {
+        this.finishing.delete(worker);
+        if (settled) return;
         this.running.delete(jobId);
         const outcome = final as ExportWorkerMessage | null;
-        if (outcome?.type === 'done') {
-          emit('done');
-          return resolve(outcome.outcome);
-        }
         if (outcome?.type === 'cancelled' || (!outcome && Atomics.load(new Int32Array(cancel), 0) === 1)) {
           emit('cancelled');
           return reject(new AppError('cancelled', 'The export was cancelled; no file was written and no batch was created.'));
@@ -190,7 +199,8 @@ export class ExportService {
   async shutdown(): Promise<void> {
     const workers = [...this.running.entries()];
     for (const [id] of workers) this.cancel(id);
-    await Promise.all(workers.map(([, r]) => new Promise((resolve) => r.worker.once('exit', resolve))));
+    const all = [...workers.map(([, r]) => r.worker), ...this.finishing];
+    await Promise.all(all.map((worker) => new Promise((resolve) => worker.once('exit', resolve))));
   }
 }
 

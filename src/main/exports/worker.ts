@@ -2,6 +2,7 @@
  * The export worker (bundled to out/node/export-worker.cjs): runs one export or preview on its own
  * connection so the window never blocks. Cancellation is a shared flag the loop polls.
  */
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { AppError } from '../../shared/ipc/result';
 import { openDatabase } from '../db/connection';
@@ -18,6 +19,8 @@ export interface ExportWorkerData {
 export type ExportWorkerMessage =
   | { type: 'progress'; done: number; total: number }
   | { type: 'done'; outcome: RunExportOutcome }
+  /** Sent after 'done' once the WAL has been checkpointed (the worker then exits). */
+  | { type: 'checkpointed' }
   | { type: 'cancelled' }
   | { type: 'failed'; code: string; message: string };
 
@@ -26,10 +29,22 @@ function run(data: ExportWorkerData): ExportWorkerMessage {
   let db;
   try {
     db = openDatabase(data.dbPath, { nativeBinding: data.nativeBinding });
+    // A million-row export leaves ~1 GB in the WAL. Its checkpoint runs here after the answer is
+    // sent (below), not inside COMMIT, and never on the main thread's next write.
+    if (data.options.output) db.pragma('wal_autocheckpoint = 0');
     const outcome = runExport(db, data.options, {
       isCancelled: () => Atomics.load(flag, 0) === 1,
       onProgress: (done, total) => parentPort?.postMessage({ type: 'progress', done, total } satisfies ExportWorkerMessage),
     });
+    if (data.options.output) {
+      parentPort?.postMessage({ type: 'done', outcome } satisfies ExportWorkerMessage);
+      try {
+        db.pragma('wal_checkpoint(PASSIVE)');
+      } catch {
+        /* another connection is checkpointing: it will finish the job */
+      }
+      return { type: 'checkpointed' };
+    }
     return { type: 'done', outcome };
   } catch (error) {
     if (error instanceof ExportCancelled) return { type: 'cancelled' };
@@ -44,7 +59,18 @@ function run(data: ExportWorkerData): ExportWorkerMessage {
   }
 }
 
+/** Below the window's main thread when all cores are busy (Linux: per thread; see the import worker). */
+function lowerThreadPriority(): void {
+  if (process.platform !== 'linux') return;
+  try {
+    setPriority(0, 10);
+  } catch {
+    /* not permitted: keep the default priority */
+  }
+}
+
 if (parentPort && workerData) {
+  lowerThreadPriority();
   const port = parentPort;
   port.postMessage(run(workerData as ExportWorkerData));
 }
