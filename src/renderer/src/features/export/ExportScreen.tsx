@@ -42,7 +42,8 @@ type Run =
   | { kind: 'idle' }
   | { kind: 'running'; jobId: string; progress: JobProgress | null; cancelling: boolean }
   | { kind: 'done'; result: ExportResult }
-  | { kind: 'message'; tone: 'info' | 'error'; text: string };
+  | { kind: 'message'; tone: 'info' | 'error'; text: string }
+  | { kind: 'error'; error: unknown };
 
 /** Pick a destination and filter → pre-flight (count and exclusions) → save the file → the batch appears below. */
 export function ExportScreen(_props: ScreenProps) {
@@ -87,10 +88,7 @@ export function ExportScreen(_props: ScreenProps) {
       preview.reload();
     } catch (e) {
       if (e instanceof ApiError && e.code === 'cancelled') setRun({ kind: 'message', tone: 'info', text: e.message });
-      else {
-        setRun({ kind: 'idle' });
-        setError(e);
-      }
+      else setRun({ kind: 'error', error: e });
     } finally {
       jobRef.current = null;
     }
@@ -125,6 +123,7 @@ export function ExportScreen(_props: ScreenProps) {
       )}
       {run.kind === 'running' && <RunProgress run={run} onCancel={() => void cancel(run.jobId)} />}
       {run.kind === 'done' && <RunResult result={run.result} />}
+      {run.kind === 'error' && <ErrorBanner error={run.error} onRetry={canSave ? () => void save() : undefined} />}
       {run.kind === 'message' && (
         <div className={`banner ${run.tone === 'error' ? 'banner--error' : 'banner--info'}`} role="status" data-testid="export-message">
           <span>{run.text}</span>
@@ -184,6 +183,7 @@ export function ExportScreen(_props: ScreenProps) {
         <Preflight
           format={format}
           status={filterState.status}
+          narrowed={!!(filterState.eventName || filterState.from || filterState.to)}
           preview={preview.data}
           loading={preview.loading}
           error={preview.error}

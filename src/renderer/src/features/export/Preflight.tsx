@@ -3,12 +3,16 @@ import type { ConversionSyncStatus } from '../../../../shared/domain/events';
 import { EXCLUSION_CODES, type ExcludedEvent, type ExclusionCode, type ExportFormat, type ExportPreview } from '../../../../shared/domain/exports';
 import { routeHref } from '../../app/router';
 import { EmptyState, ErrorBanner } from '../../components/Page';
+import { call } from '../../lib/api';
 import { formatCount } from '../../lib/format';
+import { useQuery } from '../../lib/hooks';
 import { DESTINATION_PLATFORM, EXCLUSION_FIX, EXCLUSION_TITLES, plural } from './labels';
 
 export interface PreflightProps {
   format: ExportFormat;
   status: ConversionSyncStatus | 'any';
+  /** An event name or dates narrow the filter (changes the empty state's advice). */
+  narrowed: boolean;
   preview: ExportPreview | undefined;
   loading: boolean;
   error: Error | undefined;
@@ -21,25 +25,20 @@ export interface PreflightProps {
 }
 
 /** "Will export N events · M excluded", then the excluded events grouped by reason. */
-export function Preflight({ format, status, preview, loading, error, onRetry, saveButton, hint, runStatus }: PreflightProps) {
+export function Preflight({ format, status, narrowed, preview, loading, error, onRetry, saveButton, hint, runStatus }: PreflightProps) {
   if (error && !preview) return <ErrorBanner error={error} onRetry={onRetry} />;
   if (!preview) return <div className="card muted" data-testid="preflight-loading">Checking the events…</div>;
 
   if (preview.matched === 0) {
-    return status === 'queued' ? (
+    return status === 'queued' && !narrowed ? (
       <div data-testid="preflight-empty" className="preflight-empty">
         {runStatus}
-        <EmptyState title="No queued events to export">
-          <p>
-            Events are exported once they are queued. Go to <a href={routeHref('review', { status: 'pending' })}>Review → pending events</a>, check
-            them, select the ones to send and click <strong>Queue</strong>. They then show up here.
-          </p>
-        </EmptyState>
+        <NoQueuedEvents />
       </div>
     ) : (
       <div data-testid="preflight-empty" className="preflight-empty">
         {runStatus}
-        <EmptyState title="No events match this filter">Change the status, event or dates above.</EmptyState>
+        <EmptyState title={status === 'any' ? 'No events match this filter' : `No ${status} events match this filter`}>Change the status, event or dates above.</EmptyState>
       </div>
     );
   }
@@ -135,5 +134,35 @@ function ExcludedGroup({ code, count, events, defaultOpen }: { code: ExclusionCo
         </div>
       )}
     </div>
+  );
+}
+
+/** Empty state for "queued": what to do next depends on whether there are events at all. */
+function NoQueuedEvents() {
+  const counts = useQuery(() => call('events:statusCounts', {}), []);
+  const c = counts.data;
+  const total = c ? Object.values(c).reduce((n, v) => n + v, 0) : null;
+  return (
+    <EmptyState title="No queued events to export">
+      {total === 0 ? (
+        <p>
+          There are no events yet. <a href={routeHref('import')}>Import a CSV</a> first, then queue the events you want to send in Review.
+        </p>
+      ) : (
+        <p>
+          Events are exported once they are queued.{' '}
+          {c && c.pending > 0 ? (
+            <>
+              You have {formatCount(c.pending)} pending {plural(c.pending, 'event')}: open <a href={routeHref('review', { status: 'pending' })}>Review → pending events</a>
+            </>
+          ) : (
+            <>
+              Open <a href={routeHref('review', { status: 'pending' })}>Review</a>
+            </>
+          )}
+          , check them, select the ones to send and click <strong>Queue</strong>. They then show up here.
+        </p>
+      )}
+    </EmptyState>
   );
 }
