@@ -34,7 +34,7 @@ export function Dialog({ title, children, confirmLabel, cancelLabel = 'Cancel', 
     if (!confirmDisabled && !busy) onConfirm();
   };
   return (
-    <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onCancel()}>
+    <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && !busy && onCancel()}>
       <form ref={box} className="modal" role="dialog" aria-modal="true" aria-label={title} data-testid={testId} onSubmit={submit}>
         <div className="modal__title">{title}</div>
         {children && <div className="modal__body">{children}</div>}

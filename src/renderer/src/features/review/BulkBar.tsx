@@ -1,8 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { SYNC_STATUSES, type ConversionSyncStatus } from '../../../../shared/domain/events';
 import type { EventFilter } from '../../../../shared/domain/filters';
 import { TRANSITIONS, type SyncAction } from '../../../../shared/domain/sync';
-import type { StatusCounts, TransitionOutcome } from '../../../../shared/ipc/channels/events';
+import type { BulkJobInput, BulkResult, JobInfo, StatusCounts, TransitionOutcome } from '../../../../shared/ipc/channels/events';
 import type { JobProgress } from '../../../../shared/ipc/events';
 import { Dialog } from '../../components/Dialog';
 import { ApiError, call, errorMessage, onPush } from '../../lib/api';
@@ -50,16 +50,47 @@ export function describeOutcome(action: SyncAction, outcome: TransitionOutcome):
   return { text: parts.join(' · '), tone: refused || outcome.missing.length ? 'warn' : 'ok', undoToken: outcome.undoToken };
 }
 
-/** Runs one status action on a target; an all-refused answer (illegal_transition) becomes an outcome, not an error. */
-export async function runTransition(action: SyncAction, target: BulkTarget, reason?: string): Promise<BulkOutcome> {
+/**
+ * Runs a change in the jobs worker (answers at once with a job id, so the window can show progress
+ * and offer Stop), then waits for it to finish.
+ */
+export async function runJob(input: BulkJobInput, onJob: (jobId: string) => void): Promise<JobInfo> {
+  const job = await call('events:bulkJob', input);
+  onJob(job.jobId);
+  return job.state === 'running' ? call('jobs:wait', { jobId: job.jobId }) : job;
+}
+
+function jobOutcome(job: JobInfo, describe: (result: BulkResult) => BulkOutcome): BulkOutcome {
+  if (job.state === 'cancelled') return { text: 'Stopped — nothing was changed', tone: 'warn', undoToken: null };
+  if (job.state !== 'done' || !job.result) return { text: job.error?.message ?? 'The change failed; nothing was changed', tone: 'error', undoToken: null };
+  return describe(job.result);
+}
+
+const failure = (error: unknown): BulkOutcome => ({ text: errorMessage(error), tone: 'error', undoToken: null });
+
+/**
+ * Runs one status action on a target: selected ids straight through `events:transition`, a whole
+ * filter as a job. An all-refused answer (illegal_transition) becomes an outcome, not an error.
+ */
+export async function runTransition(action: SyncAction, target: BulkTarget, reason?: string, onJob?: (jobId: string) => void): Promise<BulkOutcome> {
   try {
+    if (target.kind === 'filter' && onJob) {
+      const job = await runJob({ op: 'transition', action, target: apiTarget(target), ...(reason ? { reason } : {}) }, onJob);
+      return jobOutcome(job, (r) => (r.op === 'transition' ? describeOutcome(action, r.outcome) : failure('Unexpected answer')));
+    }
     const outcome = await call('events:transition', { action, target: apiTarget(target), ...(reason ? { reason } : {}) });
     return describeOutcome(action, outcome);
   } catch (error) {
     if (error instanceof ApiError && error.code === 'illegal_transition') return { text: error.message, tone: 'error', undoToken: null };
-    return { text: errorMessage(error), tone: 'error', undoToken: null };
+    return failure(error);
   }
 }
+
+const describeDelete = (r: { deleted: number; refused: number; reason: string | null }): BulkOutcome => {
+  const parts = [`Deleted ${formatCount(r.deleted)}`];
+  if (r.refused) parts.push(`${formatCount(r.refused)} refused: ${r.reason ?? 'sent events are kept'}`);
+  return { text: parts.join(' · '), tone: r.refused ? 'warn' : 'ok', undoToken: null };
+};
 
 type Pending =
   | { kind: 'transition'; action: SyncAction }
@@ -88,20 +119,30 @@ export function BulkBar({ target, catalog, onOutcome, onClear, request, onReques
 
   useEffect(() => {
     if (!busy) return;
-    return onPush('job:progress', (p) => p.kind === 'bulk' && setProgress(p));
+    return onPush('job:progress', (p) => p.kind === 'bulk' && (!jobId.current || p.jobId === jobId.current) && setProgress(p));
   }, [busy]);
 
+  const jobId = useRef<string | null>(null);
+  const onJob = (id: string) => {
+    jobId.current = id;
+  };
   const execute = async (work: () => Promise<BulkOutcome>) => {
     setBusy(true);
     setProgress(null);
+    jobId.current = null;
     try {
       onOutcome(await work());
     } finally {
       setBusy(false);
       setPending(null);
       setProgress(null);
+      jobId.current = null;
     }
   };
+  const stop = () => {
+    if (jobId.current) void call('jobs:cancel', { jobId: jobId.current }).catch(() => undefined);
+  };
+  const closeOrStop = () => (busy ? stop() : setPending(null));
 
   // Every action shows its count and asks before it runs (Enter confirms).
   const start = (action: SyncAction) => {
@@ -119,25 +160,41 @@ export function BulkBar({ target, catalog, onOutcome, onClear, request, onReques
   const doDelete = () =>
     execute(async () => {
       try {
-        const r = await call('events:delete', { target: apiTarget(target) });
-        const parts = [`Deleted ${formatCount(r.deleted)}`];
-        if (r.refused) parts.push(`${formatCount(r.refused)} refused: ${r.reason ?? 'sent events are kept'}`);
-        return { text: parts.join(' · '), tone: r.refused ? 'warn' : 'ok', undoToken: null };
+        if (byFilter) {
+          const job = await runJob({ op: 'delete', target: apiTarget(target) }, onJob);
+          return jobOutcome(job, (r) => (r.op === 'delete' ? describeDelete(r) : failure('Unexpected answer')));
+        }
+        return describeDelete(await call('events:delete', { target: apiTarget(target) }));
       } catch (error) {
-        return { text: errorMessage(error), tone: 'error', undoToken: null };
+        return failure(error);
       }
     });
 
   const doAssign = () =>
     execute(async () => {
       const pick = (v: string) => (v === 'keep' ? undefined : v === 'none' ? null : v);
+      const describe = (changed: number): BulkOutcome => ({ text: `Updated campaign/brand of ${events(changed)}`, tone: 'ok', undoToken: null });
       try {
-        const r = await call('events:assign', { target: apiTarget(target), campaignId: pick(campaign), brandId: pick(brand) });
-        return { text: `Updated campaign/brand of ${events(r.changed)}`, tone: 'ok', undoToken: null };
+        if (byFilter) {
+          const job = await runJob({ op: 'assign', target: apiTarget(target), campaignId: pick(campaign), brandId: pick(brand) }, onJob);
+          return jobOutcome(job, (r) => (r.op === 'assign' ? describe(r.changed) : failure('Unexpected answer')));
+        }
+        return describe((await call('events:assign', { target: apiTarget(target), campaignId: pick(campaign), brandId: pick(brand) })).changed);
       } catch (error) {
-        return { text: errorMessage(error), tone: 'error', undoToken: null };
+        return failure(error);
       }
     });
+
+  const progressBlock = busy && (
+    <div className="job-progress" role="status" data-testid="job-progress">
+      <div className="progress">
+        <div className="progress__bar" style={{ width: progress && progress.total > 0 ? `${Math.round((100 * progress.done) / progress.total)}%` : '0%' }} />
+      </div>
+      <span className="muted">
+        {progress && progress.total > 0 ? `${formatCount(progress.done)} of ${formatCount(progress.total)}` : 'Starting…'} · Stop rolls everything back
+      </span>
+    </div>
+  );
 
   const who = byFilter ? `all ${events(count)} matching the filter` : `${events(count)}`;
   const sentCount = target.byStatus.sent ?? 0;
@@ -173,14 +230,7 @@ export function BulkBar({ target, catalog, onOutcome, onClear, request, onReques
       </div>
       {busy && (
         <span className="bulk-bar__busy" role="status">
-          {progress && progress.total > 0 ? (
-            <>
-              <span className="progress progress--inline"><span className="progress__bar" style={{ width: `${Math.round((100 * progress.done) / progress.total)}%` }} /></span>
-              {formatCount(progress.done)} / {formatCount(progress.total)}
-            </>
-          ) : (
-            'Working…'
-          )}
+          Working…
         </span>
       )}
       <button type="button" className="bulk-bar__clear" onClick={onClear} title="Clear selection (Esc)" aria-label="Clear selection">
@@ -193,11 +243,13 @@ export function BulkBar({ target, catalog, onOutcome, onClear, request, onReques
           confirmLabel={`${BUTTONS.find((b) => b.action === pending.action)!.label.replace('…', '')} ${formatCount(eligibleCount(pending.action, target.byStatus))}`}
           confirmDisabled={pending.action === 'mark_failed' && !reason.trim()}
           busy={busy}
-          onCancel={() => setPending(null)}
-          onConfirm={() => void execute(() => runTransition(pending.action, target, pending.action === 'mark_failed' ? reason.trim() : undefined))}
+          cancelLabel={busy && byFilter ? 'Stop' : 'Cancel'}
+          onCancel={closeOrStop}
+          onConfirm={() => void execute(() => runTransition(pending.action, target, pending.action === 'mark_failed' ? reason.trim() : undefined, onJob))}
           testId="confirm-dialog"
         >
           <TransitionSummary action={pending.action} target={target} />
+          {progressBlock}
           {pending.action === 'mark_failed' && (
             <label className="field">
               <span className="field__label">Reason (shown in the event's history and sync error)</span>
@@ -212,12 +264,14 @@ export function BulkBar({ target, catalog, onOutcome, onClear, request, onReques
           confirmLabel={`Delete ${formatCount(count - sentCount)}`}
           danger
           busy={busy}
-          onCancel={() => setPending(null)}
+          cancelLabel={busy && byFilter ? 'Stop' : 'Cancel'}
+          onCancel={closeOrStop}
           onConfirm={() => void doDelete()}
           testId="confirm-dialog"
         >
           <p>Deleted events are removed from this database for good; this cannot be undone.</p>
           {sentCount > 0 && <p className="muted">{events(sentCount)} already sent will be kept: sent events cannot be deleted.</p>}
+          {progressBlock}
         </Dialog>
       )}
       {pending?.kind === 'assign' && (
@@ -226,7 +280,8 @@ export function BulkBar({ target, catalog, onOutcome, onClear, request, onReques
           confirmLabel={`Assign to ${formatCount(count)}`}
           confirmDisabled={campaign === 'keep' && brand === 'keep'}
           busy={busy}
-          onCancel={() => setPending(null)}
+          cancelLabel={busy && byFilter ? 'Stop' : 'Cancel'}
+          onCancel={closeOrStop}
           onConfirm={() => void doAssign()}
           testId="assign-dialog"
         >
@@ -253,6 +308,7 @@ export function BulkBar({ target, catalog, onOutcome, onClear, request, onReques
           {catalog.campaigns.length + catalog.brands.length === 0 && (
             <p className="muted">No campaigns or brands yet: create them under Campaigns &amp; brands.</p>
           )}
+          {progressBlock}
         </Dialog>
       )}
     </div>

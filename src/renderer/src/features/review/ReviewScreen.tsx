@@ -9,7 +9,7 @@ import { call, errorMessage, onPush } from '../../lib/api';
 import { formatCount } from '../../lib/format';
 import { useQuery } from '../../lib/hooks';
 import { useCatalog } from '../catalog/useCatalog';
-import { BulkBar, type BulkOutcome, type BulkTarget } from './BulkBar';
+import { BulkBar, runJob, type BulkOutcome, type BulkTarget } from './BulkBar';
 import { DetailPanel } from './DetailPanel';
 import { FilterBar } from './FilterBar';
 import { ColumnMenu, EventGrid, useGridColumns } from './EventGrid';
@@ -148,12 +148,27 @@ export function ReviewScreen({ route }: ScreenProps) {
     if (o.tone !== 'error') setSelection(NO_SELECTION);
   }, []);
 
+  const [undoing, setUndoing] = useState<{ done: number; total: number } | null>(null);
+  const undoJob = useRef<string | null>(null);
+  useEffect(
+    () => onPush('job:progress', (p) => p.jobId === undoJob.current && setUndoing({ done: p.done, total: p.total })),
+    [],
+  );
   const undo = async (token: string) => {
+    setUndoing({ done: 0, total: 0 });
     try {
-      const r = await call('events:undoTransition', { undoToken: token });
-      setOutcome({ text: `Undone: ${formatCount(r.restored)} event${r.restored === 1 ? '' : 's'} back to their previous status`, tone: 'ok', undoToken: null, id: Date.now() });
+      const job = await runJob({ op: 'undo', undoToken: token }, (id) => (undoJob.current = id));
+      if (job.state === 'done' && job.result?.op === 'undo') {
+        const n = job.result.restored;
+        setOutcome({ text: `Undone: ${formatCount(n)} event${n === 1 ? '' : 's'} back to their previous status`, tone: 'ok', undoToken: null, id: Date.now() });
+      } else {
+        setOutcome({ text: `Could not undo: ${job.error?.message ?? job.state}`, tone: 'error', undoToken: job.state === 'cancelled' ? token : null, id: Date.now() });
+      }
     } catch (error) {
       setOutcome({ text: `Could not undo: ${errorMessage(error)}`, tone: 'error', undoToken: null, id: Date.now() });
+    } finally {
+      undoJob.current = null;
+      setUndoing(null);
     }
   };
 
@@ -288,7 +303,12 @@ export function ReviewScreen({ route }: ScreenProps) {
             <div className={`banner banner--${outcome.tone === 'warn' ? 'warn' : outcome.tone} outcome`} role="status" data-testid="bulk-outcome" key={outcome.id}>
               <span>{outcome.text}</span>
               <span className="row">
-                {outcome.undoToken && (
+                {undoing && (
+                  <span className="muted" data-testid="undo-progress">
+                    Undoing…{undoing.total > 0 ? ` ${formatCount(undoing.done)} / ${formatCount(undoing.total)}` : ''}
+                  </span>
+                )}
+                {outcome.undoToken && !undoing && (
                   <button type="button" onClick={() => void undo(outcome.undoToken!)} data-testid="undo-button">
                     Undo
                   </button>
