@@ -75,7 +75,7 @@ export const GRID_COLUMNS: GridColumn[] = [
   {
     id: 'uploadable',
     header: 'Match keys',
-    size: 150,
+    size: 172,
     render: (e) =>
       cannotUpload(e) ? (
         <span className="flag flag--warn" data-testid="cannot-upload" title="No click id and no hashed email or phone: Google and Meta cannot match this event">
