@@ -53,11 +53,11 @@ describe('export run and sync batches', () => {
     seedGoldenEvents(ctx);
     const result = await exportsOf(ctx).run({ format: 'google-click' }, join(ctx.dataDir, 'a.csv'), { now: NOW });
     const failedOne = eventRow('ny-est-0130').id;
-    exportsOf(ctx).markFailed(result.batchId, 'UNPARSEABLE_GCLID', [failedOne]);
+    await exportsOf(ctx).markFailed(result.batchId, 'UNPARSEABLE_GCLID', [failedOne]);
     expect(eventRow('ny-est-0130')).toMatchObject({ sync_status: 'failed', sync_error: 'UNPARSEABLE_GCLID', sync_attempts: 1 });
     expect(exportsOf(ctx).getBatch(result.batchId).status).toBe('exported');
 
-    const { batch, outcome } = exportsOf(ctx).markUploaded(result.batchId);
+    const { batch, outcome } = await exportsOf(ctx).markUploaded(result.batchId);
     expect(outcome.changed).toBe(6);
     expect(outcome.refused).toEqual([{ status: 'failed', count: 1, reason: expect.stringContaining('cannot mark sent an event that is failed') }]);
     expect(batch).toMatchObject({ status: 'uploaded', closedAt: expect.any(String), byStatus: { sent: 6, failed: 1, queued: 0 } });
@@ -68,15 +68,15 @@ describe('export run and sync batches', () => {
     expect(history.at(-1)).toMatchObject({ from_status: 'queued', to_status: 'sent', action: 'mark_sent', batch_id: result.batchId });
     expect(events.getEventDetail(ctx.db, failedOne).history.at(-1)).toMatchObject({ to_status: 'failed', action: 'mark_failed', note: 'UNPARSEABLE_GCLID', batch_id: result.batchId });
 
-    expect(() => exportsOf(ctx).markUploaded(result.batchId)).toThrowError(expect.objectContaining({ code: 'conflict' }));
-    expect(() => exportsOf(ctx).markFailed(result.batchId, 'late')).toThrowError(expect.objectContaining({ code: 'conflict' }));
+    await expect(exportsOf(ctx).markUploaded(result.batchId)).rejects.toMatchObject({ code: 'conflict' });
+    await expect(exportsOf(ctx).markFailed(result.batchId, 'late')).rejects.toMatchObject({ code: 'conflict' });
   });
 
   it('mark failed: the whole batch → failed with the reason; retry puts events back in the queue, out of the batch', async () => {
     configureDestinations(ctx);
     seedGoldenEvents(ctx);
     const result = await exportsOf(ctx).run({ format: 'google-click' }, join(ctx.dataDir, 'a.csv'), { now: NOW });
-    const { batch, outcome } = exportsOf(ctx).markFailed(result.batchId, 'File rejected: wrong time zone');
+    const { batch, outcome } = await exportsOf(ctx).markFailed(result.batchId, 'File rejected: wrong time zone');
     expect(outcome.changed).toBe(7);
     expect(batch).toMatchObject({ status: 'failed', error: 'File rejected: wrong time zone', byStatus: { failed: 7 } });
     expect(eventRow('berlin-cest-0230')).toMatchObject({ sync_status: 'failed', sync_error: 'File rejected: wrong time zone', sync_attempts: 1 });
@@ -92,10 +92,10 @@ describe('export run and sync batches', () => {
     configureDestinations(ctx);
     seedGoldenEvents(ctx);
     const result = await exportsOf(ctx).run({ format: 'google-click' }, join(ctx.dataDir, 'a.csv'), { now: NOW });
-    expect(() => exportsOf(ctx).markFailed(result.batchId, 'x', [eventRow('too-old').id])).toThrowError(expect.objectContaining({ code: 'validation' }));
+    await expect(exportsOf(ctx).markFailed(result.batchId, 'x', [eventRow('too-old').id])).rejects.toMatchObject({ code: 'validation' });
     expect(eventRow('too-old').sync_status).toBe('queued');
-    expect(() => exportsOf(ctx).markUploaded('nope')).toThrowError(expect.objectContaining({ code: 'not_found' }));
-    expect(() => exportsOf(ctx).markFailed(result.batchId, '  ')).toThrowError(expect.objectContaining({ code: 'validation' }));
+    await expect(exportsOf(ctx).markUploaded('nope')).rejects.toMatchObject({ code: 'not_found' });
+    await expect(exportsOf(ctx).markFailed(result.batchId, '  ')).rejects.toMatchObject({ code: 'validation' });
   });
 
   it('previews without writing anything; a filter can pick other statuses', async () => {
@@ -143,6 +143,12 @@ describe('export run and sync batches', () => {
     expect(progress[0]).toMatchObject({ jobId: 'job-2', phase: 'running', total: 200_000 });
     expect(progress.at(-1)).toMatchObject({ jobId: 'job-2', phase: 'done', done: 200_000, total: 200_000 });
     expect(exportsOf(ctx).cancel('job-2')).toEqual({ cancelled: false });
+
+    // A batch this large is closed in the worker (off the main thread), with the same effects.
+    const closed = await exportsOf(ctx).markUploaded(done.batchId);
+    expect(closed).toMatchObject({ batch: { status: 'uploaded', byStatus: { sent: 199_800, queued: 0 } }, outcome: { changed: 199_800, refused: [] } });
+    expect(ctx.db.prepare("SELECT count(*) AS n FROM sync_history WHERE action = 'mark_sent' AND batch_id = ?").get(done.batchId)).toEqual({ n: 199_800 });
+    expect(ctx.db.prepare("SELECT count(*) AS n FROM conversion_events WHERE batch_id IS NULL AND sync_status = 'queued'").get()).toEqual({ n: 200 });
   });
 
   it('refuses a relative path or a missing folder', async () => {

@@ -6,7 +6,8 @@ import type { JobProgress } from '../../shared/ipc/events';
 import type { TransitionOutcome } from '../../shared/ipc/channels/events';
 import { AppError, type ErrorCode } from '../../shared/ipc/result';
 import type { Sqlite } from '../db/connection';
-import { parseOrThrow, transitionEvents } from '../events/service';
+import { parseOrThrow } from '../events/service';
+import { closeBatchOn, type CloseRequest } from './batches';
 import { uuidv7 } from '../lib/ids';
 import { workerPath } from '../runtime';
 import { getSettings } from '../settings/service';
@@ -151,48 +152,54 @@ export class ExportService {
     return batch;
   }
 
-  private openBatch(batchId: string, verb: string): SyncBatch {
-    const batch = this.getBatch(batchId);
-    if (batch.status !== 'exported') throw new AppError('conflict', `Batch ${batchId} is already ${batch.status}; it cannot be marked ${verb}`);
-    return batch;
+  /** Batches with more events than this are closed in the export worker, off the main thread. */
+  static readonly IN_THREAD_CLOSE_MAX = 20_000;
+
+  private async close(request: CloseRequest): Promise<{ batch: SyncBatch; outcome: TransitionOutcome }> {
+    const batch = this.getBatch(request.batchId);
+    const outcome =
+      batch.eventCount <= ExportService.IN_THREAD_CLOSE_MAX || request.eventIds?.length
+        ? closeBatchOn(this.deps.db, request)
+        : await this.closeInWorker(request);
+    this.deps.emitChanged(request.action === 'uploaded' ? 'batch-uploaded' : 'batch-failed');
+    return { batch: this.getBatch(request.batchId), outcome };
+  }
+
+  private closeInWorker(request: CloseRequest): Promise<TransitionOutcome> {
+    const data: ExportWorkerData = { dbPath: this.deps.dbPath, nativeBinding: this.deps.nativeBinding, close: request, cancel: new SharedArrayBuffer(4) };
+    const worker = new Worker(workerPath('export-worker'), { workerData: data });
+    this.finishing.add(worker);
+    return new Promise((resolve, reject) => {
+      let final: ExportWorkerMessage | null = null;
+      let crash: string | null = null;
+      worker.on('message', (message: ExportWorkerMessage) => {
+        final = message;
+      });
+      worker.on('error', (error) => {
+        crash = `The batch worker crashed: ${error.message}`;
+      });
+      worker.on('exit', () => {
+        this.finishing.delete(worker);
+        const outcome = final as ExportWorkerMessage | null;
+        if (outcome?.type === 'closed') return resolve(outcome.outcome);
+        if (outcome?.type === 'failed') return reject(new AppError(outcome.code as ErrorCode, outcome.message, outcome.details));
+        reject(new AppError('internal', crash ?? 'The batch change stopped before finishing; nothing was changed.'));
+      });
+    });
   }
 
   /** The file was uploaded: the batch's queued events → sent (attempts +1, synced_at, history with the batch id). */
-  markUploaded(batchId: string): { batch: SyncBatch; outcome: TransitionOutcome } {
-    const { db } = this.deps;
-    const outcome = db.transaction(() => {
-      this.openBatch(batchId, 'uploaded');
-      const result = transitionEvents(db, 'mark_sent', { filter: { batchId } }, `uploaded in batch ${batchId}`, batchId);
-      repo.closeBatch(db, batchId, 'uploaded', null, nowIso());
-      return result;
-    })();
-    this.deps.emitChanged('batch-uploaded');
-    return { batch: this.getBatch(batchId), outcome };
+  markUploaded(batchId: string): Promise<{ batch: SyncBatch; outcome: TransitionOutcome }> {
+    return this.close({ batchId, action: 'uploaded' });
   }
 
   /**
    * The platform refused the file (whole batch → failed, its queued events → failed with the reason)
    * or some of its rows (`eventIds`: only those → failed; the batch stays open for "mark uploaded").
    */
-  markFailed(batchId: string, reason: string, eventIds?: string[]): { batch: SyncBatch; outcome: TransitionOutcome } {
-    const { db } = this.deps;
-    const text = reason.trim();
-    if (!text) throw new AppError('validation', 'Marking a batch failed needs a reason (what the platform said)');
-    const outcome = db.transaction(() => {
-      this.openBatch(batchId, 'failed');
-      if (eventIds?.length) {
-        const outside = repo.idsOutsideBatch(db, batchId, eventIds);
-        if (outside.length) {
-          throw new AppError('validation', `${outside.length} of the events are not in batch ${batchId}`, { notInBatch: outside.slice(0, 100) });
-        }
-        return transitionEvents(db, 'mark_failed', { ids: eventIds }, text, batchId);
-      }
-      const result = transitionEvents(db, 'mark_failed', { filter: { batchId } }, text, batchId);
-      repo.closeBatch(db, batchId, 'failed', text, nowIso());
-      return result;
-    })();
-    this.deps.emitChanged('batch-failed');
-    return { batch: this.getBatch(batchId), outcome };
+  markFailed(batchId: string, reason: string, eventIds?: string[]): Promise<{ batch: SyncBatch; outcome: TransitionOutcome }> {
+    if (!reason.trim()) return Promise.reject(new AppError('validation', 'Marking a batch failed needs a reason (what the platform said)'));
+    return this.close({ batchId, action: 'failed', reason, eventIds });
   }
 
   /** Stops running workers (app quit, tests). */

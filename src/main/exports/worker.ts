@@ -6,12 +6,16 @@ import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { AppError } from '../../shared/ipc/result';
 import { openDatabase } from '../db/connection';
+import type { TransitionOutcome } from '../../shared/ipc/channels/events';
+import { closeBatchOn, type CloseRequest } from './batches';
 import { ExportCancelled, runExport, type RunExportOptions, type RunExportOutcome } from './run';
 
 export interface ExportWorkerData {
   dbPath: string;
   nativeBinding?: string;
-  options: RunExportOptions;
+  /** An export / preview, or closing a large batch (bulk status change off the main thread). */
+  options?: RunExportOptions;
+  close?: CloseRequest;
   /** Int32Array over a SharedArrayBuffer: [0] = 1 means cancel. */
   cancel: SharedArrayBuffer;
 }
@@ -21,14 +25,17 @@ export type ExportWorkerMessage =
   | { type: 'done'; outcome: RunExportOutcome }
   /** Sent after 'done' once the WAL has been checkpointed (the worker then exits). */
   | { type: 'checkpointed' }
+  | { type: 'closed'; outcome: TransitionOutcome }
   | { type: 'cancelled' }
-  | { type: 'failed'; code: string; message: string };
+  | { type: 'failed'; code: string; message: string; details?: unknown };
 
 function run(data: ExportWorkerData): ExportWorkerMessage {
   const flag = new Int32Array(data.cancel);
   let db;
   try {
     db = openDatabase(data.dbPath, { nativeBinding: data.nativeBinding });
+    if (data.close) return { type: 'closed', outcome: closeBatchOn(db, data.close) };
+    if (!data.options) throw new Error('export worker started without a task');
     // A million-row export leaves ~1 GB in the WAL. Its checkpoint runs here after the answer is
     // sent (below), not inside COMMIT, and never on the main thread's next write.
     if (data.options.output) db.pragma('wal_autocheckpoint = 0');
@@ -48,7 +55,10 @@ function run(data: ExportWorkerData): ExportWorkerMessage {
     return { type: 'done', outcome };
   } catch (error) {
     if (error instanceof ExportCancelled) return { type: 'cancelled' };
-    if (error instanceof AppError) return { type: 'failed', code: error.code, message: error.message };
+    if (error instanceof AppError) return { type: 'failed', code: error.code, message: error.message, details: error.details };
+    if ((error as { code?: string })?.code === 'SQLITE_BUSY') {
+      return { type: 'failed', code: 'conflict', message: 'Another job (an import or a bulk change) is writing to the database; try again when it has finished.' };
+    }
     const nodeError = error as NodeJS.ErrnoException;
     if (nodeError?.code && /^E[A-Z]+$/.test(nodeError.code)) {
       return { type: 'failed', code: 'io', message: `Could not write the file: ${nodeError.message}` };

@@ -86,7 +86,7 @@ export const batchesCommand: CliCommand = {
   name: 'batches',
   summary: 'List and close sync batches',
   usage: 'batches list [--limit N] | mark-uploaded ID | mark-failed ID --reason TEXT [--events ID,ID…]  [--json]',
-  run(ctx, args, io) {
+  async run(ctx, args, io) {
     const { values, positionals } = parseArgs({
       args,
       options: {
@@ -114,11 +114,11 @@ export const batchesCommand: CliCommand = {
     if (action !== 'mark-uploaded' && action !== 'mark-failed') throw new UsageError('batches takes list, mark-uploaded ID or mark-failed ID --reason TEXT');
     if (!batchId) throw new UsageError(`batches ${action} needs the batch id`);
     let answer;
-    if (action === 'mark-uploaded') answer = exports.markUploaded(batchId);
+    if (action === 'mark-uploaded') answer = await exports.markUploaded(batchId);
     else {
       if (!values.reason?.trim()) throw new UsageError('batches mark-failed needs --reason TEXT (what the platform said)');
       const ids = values.events?.split(',').map((s) => s.trim()).filter(Boolean);
-      answer = exports.markFailed(batchId, values.reason, ids?.length ? ids : undefined);
+      answer = await exports.markFailed(batchId, values.reason, ids?.length ? ids : undefined);
     }
     if (values.json) printJson(io, answer);
     else {
