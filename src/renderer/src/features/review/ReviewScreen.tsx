@@ -173,8 +173,12 @@ export function ReviewScreen({ route }: ScreenProps) {
   };
 
   // Keyboard: j/k ↑/↓ move, space selects, q queue, s skip, / search, Enter detail, Esc clears.
-  const keyState = useRef({ active, rowCount, selection, target, detailId, onCheck });
-  keyState.current = { active, rowCount, selection, target, detailId, onCheck };
+  const extendTo = (index: number) => {
+    if (anchor.current < 0) anchor.current = Math.max(0, active);
+    setSelection({ mode: 'ids', ids: withRange(new Map(), anchor.current, index) });
+  };
+  const keyState = useRef({ active, rowCount, selection, target, detailId, onCheck, extendTo });
+  keyState.current = { active, rowCount, selection, target, detailId, onCheck, extendTo };
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
@@ -186,6 +190,7 @@ export function ReviewScreen({ route }: ScreenProps) {
         if (s.rowCount === 0) return;
         const next = Math.min(s.rowCount - 1, Math.max(0, (s.active < 0 ? (delta > 0 ? -1 : 0) : s.active) + delta));
         setActive(next);
+        if (event.shiftKey) s.extendTo(next);
         if (s.detailId) {
           const row = pages.rowAt(next);
           if (row) setDetailId(row.id);
@@ -202,9 +207,11 @@ export function ReviewScreen({ route }: ScreenProps) {
       };
       switch (event.key) {
         case 'j':
+        case 'J':
         case 'ArrowDown':
           return move(1);
         case 'k':
+        case 'K':
         case 'ArrowUp':
           return move(-1);
         case ' ':
@@ -284,7 +291,7 @@ export function ReviewScreen({ route }: ScreenProps) {
             ) : (
               <div className="bulk-bar bulk-bar--idle">
                 <span className="muted">
-                  {selection.mode === 'filter' ? 'Counting…' : 'Click a row to see its detail; shift-click or tick boxes to select several. Keys: j/k move · space select · q queue · s skip · / search'}
+                  {selection.mode === 'filter' ? 'Counting…' : 'Click a row to see its detail; shift-click or tick boxes to select several. Keys: j/k move (shift extends) · space select · q queue · s skip · Enter detail · / search'}
                 </span>
               </div>
             )}
