@@ -100,9 +100,8 @@ export function BatchList({ batches, loading, error, onRetry, onChanged }: Batch
             <thead>
               <tr>
                 <th>Created</th>
-                <th>Destination</th>
+                <th>Destination · file</th>
                 <th className="num">Events</th>
-                <th>File</th>
                 <th>Status</th>
                 <th className="batches-table__actions">Actions</th>
               </tr>
@@ -155,9 +154,10 @@ function BatchRow({ batch, busy, failing, reason, onReason, onMarkUploaded, onSt
   return (
     <>
       <tr data-testid="batch-row" data-batch-id={batch.id} data-status={batch.status} className={failing ? 'is-active' : undefined}>
-        <td>{formatDateTime(batch.createdAt)}</td>
-        <td className="batches-table__dest" title={DESTINATION_TITLE[batch.destination]}>
-          {DESTINATION_SHORT[batch.destination] ?? batch.destination}
+        <td className="batches-table__created">{formatDateTime(batch.createdAt)}</td>
+        <td className="batches-table__dest" title={batch.filePath ?? undefined}>
+          <div title={DESTINATION_TITLE[batch.destination]}>{DESTINATION_SHORT[batch.destination] ?? batch.destination}</div>
+          <div className="mono batches-table__file" data-testid="batch-file">{fileName(batch.filePath)}</div>
         </td>
         <td className="num batches-table__events">
           <a href={routeHref('review', { batch: batch.id })} title="Show these events in Review">
@@ -168,9 +168,6 @@ function BatchRow({ batch, busy, failing, reason, onReason, onMarkUploaded, onSt
           ) : (
             open && batch.eventCount > 0 && <div className="batches-table__sub" title="These events were saved again in a newer batch; they now belong to it.">moved to a newer batch</div>
           )}
-        </td>
-        <td title={batch.filePath ?? undefined}>
-          <span className="mono batches-table__file">{fileName(batch.filePath)}</span>
         </td>
         <td>
           <span className={`status-pill status-pill--${BATCH_STATUS_PILL[batch.status]}`} data-testid="batch-status">
@@ -200,7 +197,7 @@ function BatchRow({ batch, busy, failing, reason, onReason, onMarkUploaded, onSt
       </tr>
       {failing && (
         <tr className="batch-fail-row" data-testid="batch-fail-form">
-          <td colSpan={6}>
+          <td colSpan={5}>
             <form
               className="batch-fail"
               onSubmit={(e) => {

@@ -100,7 +100,6 @@ function ExcludedGroup({ code, count, events, defaultOpen }: { code: ExclusionCo
         <span className="excluded-group__chevron" aria-hidden="true">{open ? '▾' : '▸'}</span>
         <span className="excluded-group__title">{EXCLUSION_TITLES[code]}</span>
         <span className="excluded-group__count">{formatCount(count)}</span>
-        <span className="spacer" />
         {fix && <span className="muted excluded-group__fix">{fix.text}</span>}
       </button>
       {fix?.settings && open && (
