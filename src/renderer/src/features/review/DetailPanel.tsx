@@ -3,7 +3,7 @@ import type { ConversionEvent } from '../../../../shared/domain/events';
 import { navigate } from '../../app/router';
 import { ShortValue } from '../../components/CopyText';
 import { ErrorBanner } from '../../components/Page';
-import { call } from '../../lib/api';
+import { ApiError, call } from '../../lib/api';
 import { formatDateTime, formatMoney } from '../../lib/format';
 import { useQuery } from '../../lib/hooks';
 import type { CatalogData } from '../catalog/useCatalog';
@@ -29,7 +29,8 @@ const text = (value: string | number | null | undefined) => (value === null || v
 
 export function DetailPanel({ id, onClose, catalog }: { id: string; onClose(): void; catalog: CatalogData }) {
   const detail = useQuery(() => call('events:get', { id }), [id]);
-  const d = detail.data?.event.id === id ? detail.data : undefined;
+  const gone = detail.error instanceof ApiError && detail.error.code === 'not_found';
+  const d = !gone && detail.data?.event.id === id ? detail.data : undefined;
   const e = d?.event;
 
   return (
@@ -48,7 +49,14 @@ export function DetailPanel({ id, onClose, catalog }: { id: string; onClose(): v
         <button type="button" className="detail__close" onClick={onClose} aria-label="Close detail">×</button>
       </header>
       <div className="detail__body">
-        <ErrorBanner error={detail.error} onRetry={detail.reload} />
+        {gone ? (
+          <div className="empty-state" data-testid="detail-gone">
+            <div className="empty-state__title">This event no longer exists</div>
+            It was deleted (or its import was undone). <button type="button" className="link-btn" onClick={onClose}>Close</button>
+          </div>
+        ) : (
+          <ErrorBanner error={detail.error} onRetry={detail.reload} />
+        )}
         {!e && !detail.error && <div className="muted detail__loading">Loading…</div>}
         {e && d && (
           <>

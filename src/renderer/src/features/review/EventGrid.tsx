@@ -28,6 +28,8 @@ export interface EventGridProps {
   /** Shown instead of rows (loading, empty, error). */
   overlay?: ReactNode;
   columns: GridColumnsState;
+  /** Changes with the filter + sort: the grid scrolls back to the top. */
+  resetKey: string;
 }
 
 const defaultVisibility: VisibilityState = Object.fromEntries(GRID_COLUMNS.map((c) => [c.id, c.visible !== false]));
@@ -41,7 +43,7 @@ export function useGridColumns() {
 }
 
 export function EventGrid(props: EventGridProps) {
-  const { pages, rowCount, catalog, sort, onSort, isSelected, activeIndex, onRowClick, onCheck, onOpen, headerCheck, overlay, columns } = props;
+  const { pages, rowCount, catalog, sort, onSort, isSelected, activeIndex, onRowClick, onCheck, onOpen, headerCheck, overlay, columns, resetKey } = props;
   const { sizing, setSizing, visibility } = columns;
   const scroller = useRef<HTMLDivElement>(null);
 
@@ -97,7 +99,7 @@ export function EventGrid(props: EventGridProps) {
   // Back to the top when the filter or sort changes.
   useEffect(() => {
     scroller.current?.scrollTo({ top: 0 });
-  }, [sort.sort, sort.dir]);
+  }, [resetKey]);
 
   const cell = (col: GridColumn, width: number, content: ReactNode, key: string) => (
     <div key={key} role="gridcell" className={`grid__cell${col.align === 'right' ? ' num' : ''}`} style={{ width }} data-col={col.id}>

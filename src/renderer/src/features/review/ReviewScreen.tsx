@@ -341,6 +341,7 @@ export function ReviewScreen({ route }: ScreenProps) {
             headerCheck={headerCheck}
             overlay={overlay}
             columns={columns}
+            resetKey={key}
           />
           <StatusBar
             counts={countsNow}
