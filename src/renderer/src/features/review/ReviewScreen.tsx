@@ -300,11 +300,6 @@ export function ReviewScreen({ route }: ScreenProps) {
                 Select all {formatCount(countsNow.total)} matching the filter
               </button>
             )}
-            {selection.mode === 'filter' && (
-              <button type="button" className="link-btn" onClick={() => setSelection(NO_SELECTION)}>
-                Clear selection
-              </button>
-            )}
           </div>
           {outcome && (
             <div className={`banner banner--${outcome.tone === 'warn' ? 'warn' : outcome.tone} outcome`} role="status" data-testid="bulk-outcome" key={outcome.id}>
