@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { AppSettings } from '../../../../shared/domain/settings';
 import { call, errorMessage } from '../../lib/api';
 import { useQuery } from '../../lib/hooks';
+import { copyText } from './copy';
 
 /** Export the settings as JSON (download or copy) and import a JSON document from another machine. */
 export function SettingsJson({ dirty, onImported, onError }: { dirty: boolean; onImported(settings: AppSettings): void; onError(error: unknown): void }) {
@@ -27,12 +28,7 @@ export function SettingsJson({ dirty, onImported, onError }: { dirty: boolean; o
 
   const copy = async () => {
     if (!exported) return;
-    try {
-      await navigator.clipboard.writeText(exported);
-      setCopied('Copied to the clipboard.');
-    } catch (e) {
-      setCopied(`Could not copy (${errorMessage(e)}); select the text and copy it instead.`);
-    }
+    setCopied((await copyText(exported)) ? 'Copied to the clipboard.' : 'Could not copy; select the text below and copy it instead.');
   };
 
   const importJson = async () => {
@@ -128,15 +124,7 @@ export function DatabaseLocation() {
       <h2 id="settings-db" className="settings-section__title">Database</h2>
       <div className="row">
         <span className="mono settings-db__path" data-testid="database-path">{path}</span>
-        <button
-          type="button"
-          onClick={() =>
-            void navigator.clipboard.writeText(path).then(
-              () => setCopied(true),
-              () => setCopied(false),
-            )
-          }
-        >
+        <button type="button" onClick={() => void copyText(path).then(setCopied)}>
           {copied ? 'Copied' : 'Copy path'}
         </button>
       </div>
