@@ -83,9 +83,34 @@ describe('ZoneClock', () => {
             .map((p) => [p.type, p.value]),
         );
         const expected = `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
-        expect(clock.wallTime(ms).slice(0, 19)).toBe(expected);
+        const wall = clock.wallTime(ms);
+        expect(wall.slice(0, 19)).toBe(expected);
+        // The offset is added exactly when another instant (30 or 60 minutes away) has the same wall time.
+        const twin = [-3_600_000, -1_800_000, 1_800_000, 3_600_000].some((delta) => clock.wallTime(ms + delta).slice(0, 19) === wall.slice(0, 19));
+        expect(wall.length > 19).toBe(twin);
       }),
-      { numRuns: 2000 },
+      { numRuns: 3000 },
+    );
+  });
+
+  it('flags exactly the repeated wall times around real DST changes (incl. Lord Howe’s 30-minute shift)', () => {
+    const changes: [string, string][] = [
+      ['America/New_York', '2026-11-01T06:00:00Z'],
+      ['America/New_York', '2026-03-08T07:00:00Z'],
+      ['Europe/Berlin', '2026-10-25T01:00:00Z'],
+      ['Australia/Sydney', '2026-04-04T16:00:00Z'],
+      ['Australia/Lord_Howe', '2026-04-04T15:00:00Z'],
+      ['America/St_Johns', '2026-11-01T04:30:00Z'],
+    ];
+    fc.assert(
+      fc.property(fc.constantFrom(...changes), fc.integer({ min: -3 * 3600, max: 3 * 3600 }), ([zone, at], seconds) => {
+        const clock = new ZoneClock(zone);
+        const ms = Date.parse(at) + seconds * 1000;
+        const wall = clock.wallTime(ms);
+        const twin = [-3_600_000, -1_800_000, 1_800_000, 3_600_000].some((delta) => new ZoneClock(zone).wallTime(ms + delta).slice(0, 19) === wall.slice(0, 19));
+        expect(wall.length > 19).toBe(twin);
+      }),
+      { numRuns: 3000 },
     );
   });
 
@@ -106,7 +131,7 @@ describe('exclusions', () => {
   const settings = AppSettingsSchema.parse({ destinations: { purchase: { googleConversionName: 'Offline purchase', metaEventName: 'Purchase' } }, google: { requiredCurrency: 'EUR' }, meta: { requiredCurrency: 'EUR' } });
   const nowMs = Date.parse('2026-11-25T12:00:00Z');
   const base: ExportRow = {
-    id: 'x', event_name: 'purchase', event_id: 'e1', event_time: '2026-11-24T12:00:00.000Z', event_value_micros: 1_000_000, currency: 'EUR', transaction_id: null,
+    rowid: 1, id: 'x', event_name: 'purchase', event_id: 'e1', event_time: '2026-11-24T12:00:00.000Z', event_value_micros: 1_000_000, currency: 'EUR', transaction_id: null,
     gclid: 'G', gbraid: null, wbraid: null, fbc: null, fbp: null, user_email_hash: 'a'.repeat(64), user_phone_hash: null,
     meta_email_hash: 'b'.repeat(64), meta_phone_hash: null, meta_first_name_hash: null, meta_last_name_hash: null,
     consent_ad_user_data: 'unspecified', consent_ad_personalization: 'unspecified',

@@ -96,14 +96,14 @@ export function runExport(db: Sqlite, options: RunExportOptions, hooks: RunExpor
       buffer = writer.head;
     }
 
-    const excludedIds: string[] = [];
-    const excluded: ExcludedEvent[] = [];
+    const excludedRowids: number[] = [];
+    const excluded: (ExcludedEvent & { rowid: number })[] = [];
     const byCode: Partial<Record<ExclusionCode, number>> = {};
     let done = 0;
     let lastProgress = Date.now();
     // Raw rows copied into one reused object: a million rows allocate a million arrays, not also a
     // million objects with a dozen properties each.
-    const columns = writer.columns;
+    const columns = ['rowid', ...writer.columns];
     const width = columns.length;
     const row = Object.fromEntries(columns.map((c) => [c, null])) as unknown as ExportRow;
     const target = row as unknown as Record<string, unknown>;
@@ -117,9 +117,9 @@ export function runExport(db: Sqlite, options: RunExportOptions, hooks: RunExpor
           if (buffer.length >= FLUSH_BYTES) flush();
         }
       } else {
-        excludedIds.push(row.id);
+        excludedRowids.push(row.rowid);
         byCode[line.code] = (byCode[line.code] ?? 0) + 1;
-        if (excluded.length < options.excludedLimit) excluded.push({ id: row.id, eventId: row.event_id, code: line.code, reason: line.reason });
+        if (excluded.length < options.excludedLimit) excluded.push({ rowid: row.rowid, id: '', eventId: '', code: line.code, reason: line.reason });
       }
       if (++done % CHECK_EVERY === 0) {
         if (hooks.isCancelled()) throw new ExportCancelled();
@@ -133,14 +133,28 @@ export function runExport(db: Sqlite, options: RunExportOptions, hooks: RunExpor
     if (hooks.isCancelled()) throw new ExportCancelled();
     lap('readFormatWrite');
 
+    // The listed excluded events' ids, looked up once (the loop reads only rowids).
+    if (excluded.length) {
+      const ids = new Map<number, { id: string; event_id: string }>();
+      const lookup = db.prepare('SELECT rowid AS rowid, id, event_id FROM conversion_events WHERE rowid IN (SELECT value FROM json_each(?))');
+      for (let i = 0; i < excluded.length; i += 10_000) {
+        const slice = excluded.slice(i, i + 10_000).map((e) => e.rowid);
+        for (const found of lookup.all(JSON.stringify(slice)) as { rowid: number; id: string; event_id: string }[]) ids.set(found.rowid, found);
+      }
+      for (const entry of excluded) {
+        const found = ids.get(entry.rowid);
+        entry.id = found?.id ?? '';
+        entry.eventId = found?.event_id ?? '';
+      }
+    }
     const preview: ExportPreview = {
       format: options.format,
       matched: done,
-      exported: done - excludedIds.length,
-      excludedCount: excludedIds.length,
+      exported: done - excludedRowids.length,
+      excludedCount: excludedRowids.length,
       excludedByCode: byCode,
-      excluded,
-      excludedTruncated: excludedIds.length > excluded.length,
+      excluded: excluded.map(({ rowid: _rowid, ...entry }) => entry),
+      excludedTruncated: excludedRowids.length > excluded.length,
     };
     if (!output || fd === null || tmpPath === null) {
       db.exec('ROLLBACK');
@@ -164,10 +178,10 @@ export function runExport(db: Sqlite, options: RunExportOptions, hooks: RunExpor
       'exported',
       output.createdAt,
     );
-    db.exec('CREATE TEMP TABLE IF NOT EXISTS export_excluded (id TEXT PRIMARY KEY) WITHOUT ROWID');
+    db.exec('CREATE TEMP TABLE IF NOT EXISTS export_excluded (rid INTEGER PRIMARY KEY)');
     db.exec('DELETE FROM temp.export_excluded');
-    const insertExcluded = db.prepare('INSERT OR IGNORE INTO temp.export_excluded (id) VALUES (?)');
-    for (const id of excludedIds) insertExcluded.run(id);
+    const insertExcluded = db.prepare('INSERT OR IGNORE INTO temp.export_excluded (rid) VALUES (?)');
+    for (const rowid of excludedRowids) insertExcluded.run(rowid);
     // Only queued events join the batch: they are the ones "mark uploaded" can move to sent.
     const linked = linkBatch(db, where, output.batchId, output.createdAt, preview.exported, () => {
       if (hooks.isCancelled()) throw new ExportCancelled();
@@ -201,7 +215,7 @@ const SINGLE_UPDATE_MAX = 50_000;
  */
 function linkBatch(db: Sqlite, where: { sql: string; params: unknown[] }, batchId: string, now: string, expected: number, checkCancel: () => void): number {
   const base = `UPDATE conversion_events NOT INDEXED SET batch_id = ?, updated_at = ?
-     WHERE (${where.sql}) AND sync_status = 'queued' AND id NOT IN (SELECT id FROM temp.export_excluded)`;
+     WHERE (${where.sql}) AND sync_status = 'queued' AND rowid NOT IN (SELECT rid FROM temp.export_excluded)`;
   if (expected <= SINGLE_UPDATE_MAX) {
     return db.prepare(base.replace(' NOT INDEXED', '')).run(batchId, now, ...where.params).changes;
   }

@@ -1,18 +1,30 @@
 /**
  * Local wall-clock time of a UTC instant in an IANA zone, formatted `yyyy-MM-dd HH:mm:ss`, fast
  * enough for a million rows: the zone's UTC offset comes from Intl once per 15-minute slot (every
- * DST / offset change in the tz database happens on a quarter hour) and is cached; the digits are
- * then produced from plain arithmetic.
+ * DST / offset change in the tz database happens on a quarter hour) and is cached with whether the
+ * slot's wall times are ambiguous; the digits then come from plain arithmetic and a per-day cache.
  *
  * In the hour that repeats when clocks go back, one wall time names two instants. Google reads a
  * per-row offset before the file's Parameters:TimeZone (DESIGN.md §7), so those rows carry their
  * offset (`yyyy-MM-dd HH:mm:ss+HHMM`, no colon) and stay exact.
  */
 const SLOT_MS = 15 * 60 * 1000;
+const DAY_MS = 86_400_000;
+
+interface SlotInfo {
+  offset: number;
+  ambiguous: boolean;
+}
+
+const PAD2 = Array.from({ length: 60 }, (_, i) => (i < 10 ? `0${i}` : `${i}`));
 
 export class ZoneClock {
   private readonly format: Intl.DateTimeFormat;
-  private readonly cache = new Map<number, number>();
+  private readonly offsets = new Map<number, number>();
+  private readonly slots = new Map<number, SlotInfo>();
+  private readonly days = new Map<number, string>();
+  private lastSlot = Number.NaN;
+  private lastInfo: SlotInfo = { offset: 0, ambiguous: false };
 
   constructor(readonly timeZone: string) {
     this.format = new Intl.DateTimeFormat('en-US', {
@@ -29,12 +41,15 @@ export class ZoneClock {
 
   /** UTC offset in minutes (local − UTC) at this instant. */
   offsetMinutes(ms: number): number {
-    const slot = Math.floor(ms / SLOT_MS);
-    let offset = this.cache.get(slot);
+    return this.slotOffset(Math.floor(ms / SLOT_MS));
+  }
+
+  private slotOffset(slot: number): number {
+    let offset = this.offsets.get(slot);
     if (offset === undefined) {
       offset = this.computeOffset(slot * SLOT_MS);
-      if (this.cache.size > 200_000) this.cache.clear();
-      this.cache.set(slot, offset);
+      if (this.offsets.size > 200_000) this.offsets.clear();
+      this.offsets.set(slot, offset);
     }
     return offset;
   }
@@ -46,9 +61,24 @@ export class ZoneClock {
     return Math.round((asUtc - Math.floor(ms / 1000) * 1000) / 60_000);
   }
 
-  /** True when the wall time of this instant also names another instant (the repeated hour). */
-  isAmbiguous(ms: number): boolean {
-    const offset = this.offsetMinutes(ms);
+  private slotInfo(ms: number): SlotInfo {
+    const slot = Math.floor(ms / SLOT_MS);
+    if (slot === this.lastSlot) return this.lastInfo;
+    let info = this.slots.get(slot);
+    if (!info) {
+      const start = slot * SLOT_MS;
+      const offset = this.slotOffset(slot);
+      info = { offset, ambiguous: this.ambiguousAt(start, offset) };
+      if (this.slots.size > 200_000) this.slots.clear();
+      this.slots.set(slot, info);
+    }
+    this.lastSlot = slot;
+    this.lastInfo = info;
+    return info;
+  }
+
+  /** Whether the wall time of `ms` (at `offset`) also names an instant with another offset. */
+  private ambiguousAt(ms: number, offset: number): boolean {
     for (const probe of [ms - 3 * 3_600_000, ms + 3 * 3_600_000]) {
       const other = this.offsetMinutes(probe);
       if (other === offset) continue;
@@ -58,11 +88,25 @@ export class ZoneClock {
     return false;
   }
 
+  /** True when the wall time of this instant also names another instant (the repeated hour). */
+  isAmbiguous(ms: number): boolean {
+    return this.slotInfo(ms).ambiguous;
+  }
+
   /** `yyyy-MM-dd HH:mm:ss` in the zone, plus `±HHMM` when the wall time is ambiguous (or `withOffset`). */
   wallTime(ms: number, withOffset = false): string {
-    const offset = this.offsetMinutes(ms);
-    const local = formatUtcFields(ms + offset * 60_000);
-    return withOffset || this.isAmbiguous(ms) ? local + formatOffset(offset) : local;
+    const info = this.slotInfo(ms);
+    const local = ms + info.offset * 60_000;
+    const day = Math.floor(local / DAY_MS);
+    let prefix = this.days.get(day);
+    if (prefix === undefined) {
+      prefix = formatUtcFields(day * DAY_MS).slice(0, 11);
+      if (this.days.size > 100_000) this.days.clear();
+      this.days.set(day, prefix);
+    }
+    const second = Math.floor((local - day * DAY_MS) / 1000);
+    const text = `${prefix}${PAD2[(second / 3600) | 0]}:${PAD2[((second % 3600) / 60) | 0]}:${PAD2[second % 60]}`;
+    return withOffset || info.ambiguous ? text + formatOffset(info.offset) : text;
   }
 }
 
