@@ -222,7 +222,13 @@ function BatchRow({ batch, busy, failing, reason, onReason, onMarkUploaded, onSt
               <button type="button" className="btn" onClick={onCancelFail}>
                 Cancel
               </button>
-              <span className="muted batch-fail__hint">All {formatCount(queued)} queued {plural(queued, 'event')} of this batch become failed; retry them later from Review.</span>
+              <span className="muted batch-fail__hint">
+                {queued > 0
+                  ? `All ${formatCount(queued)} queued ${plural(queued, 'event')} of this batch become failed; retry them later from Review.`
+                  : 'No queued events are left in this batch (they were saved again in a newer batch); only the batch is marked failed.'}{' '}
+                Only some rows refused?{' '}
+                <a href={routeHref('review', { batch: batch.id })}>Open the batch in Review</a>, select those events and use Mark failed… there instead.
+              </span>
             </form>
           </td>
         </tr>
