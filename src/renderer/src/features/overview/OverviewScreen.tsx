@@ -31,7 +31,7 @@ const cap = (s: string) => s[0]!.toUpperCase() + s.slice(1);
 /** Overview: tiles by status (click → Review), value by currency, conversions per day stacked by status. */
 export function OverviewScreen({ route }: ScreenProps) {
   const p = route.params;
-  const range = RANGES.find((r) => r.id === p.get('range')) ?? RANGES[1];
+  const range = RANGES.find((r) => r.id === p.get('range')) ?? RANGES[3];
   const eventName = (EVENT_NAMES as readonly string[]).includes(p.get('event') ?? '') ? (p.get('event') as ConversionEventName) : '';
   const measureParam = p.get('measure') ?? 'count';
   const setParam = (key: string, value: string) => {
@@ -111,7 +111,7 @@ export function OverviewScreen({ route }: ScreenProps) {
                 <div className="row">
                   <div className="segmented" role="group" aria-label="Range">
                     {RANGES.map((r) => (
-                      <button key={r.id} type="button" aria-pressed={r.id === range.id} onClick={() => setParam('range', r.id === '90' ? '' : r.id)}>
+                      <button key={r.id} type="button" aria-pressed={r.id === range.id} onClick={() => setParam('range', r.id === 'all' ? '' : r.id)}>
                         {r.label}
                       </button>
                     ))}

@@ -103,7 +103,10 @@ export function TimelineChart({ timeline, measure, onDay }: { timeline: Overview
         <div
           className="chart__tooltip"
           role="status"
-          style={{ left: Math.min(width - 190, Math.max(0, PAD.left + hover * slot + slot / 2 - 90)) }}
+          style={{ left: (() => {
+            const x = PAD.left + hover * slot + slot / 2;
+            return x < width / 2 ? Math.min(width - 184, x + 14) : Math.max(0, x - 194);
+          })() }}
         >
           <div className="chart__tooltip-title">{new Date(`${hovered.day}T12:00:00`).toLocaleDateString(undefined, { weekday: 'short', year: 'numeric', month: 'short', day: 'numeric' })}</div>
           {SYNC_STATUSES.map((s) => (
