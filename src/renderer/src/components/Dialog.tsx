@@ -24,6 +24,22 @@ export function Dialog({ title, children, confirmLabel, cancelLabel = 'Cancel', 
       if (event.key === 'Escape') {
         event.stopPropagation();
         onCancel();
+      } else if (event.key === 'Tab' && box.current) {
+        // Keep Tab inside the dialog.
+        const focusable = [...box.current.querySelectorAll<HTMLElement>('button:not([disabled]), input, select, textarea, a[href]')];
+        const first = focusable[0];
+        const last = focusable[focusable.length - 1];
+        if (!first || !last) return;
+        if (!box.current.contains(document.activeElement)) {
+          event.preventDefault();
+          first.focus();
+        } else if (event.shiftKey && document.activeElement === first) {
+          event.preventDefault();
+          last.focus();
+        } else if (!event.shiftKey && document.activeElement === last) {
+          event.preventDefault();
+          first.focus();
+        }
       }
     };
     window.addEventListener('keydown', onKey, true);
