@@ -179,8 +179,8 @@ function BatchRow({ batch, busy, failing, reason, onReason, onMarkUploaded, onSt
         <td className="batches-table__actions">
           {open ? (
             <div className="row">
-              <button type="button" className="btn btn--primary" data-testid="mark-uploaded" disabled={busy} onClick={onMarkUploaded}>
-                Mark uploaded
+              <button type="button" className="btn btn--primary" data-testid="mark-uploaded" disabled={busy} aria-busy={busy} onClick={onMarkUploaded}>
+                {busy && !failing ? 'Marking…' : 'Mark uploaded'}
               </button>
               <button type="button" className="btn" data-testid="mark-failed" disabled={busy || failing} onClick={onStartFail}>
                 Mark failed…
@@ -217,7 +217,7 @@ function BatchRow({ batch, busy, failing, reason, onReason, onMarkUploaded, onSt
                 onKeyDown={(e) => e.key === 'Escape' && onCancelFail()}
               />
               <button type="submit" className="btn btn--danger" disabled={busy || !reason.trim()}>
-                Mark failed
+                {busy ? 'Marking…' : 'Mark failed'}
               </button>
               <button type="button" className="btn" onClick={onCancelFail}>
                 Cancel
