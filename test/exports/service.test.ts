@@ -46,6 +46,13 @@ describe('export run and sync batches', () => {
     expect(eventRow('pending-one').batch_id).toBeNull();
     // "in batch N" is visible through the review filter
     expect(events.countEvents(ctx.db, { batchId: result.batchId }).total).toBe(7);
+    expect(result.warnings).toEqual([
+      { code: 'no_order_id', count: 1, message: '1 event(s) have no order id: if this file is uploaded twice, they count twice' },
+      { code: 'consent_unspecified', count: 5, message: expect.stringContaining('consent unspecified') },
+    ]);
+    // Exporting the same events again (another destination) moves them to the new batch, with a warning.
+    const meta = await exportsOf(ctx).preview({ format: 'csv', filter: { batchId: result.batchId } }, { now: NOW });
+    expect(meta.warnings).toEqual([{ code: 'in_other_batch', count: 7, message: '7 event(s) were in another open batch; they move to this export’s batch' }]);
   });
 
   it('mark uploaded: queued → sent with attempts, synced_at and history carrying the batch id; a second close is refused', async () => {

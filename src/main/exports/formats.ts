@@ -19,7 +19,7 @@
  *   https://owasp.org/www-community/attacks/CSV_Injection
  */
 import type { ConversionEventName } from '../../shared/domain/events';
-import type { ExclusionCode, ExportFormat } from '../../shared/domain/exports';
+import type { ExclusionCode, ExportFormat, WarningCode } from '../../shared/domain/exports';
 import { currencyMinorUnits, formatMicrosForCurrency, microsToDecimal } from '../../shared/domain/money';
 import type { AppSettings } from '../../shared/domain/settings';
 import { ZoneClock } from './zone-time';
@@ -79,6 +79,23 @@ export interface FormatWriter {
   head: string;
   /** One data line ending with a newline, or why the event cannot go to this destination. */
   line(row: ExportRow): string | Exclusion;
+  /** Counts pre-flight warnings of an exported row into `counts`. */
+  warn?(row: ExportRow, counts: Partial<Record<WarningCode, number>>): void;
+}
+
+export const WARNING_MESSAGES: Record<WarningCode, string> = {
+  no_order_id: 'have no order id: if this file is uploaded twice, they count twice',
+  consent_unspecified: 'have Ad User Data / Ad Personalization consent unspecified (set consent defaults in Settings if your users are in the EEA)',
+  in_other_batch: 'were in another open batch; they move to this export’s batch',
+};
+
+function googleWarnings(adUserData: string, adPersonalization: string) {
+  return (row: ExportRow, counts: Partial<Record<WarningCode, number>>) => {
+    if (!row.transaction_id) counts.no_order_id = (counts.no_order_id ?? 0) + 1;
+    const userData = row.consent_ad_user_data === 'unspecified' ? adUserData : row.consent_ad_user_data;
+    const personalization = row.consent_ad_personalization === 'unspecified' ? adPersonalization : row.consent_ad_personalization;
+    if (userData === 'unspecified' || personalization === 'unspecified') counts.consent_unspecified = (counts.consent_unspecified ?? 0) + 1;
+  };
 }
 
 export interface FormatContext {
@@ -179,6 +196,7 @@ function googleClick({ settings, nowMs }: FormatContext): FormatWriter {
   return {
     columns: ['event_name', 'event_time', 'event_value_micros', 'currency', 'transaction_id', 'gclid', 'gbraid', 'wbraid', 'consent_ad_user_data', 'consent_ad_personalization'],
     head: googleParameters(settings) + csvLine(GOOGLE_CLICK_HEADER),
+    warn: googleWarnings(adUserData, adPersonalization),
     line(row) {
       const problems: Exclusion[] = [];
       const name = settings.destinations[row.event_name]?.googleConversionName;
@@ -217,6 +235,7 @@ function googleLeads({ settings, nowMs }: FormatContext): FormatWriter {
   return {
     columns: ['event_name', 'event_time', 'event_value_micros', 'currency', 'transaction_id', 'gclid', 'user_email_hash', 'user_phone_hash', 'consent_ad_user_data', 'consent_ad_personalization'],
     head: googleParameters(settings) + csvLine(GOOGLE_LEADS_HEADER),
+    warn: googleWarnings(adUserData, adPersonalization),
     line(row) {
       const problems: Exclusion[] = [];
       const name = settings.destinations[row.event_name]?.googleConversionName;
@@ -254,6 +273,9 @@ function meta({ settings, nowMs }: FormatContext): FormatWriter {
   return {
     columns: ['event_name', 'event_id', 'event_time', 'event_value_micros', 'currency', 'transaction_id', 'fbc', 'fbp', 'meta_email_hash', 'meta_phone_hash', 'meta_first_name_hash', 'meta_last_name_hash'],
     head: csvLine(META_HEADER),
+    warn(row, counts) {
+      if (!row.transaction_id) counts.no_order_id = (counts.no_order_id ?? 0) + 1;
+    },
     line(row) {
       const problems: Exclusion[] = [];
       const name = settings.destinations[row.event_name]?.metaEventName;

@@ -7,12 +7,12 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import type { ExcludedEvent, ExclusionCode, ExportFormat, ExportPreview } from '../../shared/domain/exports';
+import type { ExcludedEvent, ExclusionCode, ExportFormat, ExportPreview, WarningCode } from '../../shared/domain/exports';
 import type { EventFilterParsed } from '../../shared/domain/filters';
 import type { AppSettings } from '../../shared/domain/settings';
 import type { Sqlite } from '../db/connection';
 import { filterToWhere } from '../events/filter-sql';
-import { createFormatWriter, type ExportRow } from './formats';
+import { createFormatWriter, WARNING_MESSAGES, type ExportRow } from './formats';
 
 export interface RunExportOptions {
   format: ExportFormat;
@@ -97,13 +97,16 @@ export function runExport(db: Sqlite, options: RunExportOptions, hooks: RunExpor
     }
 
     const excludedRowids: number[] = [];
+    const warningCounts: Partial<Record<WarningCode, number>> = {};
+    /** Exported rows per batch_id they already had (checked against open batches below). */
+    const priorBatches = new Map<string, number>();
     const excluded: (ExcludedEvent & { rowid: number })[] = [];
     const byCode: Partial<Record<ExclusionCode, number>> = {};
     let done = 0;
     let lastProgress = Date.now();
     // Raw rows copied into one reused object: a million rows allocate a million arrays, not also a
     // million objects with a dozen properties each.
-    const columns = ['rowid', ...writer.columns];
+    const columns = ['rowid', 'batch_id', ...writer.columns.filter((c) => c !== 'batch_id')];
     const width = columns.length;
     const row = Object.fromEntries(columns.map((c) => [c, null])) as unknown as ExportRow;
     const target = row as unknown as Record<string, unknown>;
@@ -112,6 +115,8 @@ export function runExport(db: Sqlite, options: RunExportOptions, hooks: RunExpor
       for (let c = 0; c < width; c++) target[columns[c]!] = values[c];
       const line = writer.line(row);
       if (typeof line === 'string') {
+        writer.warn?.(row, warningCounts);
+        if (row.batch_id !== null) priorBatches.set(row.batch_id as string, (priorBatches.get(row.batch_id as string) ?? 0) + 1);
         if (output) {
           buffer += line;
           if (buffer.length >= FLUSH_BYTES) flush();
@@ -147,6 +152,12 @@ export function runExport(db: Sqlite, options: RunExportOptions, hooks: RunExpor
         entry.eventId = found?.event_id ?? '';
       }
     }
+    if (priorBatches.size) {
+      const open = db.prepare("SELECT id FROM sync_batches WHERE status = 'exported' AND id IN (SELECT value FROM json_each(?))").all(JSON.stringify([...priorBatches.keys()])) as { id: string }[];
+      const moved = open.reduce((sum, batch) => sum + (priorBatches.get(batch.id) ?? 0), 0);
+      if (moved) warningCounts.in_other_batch = moved;
+    }
+    const warnings = (Object.entries(warningCounts) as [WarningCode, number][]).map(([code, count]) => ({ code, count, message: `${count} event(s) ${WARNING_MESSAGES[code]}` }));
     const preview: ExportPreview = {
       format: options.format,
       matched: done,
@@ -155,6 +166,7 @@ export function runExport(db: Sqlite, options: RunExportOptions, hooks: RunExpor
       excludedByCode: byCode,
       excluded: excluded.map(({ rowid: _rowid, ...entry }) => entry),
       excludedTruncated: excludedRowids.length > excluded.length,
+      warnings,
     };
     if (!output || fd === null || tmpPath === null) {
       db.exec('ROLLBACK');

@@ -55,6 +55,20 @@ export interface ExportPreview {
   /** The excluded events (the first `excludedLimit`; the count above is complete). */
   excluded: ExcludedEvent[];
   excludedTruncated: boolean;
+  /**
+   * Exported events that will still upload but deserve a look (DESIGN.md §7 pre-flight): no order
+   * id (a re-upload could count twice), consent unspecified after the defaults (required for EEA
+   * users), already in another open batch (this export moves them to its own batch).
+   */
+  warnings: ExportWarning[];
+}
+
+export const WARNING_CODES = ['no_order_id', 'consent_unspecified', 'in_other_batch'] as const;
+export type WarningCode = (typeof WARNING_CODES)[number];
+export interface ExportWarning {
+  code: WarningCode;
+  count: number;
+  message: string;
 }
 
 export interface ExportResult extends ExportPreview {
