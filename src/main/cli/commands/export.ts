@@ -56,9 +56,10 @@ export const exportCommand: CliCommand = {
     if (values.preview) {
       const preview = await exports.preview({ format, filter }, opts);
       const excluded = preview.excluded.map((e) => ({ eventId: e.eventId, id: e.id, code: e.code, reason: e.reason }));
-      if (values.json) printJson(io, { exported: preview.exported, matched: preview.matched, excluded });
+      if (values.json) printJson(io, { exported: preview.exported, matched: preview.matched, excluded, warnings: preview.warnings });
       else {
         io.out(`${format}: ${preview.exported} of ${preview.matched} event(s) would be exported, ${preview.excludedCount} excluded`);
+        for (const w of preview.warnings) io.out(`  warning: ${w.message}`);
         for (const e of excluded) io.out(`  excluded ${e.eventId}: ${e.reason}`);
       }
       return 0;
@@ -66,10 +67,11 @@ export const exportCommand: CliCommand = {
     const result = await exports.run({ format, filter }, resolve(values.out!), opts);
     const excluded = result.excluded.map((e) => ({ eventId: e.eventId, id: e.id, code: e.code, reason: e.reason }));
     if (values.json) {
-      printJson(io, { batchId: result.batchId, exported: result.exported, excluded, linked: result.linked, file: result.path, sha256: result.fileSha256, bytes: result.bytes });
+      printJson(io, { batchId: result.batchId, exported: result.exported, excluded, linked: result.linked, file: result.path, sha256: result.fileSha256, bytes: result.bytes, warnings: result.warnings });
     } else {
       io.out(`Wrote ${result.exported} event(s) to ${result.path} (${result.bytes} bytes, sha256 ${result.fileSha256})`);
       io.out(`Batch ${result.batchId}: ${result.linked} queued event(s) linked; mark it with \`convdesk batches mark-uploaded ${result.batchId}\``);
+      for (const w of result.warnings) io.out(`Warning: ${w.message}`);
       if (excluded.length) io.out(`Excluded ${excluded.length}:`);
       for (const e of excluded) io.out(`  ${e.eventId}: ${e.reason}`);
     }
