@@ -13,6 +13,7 @@ import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { build } from 'esbuild';
 
 export const name = 'review';
@@ -144,9 +145,13 @@ async function timedJob(lib, ctx, spec, label) {
   const histogram = monitorEventLoopDelay({ resolution: 5 });
   let lastTick = performance.now();
   let maxGap = 0;
+  let maxGapAt = 0;
   const ticker = setInterval(() => {
     const now = performance.now();
-    maxGap = Math.max(maxGap, now - lastTick - 10);
+    if (now - lastTick - 10 > maxGap) {
+      maxGap = now - lastTick - 10;
+      maxGapAt = now;
+    }
     lastTick = now;
   }, 10);
   let progressEvents = 0;
@@ -171,7 +176,7 @@ async function timedJob(lib, ctx, spec, label) {
   histogram.disable();
   clearInterval(ticker);
   if (info.state !== 'done') throw new Error(`${label} ended ${info.state}: ${info.error?.message}`);
-  return { info, wallMs, loopMaxMs: histogram.max / 1e6, loopP99Ms: histogram.percentile(99) / 1e6, tickerMaxGapMs: maxGap, progressEvents, maxProgressGap };
+  return { info, wallMs, loopMaxMs: histogram.max / 1e6, loopP99Ms: histogram.percentile(99) / 1e6, tickerMaxGapMs: maxGap, maxGapAtMs: maxGapAt - t0, progressEvents, maxProgressGap };
 }
 
 export async function run({ rows, tmp, root, log }) {
@@ -208,6 +213,20 @@ export async function run({ rows, tmp, root, log }) {
   const undo = await timedJob(lib, ctx, { op: 'undo', changeId: queue.info.result.outcome.undoToken, undoChangeId: `chg_${lib.uuidv7()}` }, 'Undo');
   log(`  restored ${int(undo.info.result.restored)} in ${fmt(undo.wallMs)} ms`);
 
+  // The floor: the same change as two plain SQL statements on this connection (no chunks, no
+  // progress, no worker), rolled back. What SQLite itself needs on this machine for this work.
+  log('floor: the same queue as two plain SQL statements…');
+  const floorT0 = performance.now();
+  db.exec('BEGIN IMMEDIATE');
+  const floorNow = new Date().toISOString();
+  db.prepare(`INSERT INTO sync_history (event_id, from_status, to_status, action, note, change_id, prev_sync_error, prev_synced_at, prev_attempts, created_at)
+    SELECT id, sync_status, 'queued', 'queue', NULL, 'floor', sync_error, synced_at, sync_attempts, ? FROM conversion_events WHERE sync_status = 'pending'`).run(floorNow);
+  const floorChanged = db.prepare("UPDATE conversion_events SET sync_status = 'queued', updated_at = ? WHERE sync_status = 'pending'").run(floorNow).changes;
+  const floorMs = performance.now() - floorT0;
+  db.exec('ROLLBACK');
+  log(`  floor ${fmt(floorMs)} ms for ${int(floorChanged)}`);
+
+  const loadAfterJobs = loadavg().map((n) => n.toFixed(1)).join(' / ');
   // 3. A realistic status mix for the queries (setup, not measured).
   log('status mix for the queries…');
   db.exec(`UPDATE conversion_events SET sync_status = CASE
@@ -262,13 +281,14 @@ export async function run({ rows, tmp, root, log }) {
       let deep = null;
       let offset = null;
       if (deepAt > 0) {
-        const off = time(() => lib.listEvents(db, { filter: filterInput, sort, limit: 100, offset: deepAt, withTotal: false }), 2);
-        offset = median(off.samples);
-        const before = lib.listEvents(db, { filter: filterInput, sort, limit: 1, offset: deepAt - 1, withTotal: false }).events[0];
+        // One OFFSET run (they are slow): 101 rows from deepAt − 1; its first row gives the cursor.
+        const off = time(() => lib.listEvents(db, { filter: filterInput, sort, limit: 101, offset: deepAt - 1, withTotal: false }), 1);
+        offset = off.samples[0];
+        const before = off.result.events[0];
         const key = sortKeyOf(before, sort.field);
         const cursor = Buffer.from(JSON.stringify([key, before.id])).toString('base64url');
         const d = time(() => lib.listEvents(db, { filter: filterInput, sort, limit: 100, cursor, withTotal: false }), REPS);
-        if (d.result.events[0]?.id !== off.result.events[0]?.id) throw new Error(`keyset and offset pages differ for ${fname} / ${sname}`);
+        if (d.result.events[0]?.id !== off.result.events[1]?.id) throw new Error(`keyset and offset pages differ for ${fname} / ${sname}`);
         deep = p95(d.samples);
         worstDeep = Math.max(worstDeep, deep);
         offsetRatios.push(offset / deep);
@@ -294,14 +314,17 @@ export async function run({ rows, tmp, root, log }) {
     '',
     '### Bulk changes in the jobs worker (one transaction, 10,000-row chunks)',
     '',
-    '| job | rows | wall s | main-thread loop max ms | loop p99 ms | max 10 ms-timer gap ms | progress events | max gap between progress events ms |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|',
-    `| queue everything (filter: none) | ${int(changed)} | ${(queue.wallMs / 1000).toFixed(2)} | ${fmt(queue.loopMaxMs)} | ${fmt(queue.loopP99Ms)} | ${fmt(queue.tickerMaxGapMs)} | ${queue.progressEvents} | ${fmt(queue.maxProgressGap)} |`,
-    `| undo that change | ${int(undo.info.result.restored)} | ${(undo.wallMs / 1000).toFixed(2)} | ${fmt(undo.loopMaxMs)} | ${fmt(undo.loopP99Ms)} | ${fmt(undo.tickerMaxGapMs)} | ${undo.progressEvents} | ${fmt(undo.maxProgressGap)} |`,
+    '| job | rows | wall s | main-thread loop max ms | loop p99 ms | max 10 ms-timer gap ms | progress events | max gap between progress events ms | worker phases ms |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---|',
+    `| queue everything (filter: none) | ${int(changed)} | ${(queue.wallMs / 1000).toFixed(2)} | ${fmt(queue.loopMaxMs)} | ${fmt(queue.loopP99Ms)} | ${fmt(queue.tickerMaxGapMs)} (at ${(queue.maxGapAtMs / 1000).toFixed(1)} s) | ${queue.progressEvents} | ${fmt(queue.maxProgressGap)} | ${phases(queue.info.timings)} |`,
+    `| undo that change | ${int(undo.info.result.restored)} | ${(undo.wallMs / 1000).toFixed(2)} | ${fmt(undo.loopMaxMs)} | ${fmt(undo.loopP99Ms)} | ${fmt(undo.tickerMaxGapMs)} (at ${(undo.maxGapAtMs / 1000).toFixed(1)} s) | ${undo.progressEvents} | ${fmt(undo.maxProgressGap)} | ${phases(undo.info.timings)} |`,
+    `| floor: the same queue as 2 plain SQL statements in this thread (INSERT…SELECT history + UPDATE, rolled back) | ${int(floorChanged)} | ${(floorMs / 1000).toFixed(2)} | (blocks the thread) | | | | | |`,
+    '',
+    `Queue job ÷ floor: ${(queue.wallMs / floorMs).toFixed(2)}×. Machine load average at the end of the jobs: ${loadAfterJobs}.`,
     '',
     `Then statuses were mixed (55% pending, 15% queued, 15% sent, 5% failed, 10% skipped) for the queries.`,
     '',
-    `### Grid pages (main thread, limit 100, p95 of ${REPS} runs; deep = keyset cursor at row min(500,000, total − 100); offset = same page by LIMIT/OFFSET, median of 2)`,
+    `### Grid pages (main thread, limit 100, p95 of ${REPS} runs; deep = keyset cursor at row min(500,000, total − 100); offset = same page by LIMIT/OFFSET, one run)`,
     '',
     '| filter | sort | matches | first page ms | deep keyset ms | OFFSET ms | OFFSET ÷ keyset | plan |',
     '|---|---|---:|---:|---:|---:|---:|---|',
@@ -335,8 +358,12 @@ export async function run({ rows, tmp, root, log }) {
     `| bulk queue of ${int(changed)} ≤ 10 s | ${(queue.wallMs / 1000).toFixed(2)} s | ${within(queue.wallMs, 10_000)} |`,
     `| main thread never blocked > 50 ms during it | ${fmt(queue.loopMaxMs)} ms | ${within(queue.loopMaxMs, 50)} |`,
   );
-  const summary = { rows, queueMs: queue.wallMs, queueLoopMaxMs: queue.loopMaxMs, undoMs: undo.wallMs, worstFirst, worstDeep, worstCount, offsetGeoRatio: geo };
+  const summary = { rows, floorMs, loadAfterJobs, queueMs: queue.wallMs, queueLoopMaxMs: queue.loopMaxMs, undoMs: undo.wallMs, worstFirst, worstDeep, worstCount, offsetGeoRatio: geo };
   return { markdown: lines.join('\n'), summary };
+}
+
+function phases(timings) {
+  return timings ? Object.entries(timings).map(([k, v]) => `${k.replace(/Ms$/, '')} ${int(v)}`).join(', ') : '';
 }
 
 function sortKeyOf(event, field) {

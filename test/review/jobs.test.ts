@@ -216,3 +216,25 @@ describe('threshold', () => {
     expect(statusCounts(env.ctx.db).queued).toBe(150);
   });
 });
+
+describe('while a job runs', () => {
+  it('a small change goes through a job too (it waits for the lock in a worker, not on the window thread)', async () => {
+    env = reviewContext({ bulkThreshold: 1000, chunkRows: 200 });
+    const ids = seedEvents(env.ctx.db, 20_000);
+    const big = await env.call('events:bulkJob', { op: 'transition', action: 'skip', target: { filter: { eventNames: ['lead', 'signup'] } } });
+    const small = await env.call('events:transition', { action: 'queue', target: { ids: [ids[0]!] } });
+    expect(small.changed).toBe(1);
+    expect(env.jobs.list().filter((j) => j.op === 'transition')).toHaveLength(2);
+    const finished = await env.call('jobs:wait', { jobId: big.jobId });
+    expect(finished).toMatchObject({ state: 'done', timings: { lockMs: expect.any(Number), chunksMs: expect.any(Number), commitMs: expect.any(Number) } });
+    // after the job, small changes are in-thread again
+    await env.call('events:transition', { action: 'queue', target: { ids: [ids[5]!] } });
+    expect(env.jobs.list().filter((j) => j.op === 'transition')).toHaveLength(2);
+  });
+
+  it('the default threshold keeps in-thread changes small', async () => {
+    const { DEFAULT_BULK_THRESHOLD, defaultBulkThreshold } = await import('../../src/main/jobs/service');
+    expect(DEFAULT_BULK_THRESHOLD).toBeLessThanOrEqual(100_000);
+    expect(defaultBulkThreshold()).toBe(Number(process.env.CONVDESK_BULK_THRESHOLD ?? DEFAULT_BULK_THRESHOLD));
+  });
+});

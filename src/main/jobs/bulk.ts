@@ -33,6 +33,8 @@ export interface BulkHooks {
   /** Rows per chunk (default 10,000: ~50–100 ms of work, so progress and cancel stay prompt). */
   chunkRows?: number;
   now?: () => string;
+  /** Filled with where the time went (ms): waiting for the write lock, counting, the chunks, the commit. */
+  timings?: Record<string, number>;
 }
 
 export class JobCancelled extends Error {
@@ -100,11 +102,21 @@ export function runBulk(db: Sqlite, spec: BulkSpec, hooks: BulkHooks): BulkResul
     if (hooks.isCancelled()) throw new JobCancelled();
   };
   checkCancel();
+  const timings = hooks.timings ?? {};
+  let t = performance.now();
+  const lap = (name: string) => {
+    const next = performance.now();
+    timings[name] = Math.round((timings[name] ?? 0) + next - t);
+    t = next;
+  };
   db.exec('BEGIN IMMEDIATE');
+  lap('lockMs');
   try {
-    const result = runInTransaction(db, spec, hooks, size, now, checkCancel);
+    const result = runInTransaction(db, spec, { ...hooks, onProgress: (done, total) => (done === 0 ? lap('countMs') : undefined, hooks.onProgress(done, total)) }, size, now, checkCancel);
+    lap('chunksMs');
     checkCancel();
     db.exec('COMMIT');
+    lap('commitMs');
     return result;
   } catch (error) {
     if (db.inTransaction) db.exec('ROLLBACK');

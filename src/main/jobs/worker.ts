@@ -33,34 +33,44 @@ export interface ReaderWorkerData {
 
 export type BulkWorkerMessage =
   | { type: 'progress'; done: number; total: number }
-  | { type: 'done'; result: BulkResult }
+  | { type: 'done'; result: BulkResult; timings: Record<string, number> }
+  /** After 'done': the committed transaction was copied back into the database file. */
+  | { type: 'checkpointed'; ms: number }
   | { type: 'cancelled' }
   | { type: 'failed'; code: string; message: string; details?: unknown };
 
-function runBulkJob(data: BulkWorkerData): BulkWorkerMessage {
+function runBulkJob(data: BulkWorkerData, post: (message: BulkWorkerMessage) => void): void {
   const flag = new Int32Array(data.cancel);
   const db = openDatabase(data.dbPath, { nativeBinding: data.nativeBinding });
   // A worker may wait for the write lock (an import or another job holds it): that blocks only this thread.
   db.pragma('busy_timeout = 600000');
+  // The commit must not checkpoint by itself: the answer goes out first, then this thread copies the
+  // transaction back into the database file (below), so the window's connection never has to.
+  db.pragma('wal_autocheckpoint = 0');
   const every = data.progressEveryMs ?? 100;
   let lastPost = 0;
+  const timings: Record<string, number> = {};
   try {
     const result = runBulk(db, data.spec, {
+      timings,
       isCancelled: () => Atomics.load(flag, 0) === 1,
       chunkRows: data.chunkRows,
       onProgress: (done, total) => {
         const now = Date.now();
         if (now - lastPost >= every || done === total) {
           lastPost = now;
-          parentPort?.postMessage({ type: 'progress', done, total } satisfies BulkWorkerMessage);
+          post({ type: 'progress', done, total });
         }
       },
     });
-    return { type: 'done', result };
+    post({ type: 'done', result, timings });
+    const t = performance.now();
+    db.pragma('wal_checkpoint(PASSIVE)');
+    post({ type: 'checkpointed', ms: Math.round(performance.now() - t) });
   } catch (error) {
-    if (error instanceof JobCancelled) return { type: 'cancelled' };
-    if (error instanceof AppError) return { type: 'failed', code: error.code, message: error.message, details: error.details };
-    return { type: 'failed', code: 'internal', message: `The bulk change failed: ${(error as Error)?.message ?? String(error)}` };
+    if (error instanceof JobCancelled) post({ type: 'cancelled' });
+    else if (error instanceof AppError) post({ type: 'failed', code: error.code, message: error.message, details: error.details });
+    else post({ type: 'failed', code: 'internal', message: `The bulk change failed: ${(error as Error)?.message ?? String(error)}` });
   } finally {
     db.close();
   }
@@ -99,6 +109,6 @@ if (parentPort && workerData) {
   else {
     lowerThreadPriority();
     const port = parentPort;
-    port.postMessage(runBulkJob(data));
+    runBulkJob(data, (message) => port.postMessage(message));
   }
 }

@@ -73,6 +73,8 @@ export interface JobInfo {
   result: BulkResult | null;
   /** Why it failed (an illegal transition refuses everything, a missing campaign…), or null. */
   error: { code: string; message: string; details?: unknown } | null;
+  /** Where a finished job's time went (ms): lockMs, countMs, chunksMs, commitMs, checkpointMs. */
+  timings?: Record<string, number>;
 }
 
 const IdsSchema = z.array(z.uuid()).min(1).max(100_000);
