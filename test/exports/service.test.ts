@@ -194,6 +194,11 @@ describe('settings', () => {
     expect(() => updateSettings(ctx.db, { timeZone: 'Mars/Olympus' })).toThrowError(expect.objectContaining({ code: 'validation', message: expect.stringContaining('IANA time zone') }));
     expect(() => updateSettings(ctx.db, { google: { requiredCurrency: 'XXY' } })).toThrowError(expect.objectContaining({ code: 'validation' }));
     expect(getSettings(ctx.db).timeZone).toBe('Europe/Berlin');
+    // A cleared field means "not mapped".
+    expect(updateSettings(ctx.db, { destinations: { lead: { googleConversionName: '  ' } }, google: { requiredCurrency: '' } })).toMatchObject({
+      destinations: { lead: { googleConversionName: null, metaEventName: 'Lead' } },
+      google: { requiredCurrency: null },
+    });
   });
 
   it('over the IPC binding: get / update / exportJson / importJson, and a bad document changes nothing', async () => {

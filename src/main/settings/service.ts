@@ -31,9 +31,12 @@ export function updateSettings(db: Sqlite, patchInput: AppSettingsPatch): AppSet
   return db.transaction(() => {
     const current = getSettings(db);
     const destinations = { ...current.destinations };
+    // A cleared text box arrives as "": it means "not mapped" (null).
+    const blankToNull = <T extends Record<string, unknown>>(value: T | undefined): T | undefined =>
+      value && (Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === 'string' && v.trim() === '' ? null : v])) as T);
     for (const [name, value] of Object.entries(patch.destinations ?? {})) {
       const key = name as keyof typeof destinations;
-      destinations[key] = { ...destinations[key], ...value } as (typeof destinations)[typeof key];
+      destinations[key] = { ...destinations[key], ...blankToNull(value) } as (typeof destinations)[typeof key];
     }
     const merged = {
       ...current,
@@ -41,8 +44,8 @@ export function updateSettings(db: Sqlite, patchInput: AppSettingsPatch): AppSet
       ...(patch.defaultCountry !== undefined ? { defaultCountry: patch.defaultCountry } : {}),
       destinations,
       consentDefaults: { ...current.consentDefaults, ...patch.consentDefaults },
-      google: { ...current.google, ...patch.google },
-      meta: { ...current.meta, ...patch.meta },
+      google: { ...current.google, ...blankToNull(patch.google) },
+      meta: { ...current.meta, ...blankToNull(patch.meta) },
     };
     return store(db, validate(merged, 'settings'));
   })();
