@@ -158,6 +158,20 @@ describe('export run and sync batches', () => {
     expect(ctx.db.prepare("SELECT count(*) AS n FROM conversion_events WHERE batch_id IS NULL AND sync_status = 'queued'").get()).toEqual({ n: 200 });
   });
 
+  it('the two-thread export writes the same file and links the same events as the single-thread one', async () => {
+    configureDestinations(ctx);
+    seedGoldenEvents(ctx);
+    const single = await exportsOf(ctx).run({ format: 'google-click' }, join(ctx.dataDir, 'single.csv'), { now: NOW });
+    const singleLinks = ctx.db.prepare('SELECT id FROM conversion_events WHERE batch_id = ? ORDER BY id').all(single.batchId);
+    const parallel = await exportsOf(ctx).run({ format: 'google-click' }, join(ctx.dataDir, 'parallel.csv'), { now: NOW, parallelMinRows: 1 });
+    expect(readFileSync(join(ctx.dataDir, 'parallel.csv'), 'utf8')).toBe(readFileSync(join(ctx.dataDir, 'single.csv'), 'utf8'));
+    expect(parallel).toMatchObject({ exported: single.exported, excludedCount: single.excludedCount, linked: single.linked, fileSha256: single.fileSha256, excluded: single.excluded });
+    expect(ctx.db.prepare('SELECT id FROM conversion_events WHERE batch_id = ? ORDER BY id').all(parallel.batchId)).toEqual(singleLinks);
+    expect(exportsOf(ctx).getBatch(parallel.batchId)).toMatchObject({ eventCount: 7, fileSha256: single.fileSha256, byStatus: { queued: 7 } });
+    expect(exportsOf(ctx).getBatch(single.batchId).byStatus.queued).toBe(0);
+    expect(readdirSync(ctx.dataDir).filter((f) => f.endsWith('.part'))).toEqual([]);
+  });
+
   it('refuses a relative path or a missing folder', async () => {
     await expect(exportsOf(ctx).run({ format: 'csv' }, 'relative.csv')).rejects.toMatchObject({ code: 'validation' });
     await expect(exportsOf(ctx).run({ format: 'csv' }, join(ctx.dataDir, 'missing', 'x.csv'))).rejects.toMatchObject({ code: 'io' });

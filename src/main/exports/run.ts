@@ -1,9 +1,15 @@
 /**
- * One export (or its preview) over a connection of its own: reads the matching events in time order,
- * turns each into a line or an exclusion, streams the lines to a temporary file beside the target
- * (SHA-256 computed on the way), renames it into place, and — in the same write transaction that
- * read the events — creates the sync batch and links the exported queued events to it. Cancelling
- * rolls everything back and removes the partial file. Runs in the export worker.
+ * One export (or its preview) over connections of its own (it runs in the export worker).
+ *
+ * - `readAndWrite` reads the matching events in time order, turns each into a line or an exclusion,
+ *   and streams the lines to a temporary file (SHA-256 computed on the way).
+ * - `runExport` does everything in one thread: in the write transaction that read the events it
+ *   creates the sync batch, links the exported queued events, renames the file into place and commits.
+ * - For large exports the worker runs the read/write part on a second thread with its own
+ *   connection whose read snapshot starts while this thread holds the write lock (so both see the
+ *   same rows), and links the exported rows as their rowids stream in (see worker.ts).
+ *
+ * Cancelling rolls everything back and removes the partial file.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
@@ -11,7 +17,7 @@ import type { ExcludedEvent, ExclusionCode, ExportFormat, ExportPreview, Warning
 import type { EventFilterParsed } from '../../shared/domain/filters';
 import type { AppSettings } from '../../shared/domain/settings';
 import type { Sqlite } from '../db/connection';
-import { filterToWhere } from '../events/filter-sql';
+import { filterToWhere, type SqlFragment } from '../events/filter-sql';
 import { createFormatWriter, WARNING_MESSAGES, type ExportRow } from './formats';
 
 export interface RunExportOptions {
@@ -47,18 +53,42 @@ export function exportFilter(filter: EventFilterParsed): EventFilterParsed {
   return filter.statuses?.length ? filter : { ...filter, statuses: ['queued'] };
 }
 
+export function exportWhere(options: RunExportOptions): SqlFragment {
+  return filterToWhere(exportFilter(options.filter));
+}
+
+export function countMatching(db: Sqlite, where: SqlFragment): number {
+  return (db.prepare(`SELECT count(*) AS n FROM conversion_events WHERE ${where.sql}`).get(...where.params) as { n: number }).n;
+}
+
 const FLUSH_BYTES = 1 << 20;
 const CHECK_EVERY = 4096;
 const PROGRESS_MS = 200;
 
-export function runExport(db: Sqlite, options: RunExportOptions, hooks: RunExportHooks): RunExportOutcome {
-  const filter = exportFilter(options.filter);
-  const where = filterToWhere(filter);
-  const writer = createFormatWriter(options.format, { settings: options.settings, nowMs: options.nowMs });
-  const output = options.output;
+export interface ReadResult {
+  preview: ExportPreview;
+  /** The written temporary file (when a path was given). */
+  file?: { tmpPath: string; sha256: string; bytes: number };
+  excludedRowids: number[];
+  timings: Record<string, number>;
+}
 
-  // A write transaction for a real export (the file and the batch agree with the database); a read
-  // snapshot for a preview.
+export interface ReadExtras {
+  /** Write the lines here (a new file, created exclusively). */
+  tmpPath?: string;
+  /** Called once the read snapshot is established (after the first query). */
+  onSnapshot?(): void;
+  /** Called with the rowid of each exported row. */
+  onExported?(rowid: number): void;
+}
+
+/**
+ * Reads and formats the events, writing the file when `extras.tmpPath` is set. The caller owns the
+ * transaction. On any error the temporary file is removed.
+ */
+export function readAndWrite(db: Sqlite, options: RunExportOptions, hooks: RunExportHooks, extras: ReadExtras = {}): ReadResult {
+  const where = exportWhere(options);
+  const writer = createFormatWriter(options.format, { settings: options.settings, nowMs: options.nowMs });
   const timings: Record<string, number> = {};
   let mark = performance.now();
   const lap = (name: string) => {
@@ -66,11 +96,11 @@ export function runExport(db: Sqlite, options: RunExportOptions, hooks: RunExpor
     timings[name] = Math.round(now - mark);
     mark = now;
   };
-  db.exec(output ? 'BEGIN IMMEDIATE' : 'BEGIN');
-  let tmpPath: string | null = null;
   let fd: number | null = null;
+  let keepFile = false;
   try {
-    const total = (db.prepare(`SELECT count(*) AS n FROM conversion_events WHERE ${where.sql}`).get(...where.params) as { n: number }).n;
+    const total = countMatching(db, where);
+    extras.onSnapshot?.();
     hooks.onProgress(0, total);
     lap('count');
 
@@ -90,9 +120,9 @@ export function runExport(db: Sqlite, options: RunExportOptions, hooks: RunExpor
       bytes += chunk.length;
       buffer = '';
     };
-    if (output) {
-      tmpPath = `${output.path}.${randomBytes(4).toString('hex')}.part`;
-      fd = openSync(tmpPath, 'wx', 0o600);
+    const writing = extras.tmpPath !== undefined;
+    if (writing) {
+      fd = openSync(extras.tmpPath!, 'wx', 0o600);
       buffer = writer.head;
     }
 
@@ -104,6 +134,7 @@ export function runExport(db: Sqlite, options: RunExportOptions, hooks: RunExpor
     const byCode: Partial<Record<ExclusionCode, number>> = {};
     let done = 0;
     let lastProgress = Date.now();
+    const onExported = extras.onExported;
     // Raw rows copied into one reused object: a million rows allocate a million arrays, not also a
     // million objects with a dozen properties each.
     const columns = ['rowid', 'batch_id', ...writer.columns.filter((c) => c !== 'batch_id')];
@@ -117,7 +148,8 @@ export function runExport(db: Sqlite, options: RunExportOptions, hooks: RunExpor
       if (typeof line === 'string') {
         writer.warn?.(row, warningCounts);
         if (row.batch_id !== null) priorBatches.set(row.batch_id as string, (priorBatches.get(row.batch_id as string) ?? 0) + 1);
-        if (output) {
+        if (onExported) onExported(row.rowid);
+        if (writing) {
           buffer += line;
           if (buffer.length >= FLUSH_BYTES) flush();
         }
@@ -168,11 +200,8 @@ export function runExport(db: Sqlite, options: RunExportOptions, hooks: RunExpor
       excludedTruncated: excludedRowids.length > excluded.length,
       warnings,
     };
-    if (!output || fd === null || tmpPath === null) {
-      db.exec('ROLLBACK');
-      hooks.onProgress(done, total);
-      return { ...preview, timings };
-    }
+    hooks.onProgress(done, total);
+    if (!writing || fd === null) return { preview, excludedRowids, timings };
 
     flush();
     fsyncSync(fd);
@@ -180,37 +209,72 @@ export function runExport(db: Sqlite, options: RunExportOptions, hooks: RunExpor
     fd = null;
     const sha256 = hash.digest('hex');
     lap('flushFsync');
+    keepFile = true;
+    return { preview, excludedRowids, timings, file: { tmpPath: extras.tmpPath!, sha256, bytes } };
+  } finally {
+    if (fd !== null) closeSync(fd);
+    if (!keepFile && extras.tmpPath !== undefined) rmSync(extras.tmpPath, { force: true });
+  }
+}
 
-    db.prepare('INSERT INTO sync_batches (id, destination, file_path, file_sha256, event_count, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
-      output.batchId,
-      options.format,
-      output.path,
-      sha256,
-      preview.exported,
-      'exported',
-      output.createdAt,
-    );
+export function temporaryPathFor(path: string): string {
+  return `${path}.${randomBytes(4).toString('hex')}.part`;
+}
+
+export function insertBatchRow(db: Sqlite, options: RunExportOptions): void {
+  const output = options.output!;
+  db.prepare('INSERT INTO sync_batches (id, destination, file_path, event_count, status, created_at) VALUES (?, ?, ?, 0, ?, ?)').run(
+    output.batchId,
+    options.format,
+    output.path,
+    'exported',
+    output.createdAt,
+  );
+}
+
+export function finishBatchRow(db: Sqlite, batchId: string, sha256: string, exported: number): void {
+  db.prepare('UPDATE sync_batches SET file_sha256 = ?, event_count = ? WHERE id = ?').run(sha256, exported, batchId);
+}
+
+/** The whole export in this thread (previews, and exports small enough not to need a second thread). */
+export function runExport(db: Sqlite, options: RunExportOptions, hooks: RunExportHooks): RunExportOutcome {
+  const output = options.output;
+  // A write transaction for a real export (the file and the batch agree with the database); a read
+  // snapshot for a preview.
+  db.exec(output ? 'BEGIN IMMEDIATE' : 'BEGIN');
+  let tmpPath: string | null = null;
+  try {
+    if (!output) {
+      const read = readAndWrite(db, options, hooks);
+      db.exec('ROLLBACK');
+      return { ...read.preview, timings: read.timings };
+    }
+    tmpPath = temporaryPathFor(output.path);
+    const read = readAndWrite(db, options, hooks, { tmpPath });
+    const file = read.file!;
+    let mark = performance.now();
+    insertBatchRow(db, options);
+    finishBatchRow(db, output.batchId, file.sha256, read.preview.exported);
     db.exec('CREATE TEMP TABLE IF NOT EXISTS export_excluded (rid INTEGER PRIMARY KEY)');
     db.exec('DELETE FROM temp.export_excluded');
     const insertExcluded = db.prepare('INSERT OR IGNORE INTO temp.export_excluded (rid) VALUES (?)');
-    for (const rowid of excludedRowids) insertExcluded.run(rowid);
+    for (const rowid of read.excludedRowids) insertExcluded.run(rowid);
     // Only queued events join the batch: they are the ones "mark uploaded" can move to sent.
-    const linked = linkBatch(db, where, output.batchId, output.createdAt, preview.exported, () => {
+    const linked = linkBatch(db, exportWhere(options), output.batchId, output.createdAt, read.preview.exported, () => {
       if (hooks.isCancelled()) throw new ExportCancelled();
     });
     db.exec('DELETE FROM temp.export_excluded');
-    lap('linkBatch');
-    renameSync(tmpPath, output.path);
+    read.timings.linkBatch = Math.round(performance.now() - mark);
+    mark = performance.now();
+    renameSync(file.tmpPath, output.path);
     tmpPath = null;
     db.exec('COMMIT');
-    lap('commit');
-    hooks.onProgress(done, total);
-    return { ...preview, timings, file: { path: output.path, sha256, bytes, batchId: output.batchId, linked } };
+    read.timings.commit = Math.round(performance.now() - mark);
+    return { ...read.preview, timings: read.timings, file: { path: output.path, sha256: file.sha256, bytes: file.bytes, batchId: output.batchId, linked } };
   } catch (error) {
     if (db.inTransaction) db.exec('ROLLBACK');
     throw error;
   } finally {
-    if (fd !== null) closeSync(fd);
     if (tmpPath !== null) rmSync(tmpPath, { force: true });
   }
 }
@@ -225,7 +289,7 @@ const SINGLE_UPDATE_MAX = 50_000;
  * exports update in rowid ranges of 20,000 rows (table order: sequential pages, and the batch_id
  * index grows at its end), which bounds that journal and lets a cancel stop between chunks.
  */
-function linkBatch(db: Sqlite, where: { sql: string; params: unknown[] }, batchId: string, now: string, expected: number, checkCancel: () => void): number {
+function linkBatch(db: Sqlite, where: SqlFragment, batchId: string, now: string, expected: number, checkCancel: () => void): number {
   const base = `UPDATE conversion_events NOT INDEXED SET batch_id = ?, updated_at = ?
      WHERE (${where.sql}) AND sync_status = 'queued' AND rowid NOT IN (SELECT rid FROM temp.export_excluded)`;
   if (expected <= SINGLE_UPDATE_MAX) {
@@ -240,4 +304,15 @@ function linkBatch(db: Sqlite, where: { sql: string; params: unknown[] }, batchI
     checkCancel();
   }
   return linked;
+}
+
+/**
+ * Links one chunk of exported rows (rowids, from the reader thread) to the batch; only queued ones.
+ * Chunks of ≤ 20,000 keep the statement journal small.
+ */
+export function linkRowids(db: Sqlite, batchId: string, now: string, rowids: readonly number[]): number {
+  const sorted = [...rowids].sort((a, b) => a - b);
+  return db
+    .prepare(`UPDATE conversion_events SET batch_id = ?, updated_at = ? WHERE rowid IN (SELECT value FROM json_each(?)) AND sync_status = 'queued'`)
+    .run(batchId, now, JSON.stringify(sorted)).changes;
 }

@@ -30,6 +30,8 @@ export interface RunOptions {
   now?: Date;
   /** How many excluded events to list in the answer (all are counted). Default 1,000. */
   excludedLimit?: number;
+  /** Exports of at least this many rows read on a second thread while linking (default 100,000). */
+  parallelMinRows?: number;
 }
 
 interface Running {
@@ -77,7 +79,7 @@ export class ExportService {
     const batchId = uuidv7();
     const started = Date.now();
     const base = this.options(request, opts);
-    const outcome = await this.spawn({ ...base, output: { path, batchId, createdAt: nowIso() } }, jobId, true);
+    const outcome = await this.spawn({ ...base, output: { path, batchId, createdAt: nowIso() } }, jobId, true, opts.parallelMinRows);
     const file = outcome.file!;
     const { file: _file, timings, ...preview } = outcome;
     this.lastTimings = timings;
@@ -85,10 +87,10 @@ export class ExportService {
     return { ...preview, batchId: file.batchId, path: file.path, fileSha256: file.sha256, bytes: file.bytes, linked: file.linked, durationMs: Date.now() - started };
   }
 
-  private spawn(options: RunExportOptions, jobId: string, announce: boolean): Promise<RunExportOutcome> {
+  private spawn(options: RunExportOptions, jobId: string, announce: boolean, parallelMinRows?: number): Promise<RunExportOutcome> {
     if (this.running.has(jobId)) throw new AppError('conflict', `Job ${jobId} is already running`);
     const cancel = new SharedArrayBuffer(4);
-    const data: ExportWorkerData = { dbPath: this.deps.dbPath, nativeBinding: this.deps.nativeBinding, options, cancel };
+    const data: ExportWorkerData = { dbPath: this.deps.dbPath, nativeBinding: this.deps.nativeBinding, options, cancel, parallelMinRows };
     const worker = new Worker(workerPath('export-worker'), { workerData: data });
     this.running.set(jobId, { worker, cancel: new Int32Array(cancel) });
     let last = { done: 0, total: 0 };

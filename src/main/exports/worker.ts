@@ -1,14 +1,35 @@
 /**
  * The export worker (bundled to out/node/export-worker.cjs): runs one export or preview on its own
- * connection so the window never blocks. Cancellation is a shared flag the loop polls.
+ * connection so the window never blocks; closes large batches. Cancellation is a shared flag the
+ * loops poll.
+ *
+ * Exports of more than PARALLEL_MIN_ROWS run on two threads: this one takes the write lock, then
+ * starts a reader thread (same script, role 'reader') whose read snapshot begins while the lock is
+ * held — so it sees exactly the rows this thread will change. The reader formats and writes the file
+ * and streams the exported rowids back; this thread links them to the batch meanwhile. Linking a
+ * million rows costs about as much as reading and formatting them, so the two overlap.
  */
+import { rmSync, renameSync } from 'node:fs';
 import { setPriority } from 'node:os';
-import { parentPort, workerData } from 'node:worker_threads';
-import { AppError } from '../../shared/ipc/result';
-import { openDatabase } from '../db/connection';
+import { parentPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
 import type { TransitionOutcome } from '../../shared/ipc/channels/events';
+import { AppError } from '../../shared/ipc/result';
+import { openDatabase, type Sqlite } from '../db/connection';
 import { closeBatchOn, type CloseRequest } from './batches';
-import { ExportCancelled, runExport, type RunExportOptions, type RunExportOutcome } from './run';
+import {
+  countMatching,
+  ExportCancelled,
+  exportWhere,
+  finishBatchRow,
+  insertBatchRow,
+  linkRowids,
+  readAndWrite,
+  runExport,
+  temporaryPathFor,
+  type ReadResult,
+  type RunExportOptions,
+  type RunExportOutcome,
+} from './run';
 
 export interface ExportWorkerData {
   dbPath: string;
@@ -18,7 +39,26 @@ export interface ExportWorkerData {
   close?: CloseRequest;
   /** Int32Array over a SharedArrayBuffer: [0] = 1 means cancel. */
   cancel: SharedArrayBuffer;
+  /** Exports with at least this many matching rows use the reader thread (tests lower it). */
+  parallelMinRows?: number;
 }
+
+interface ReaderData {
+  role: 'reader';
+  dbPath: string;
+  nativeBinding?: string;
+  options: RunExportOptions;
+  tmpPath: string;
+  cancel: SharedArrayBuffer;
+}
+
+type ReaderMessage =
+  | { type: 'snapshot' }
+  | { type: 'progress'; done: number; total: number }
+  | { type: 'rowids'; rowids: number[] }
+  | { type: 'read'; result: ReadResult }
+  | { type: 'cancelled' }
+  | { type: 'failed'; code: string; message: string; details?: unknown };
 
 export type ExportWorkerMessage =
   | { type: 'progress'; done: number; total: number }
@@ -29,41 +69,155 @@ export type ExportWorkerMessage =
   | { type: 'cancelled' }
   | { type: 'failed'; code: string; message: string; details?: unknown };
 
-function run(data: ExportWorkerData): ExportWorkerMessage {
+export const PARALLEL_MIN_ROWS = 100_000;
+const ROWID_CHUNK = 20_000;
+
+function failure(error: unknown): { type: 'failed'; code: string; message: string; details?: unknown } {
+  if (error instanceof AppError) return { type: 'failed', code: error.code, message: error.message, details: error.details };
+  const nodeError = error as NodeJS.ErrnoException;
+  if (nodeError?.code === 'SQLITE_BUSY') {
+    return { type: 'failed', code: 'conflict', message: 'Another job (an import or a bulk change) is writing to the database; try again when it has finished.' };
+  }
+  if (nodeError?.code && /^E[A-Z]+$/.test(nodeError.code)) return { type: 'failed', code: 'io', message: `Could not write the file: ${nodeError.message}` };
+  return { type: 'failed', code: 'internal', message: `The export failed: ${nodeError?.message ?? String(error)}` };
+}
+
+/** The reader thread: read snapshot, format, write the temporary file, stream exported rowids. */
+function runReader(port: MessagePort, data: ReaderData): void {
   const flag = new Int32Array(data.cancel);
-  let db;
+  let db: Sqlite | undefined;
+  try {
+    db = openDatabase(data.dbPath, { nativeBinding: data.nativeBinding, readonly: true });
+    db.exec('BEGIN');
+    let chunk: number[] = [];
+    const result = readAndWrite(
+      db,
+      data.options,
+      {
+        isCancelled: () => Atomics.load(flag, 0) === 1,
+        onProgress: (done, total) => port.postMessage({ type: 'progress', done, total } satisfies ReaderMessage),
+      },
+      {
+        tmpPath: data.tmpPath,
+        onSnapshot: () => port.postMessage({ type: 'snapshot' } satisfies ReaderMessage),
+        onExported: (rowid) => {
+          chunk.push(rowid);
+          if (chunk.length >= ROWID_CHUNK) {
+            port.postMessage({ type: 'rowids', rowids: chunk } satisfies ReaderMessage);
+            chunk = [];
+          }
+        },
+      },
+    );
+    if (chunk.length) port.postMessage({ type: 'rowids', rowids: chunk } satisfies ReaderMessage);
+    port.postMessage({ type: 'read', result } satisfies ReaderMessage);
+  } catch (error) {
+    port.postMessage((error instanceof ExportCancelled ? { type: 'cancelled' } : failure(error)) satisfies ReaderMessage);
+  } finally {
+    if (db?.inTransaction) db.exec('ROLLBACK');
+    db?.close();
+  }
+}
+
+/** The writer side of a two-thread export; resolves with the outcome or the reason it stopped. */
+function runParallel(db: Sqlite, data: ExportWorkerData, options: RunExportOptions, flag: Int32Array): Promise<ExportWorkerMessage> {
+  const output = options.output!;
+  const tmpPath = temporaryPathFor(output.path);
+  const started = performance.now();
+  const reader = new Worker(__filename, {
+    workerData: { role: 'reader', dbPath: data.dbPath, nativeBinding: data.nativeBinding, options, tmpPath, cancel: data.cancel } satisfies ReaderData,
+  });
+  let linked = 0;
+  let linkMs = 0;
+  let final: ExportWorkerMessage | null = null;
+  let crash: string | null = null;
+  const stop = (message: ExportWorkerMessage) => {
+    if (final) return;
+    final = message;
+    Atomics.store(flag, 0, 1); // stop the reader too
+  };
+  return new Promise((resolve) => {
+    reader.on('message', (message: ReaderMessage) => {
+      if (final) return;
+      try {
+        if (message.type === 'snapshot') insertBatchRow(db, options);
+        else if (message.type === 'progress') parentPort?.postMessage({ type: 'progress', done: message.done, total: message.total } satisfies ExportWorkerMessage);
+        else if (message.type === 'rowids') {
+          const t0 = performance.now();
+          linked += linkRowids(db, output.batchId, output.createdAt, message.rowids);
+          linkMs += performance.now() - t0;
+        } else if (message.type === 'read') {
+          const { result } = message;
+          const file = result.file!;
+          finishBatchRow(db, output.batchId, file.sha256, result.preview.exported);
+          const t0 = performance.now();
+          renameSync(file.tmpPath, output.path);
+          db.exec('COMMIT');
+          final = {
+            type: 'done',
+            outcome: {
+              ...result.preview,
+              timings: { ...result.timings, linkBatch: Math.round(linkMs), commit: Math.round(performance.now() - t0), total: Math.round(performance.now() - started) },
+              file: { path: output.path, sha256: file.sha256, bytes: file.bytes, batchId: output.batchId, linked },
+            },
+          };
+        } else stop(message);
+      } catch (error) {
+        stop(failure(error));
+      }
+    });
+    reader.on('error', (error) => {
+      crash = `The export reader crashed: ${error.message}`;
+    });
+    reader.on('exit', () => {
+      if (!final) final = Atomics.load(flag, 0) === 1 ? { type: 'cancelled' } : { type: 'failed', code: 'internal', message: crash ?? 'The export reader stopped before finishing.' };
+      if (final.type !== 'done') {
+        if (db.inTransaction) db.exec('ROLLBACK');
+        rmSync(tmpPath, { force: true });
+      }
+      resolve(final);
+    });
+  });
+}
+
+async function run(data: ExportWorkerData, port: MessagePort): Promise<ExportWorkerMessage> {
+  const flag = new Int32Array(data.cancel);
+  let db: Sqlite | undefined;
   try {
     db = openDatabase(data.dbPath, { nativeBinding: data.nativeBinding });
     if (data.close) return { type: 'closed', outcome: closeBatchOn(db, data.close) };
-    if (!data.options) throw new Error('export worker started without a task');
+    const options = data.options;
+    if (!options) throw new Error('export worker started without a task');
+    const hooks = {
+      isCancelled: () => Atomics.load(flag, 0) === 1,
+      onProgress: (done: number, total: number) => port.postMessage({ type: 'progress', done, total } satisfies ExportWorkerMessage),
+    };
+    if (!options.output) return { type: 'done', outcome: runExport(db, options, hooks) };
+
     // A million-row export leaves ~1 GB in the WAL. Its checkpoint runs here after the answer is
     // sent (below), not inside COMMIT, and never on the main thread's next write.
-    if (data.options.output) db.pragma('wal_autocheckpoint = 0');
-    const outcome = runExport(db, data.options, {
-      isCancelled: () => Atomics.load(flag, 0) === 1,
-      onProgress: (done, total) => parentPort?.postMessage({ type: 'progress', done, total } satisfies ExportWorkerMessage),
-    });
-    if (data.options.output) {
-      parentPort?.postMessage({ type: 'done', outcome } satisfies ExportWorkerMessage);
-      try {
-        db.pragma('wal_checkpoint(PASSIVE)');
-      } catch {
-        /* another connection is checkpointing: it will finish the job */
-      }
-      return { type: 'checkpointed' };
+    db.pragma('wal_autocheckpoint = 0');
+    db.exec('BEGIN IMMEDIATE');
+    const matching = countMatching(db, exportWhere(options));
+    let message: ExportWorkerMessage;
+    if (matching >= (data.parallelMinRows ?? PARALLEL_MIN_ROWS)) {
+      message = await runParallel(db, data, options, flag);
+    } else {
+      db.exec('ROLLBACK');
+      message = { type: 'done', outcome: runExport(db, options, hooks) };
     }
-    return { type: 'done', outcome };
+    if (message.type !== 'done') return message;
+    port.postMessage(message);
+    try {
+      db.pragma('wal_checkpoint(PASSIVE)');
+    } catch {
+      /* another connection is checkpointing: it will finish the job */
+    }
+    return { type: 'checkpointed' };
   } catch (error) {
+    if (db?.inTransaction) db.exec('ROLLBACK');
     if (error instanceof ExportCancelled) return { type: 'cancelled' };
-    if (error instanceof AppError) return { type: 'failed', code: error.code, message: error.message, details: error.details };
-    if ((error as { code?: string })?.code === 'SQLITE_BUSY') {
-      return { type: 'failed', code: 'conflict', message: 'Another job (an import or a bulk change) is writing to the database; try again when it has finished.' };
-    }
-    const nodeError = error as NodeJS.ErrnoException;
-    if (nodeError?.code && /^E[A-Z]+$/.test(nodeError.code)) {
-      return { type: 'failed', code: 'io', message: `Could not write the file: ${nodeError.message}` };
-    }
-    return { type: 'failed', code: 'internal', message: `The export failed: ${nodeError?.message ?? String(error)}` };
+    return failure(error);
   } finally {
     db?.close();
   }
@@ -82,5 +236,7 @@ function lowerThreadPriority(): void {
 if (parentPort && workerData) {
   lowerThreadPriority();
   const port = parentPort;
-  port.postMessage(run(workerData as ExportWorkerData));
+  const data = workerData as ExportWorkerData | ReaderData;
+  if ('role' in data) runReader(port, data);
+  else void run(data, port).then((message) => port.postMessage(message));
 }
