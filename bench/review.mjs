@@ -260,7 +260,7 @@ export async function run({ rows, tmp, root, log }) {
     ['name ↑', { field: 'event_name', direction: 'asc' }],
     ['status ↑', { field: 'sync_status', direction: 'asc' }],
   ];
-  const REPS = 15;
+  const REPS = 10;
   const listRows = [];
   const countRows = [];
   let worstFirst = 0;

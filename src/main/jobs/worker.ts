@@ -23,6 +23,8 @@ export interface BulkWorkerData {
   chunkRows?: number;
   /** Minimum ms between progress messages (the main thread also re-emits every 250 ms). */
   progressEveryMs?: number;
+  /** SQLite page cache for this job's connection, in MB. */
+  cacheMb?: number;
 }
 
 export interface ReaderWorkerData {
@@ -47,6 +49,7 @@ function runBulkJob(data: BulkWorkerData, post: (message: BulkWorkerMessage) => 
   // The commit must not checkpoint by itself: the answer goes out first, then this thread copies the
   // transaction back into the database file (below), so the window's connection never has to.
   db.pragma('wal_autocheckpoint = 0');
+  if (data.cacheMb) db.pragma(`cache_size = ${-Math.round(data.cacheMb * 1024)}`);
   const every = data.progressEveryMs ?? 100;
   let lastPost = 0;
   const timings: Record<string, number> = {};
