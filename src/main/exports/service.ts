@@ -79,7 +79,9 @@ export class ExportService {
     const batchId = uuidv7();
     const started = Date.now();
     const base = this.options(request, opts);
-    const outcome = await this.spawn({ ...base, output: { path, batchId, createdAt: nowIso() } }, jobId, true, opts.parallelMinRows);
+    const fromEnv = process.env.CONVDESK_EXPORT_PARALLEL_MIN;
+    const parallelMinRows = opts.parallelMinRows ?? (fromEnv && /^\d+$/.test(fromEnv) ? Number(fromEnv) : undefined);
+    const outcome = await this.spawn({ ...base, output: { path, batchId, createdAt: nowIso() } }, jobId, true, parallelMinRows);
     const file = outcome.file!;
     const { file: _file, timings, ...preview } = outcome;
     this.lastTimings = timings;
