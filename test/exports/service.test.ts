@@ -118,7 +118,7 @@ describe('export run and sync batches', () => {
     expect(csv).toMatchObject({ exported: 2, linked: 0 });
   });
 
-  it('reports progress on job:progress and can be cancelled, leaving no file, no batch and no links', async () => {
+  it('reports progress on job:progress and can be cancelled (two-thread export), leaving no file, no batch and no links', async () => {
     configureDestinations(ctx);
     const insert = ctx.db.prepare(
       "INSERT INTO conversion_events (id, event_name, event_id, gclid, event_time, sync_status, currency) VALUES (?, 'purchase', ?, ?, ?, 'queued', 'USD')",
@@ -151,10 +151,15 @@ describe('export run and sync batches', () => {
     expect(progress.at(-1)).toMatchObject({ jobId: 'job-2', phase: 'done', done: 200_000, total: 200_000 });
     expect(exportsOf(ctx).cancel('job-2')).toEqual({ cancelled: false });
 
+    // The single-thread path (rowid-range linking) gives the same file and links.
+    const single = await exportsOf(ctx).run({ format: 'google-click' }, join(ctx.dataDir, 'single.csv'), { now: NOW, parallelMinRows: Number.MAX_SAFE_INTEGER });
+    expect(single).toMatchObject({ exported: 199_800, linked: 199_800, fileSha256: done.fileSha256, warnings: expect.arrayContaining([expect.objectContaining({ code: 'in_other_batch', count: 199_800 })]) });
+    expect(exportsOf(ctx).getBatch(done.batchId).byStatus.queued).toBe(0);
+
     // A batch this large is closed in the worker (off the main thread), with the same effects.
-    const closed = await exportsOf(ctx).markUploaded(done.batchId);
+    const closed = await exportsOf(ctx).markUploaded(single.batchId);
     expect(closed).toMatchObject({ batch: { status: 'uploaded', byStatus: { sent: 199_800, queued: 0 } }, outcome: { changed: 199_800, refused: [] } });
-    expect(ctx.db.prepare("SELECT count(*) AS n FROM sync_history WHERE action = 'mark_sent' AND batch_id = ?").get(done.batchId)).toEqual({ n: 199_800 });
+    expect(ctx.db.prepare("SELECT count(*) AS n FROM sync_history WHERE action = 'mark_sent' AND batch_id = ?").get(single.batchId)).toEqual({ n: 199_800 });
     expect(ctx.db.prepare("SELECT count(*) AS n FROM conversion_events WHERE batch_id IS NULL AND sync_status = 'queued'").get()).toEqual({ n: 200 });
   });
 
