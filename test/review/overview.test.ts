@@ -109,4 +109,19 @@ describe('overview', () => {
     expect((await env.call('overview:tiles', { filter: {} })).byStatus).toEqual(overviewTiles(env.ctx.db, {}).byStatus);
     await expect(env.call('overview:timeline', { days: 0 })).rejects.toMatchObject({ code: 'validation' });
   });
+
+  it('events:count and events:statusCounts (reader thread) equal the in-thread counts and SQL', async () => {
+    const { countEvents } = await import('../../src/main/events/service');
+    for (const filter of [{}, { eventNames: ['lead' as const] }, { hasClickId: false }, { valueMin: '100', valueMax: '300' }, { search: 'E1' }]) {
+      const parsed = EventFilterSchema.parse(filter);
+      expect(await env.call('events:count', { filter })).toEqual(countEvents(env.ctx.db, parsed));
+    }
+    const bySql = Object.fromEntries(
+      (env.ctx.db.prepare('SELECT sync_status AS s, count(*) AS n FROM conversion_events GROUP BY 1').all() as { s: string; n: number }[]).map((r) => [r.s, r.n]),
+    );
+    expect(await env.call('events:statusCounts', {})).toEqual(bySql);
+    expect((await env.call('events:count', { filter: { search: 'E1' } })).total).toBe(
+      (env.ctx.db.prepare("SELECT count(*) AS n FROM conversion_events WHERE event_id LIKE 'E1%' OR transaction_id LIKE 'E1%'").get() as { n: number }).n,
+    );
+  });
 });

@@ -1,6 +1,7 @@
-import type { eventsChannels } from '../../shared/ipc/channels/events';
+import type { eventsChannels, StatusCounts } from '../../shared/ipc/channels/events';
 import type { AppContext } from '../app/context';
 import type { Handlers } from '../ipc/bind';
+import { readerPoolFor } from '../jobs/reader';
 import { jobServiceForContext, targetSizeAtMost, toBulkSpec, type BulkRequest } from '../jobs/specs';
 import { changeSize } from './transitions-repo';
 import * as events from './service';
@@ -8,6 +9,7 @@ import * as events from './service';
 export function createEventsHandlers(ctx: AppContext): Pick<Handlers, keyof typeof eventsChannels> {
   const changed = (reason: string) => ctx.push.emit('events:changed', { reason });
   const jobs = jobServiceForContext(ctx);
+  const reader = readerPoolFor({ db: ctx.db, dbPath: ctx.dbPath, nativeBinding: ctx.nativeBinding });
   /**
    * Big targets (over the bulk threshold) and anything asked while a job holds the write lock run in
    * the jobs worker; the answer comes when it has finished, in the same shape as the in-thread path.
@@ -34,8 +36,10 @@ export function createEventsHandlers(ctx: AppContext): Pick<Handlers, keyof type
       return result;
     },
     'events:list': (input) => events.listEvents(ctx.db, input),
-    'events:count': ({ filter }) => events.countEvents(ctx.db, filter),
-    'events:statusCounts': () => events.countEvents(ctx.db, {}).byStatus,
+    // Exact counts over a big filter can take longer than a frame (a table lookup per matching row
+    // when the filter's index has no status): they run on the reader thread, never on this one.
+    'events:count': ({ filter }) => reader.query<{ total: number; byStatus: StatusCounts }>({ op: 'events:count', filter }),
+    'events:statusCounts': async () => (await reader.query<{ total: number; byStatus: StatusCounts }>({ op: 'events:count', filter: {} })).byStatus,
     'events:updateSync': ({ id, patch }) => {
       const event = events.updateSyncFields(ctx.db, id, patch);
       changed('sync');
