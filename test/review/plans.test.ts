@@ -68,6 +68,16 @@ describe('query plans of the grid (EXPLAIN QUERY PLAN)', () => {
     }
   });
 
+  it('a deep keyset page seeks into the sort index (a range, not a scan from the start)', () => {
+    for (const field of SORT_FIELDS) {
+      for (const direction of ['asc', 'desc'] as const) {
+        const after = { key: field === 'event_value' ? 5_000_000 : 'm', id: '0190' };
+        const plan = explainList(ctx.db, { filter: {}, sort: { field, direction }, limit: 100, after }).join(' / ');
+        expect(plan, `${field} ${direction}`).toMatch(new RegExp(`SEARCH conversion_events USING (COVERING )?INDEX ${SORT_INDEXES[field]} \\(`));
+      }
+    }
+  });
+
   it('status + newest first uses the status/time index', () => {
     expect(explainList(ctx.db, { filter: { statuses: ['failed'] }, sort: { field: 'event_time', direction: 'desc' }, limit: 100 }).join(' ')).toContain(
       'idx_conversion_events_status_time',

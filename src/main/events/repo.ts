@@ -166,8 +166,16 @@ export function listStatement(db: Sqlite, query: ListQuery, select = `*, ${SORT_
   const clauses = [where.sql];
   const params = [...where.params];
   if (query.after) {
-    clauses.push(`(${key}, id) ${dir === 'ASC' ? '>' : '<'} (?, ?)`);
-    params.push(query.after.key, query.after.id);
+    const op = dir === 'ASC' ? '>' : '<';
+    if (key === SORT_EXPRESSIONS.event_value) {
+      // SQLite does not turn a row-value comparison on an expression index into a range; this form
+      // gives it one (key <= ?) and keeps the tie-break on id.
+      clauses.push(`${key} ${op}= ? AND (${key} ${op} ? OR id ${op} ?)`);
+      params.push(query.after.key, query.after.key, query.after.id);
+    } else {
+      clauses.push(`(${key}, id) ${op} (?, ?)`);
+      params.push(query.after.key, query.after.id);
+    }
   }
   let tail = ` WHERE ${clauses.join(' AND ')} ORDER BY ${key} ${dir}, id ${dir} LIMIT ?`;
   params.push(query.limit);
