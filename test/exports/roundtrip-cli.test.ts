@@ -94,6 +94,9 @@ describe('round trip: import → queue → export (CLI)', () => {
     expect(cli('export', '--format', 'csv').status).toBe(2);
     expect(cli('batches', 'mark-failed', 'abc').status).toBe(2);
     expect(cli('batches', 'mark-uploaded', 'nope').status).toBe(1);
+    const nothing = cli('export', '--format', 'google-click', '--out', join(tmp, 'none.csv'), '--json');
+    expect(nothing.status).toBe(1);
+    expect(nothing.json()).toMatchObject({ batchId: null, exported: 0, excluded: [] });
     const event = cli('events', 'add', '--name', 'purchase', '--email', 'a@b.co', '--event-time', new Date().toISOString(), '--json');
     expect(event.status, event.stderr).toBe(0);
     cli('events', 'queue', '--filter-status', 'pending');

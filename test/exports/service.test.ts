@@ -177,6 +177,24 @@ describe('export run and sync batches', () => {
     expect(readdirSync(ctx.dataDir).filter((f) => f.endsWith('.part'))).toEqual([]);
   });
 
+  it('writes no file and opens no batch when nothing can be exported, and says why', async () => {
+    configureDestinations(ctx);
+    addEvent(ctx, { event_name: 'purchase', event_id: 'no-click', email: 'a@b.co', event_time: '2026-11-24T00:00:00Z' });
+    const path = join(ctx.dataDir, 'empty.csv');
+    await expect(exportsOf(ctx).run({ format: 'google-click' }, path, { now: NOW })).rejects.toMatchObject({
+      code: 'validation',
+      message: 'Nothing to export: all 1 matching event(s) are excluded (1 no_click_id).',
+      details: { preview: { excluded: [{ eventId: 'no-click', code: 'no_click_id' }] } },
+    });
+    await expect(exportsOf(ctx).run({ format: 'meta', filter: { statuses: ['sent'] } }, path, { now: NOW, parallelMinRows: 0 })).rejects.toMatchObject({
+      code: 'validation',
+      message: expect.stringContaining('no events match'),
+    });
+    expect(existsSync(path)).toBe(false);
+    expect(readdirSync(ctx.dataDir).filter((f) => f.endsWith('.part'))).toEqual([]);
+    expect(exportsOf(ctx).listBatches()).toEqual([]);
+  });
+
   it('refuses a relative path or a missing folder', async () => {
     await expect(exportsOf(ctx).run({ format: 'csv' }, 'relative.csv')).rejects.toMatchObject({ code: 'validation' });
     await expect(exportsOf(ctx).run({ format: 'csv' }, join(ctx.dataDir, 'missing', 'x.csv'))).rejects.toMatchObject({ code: 'io' });

@@ -16,6 +16,7 @@ import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'n
 import type { ExcludedEvent, ExclusionCode, ExportFormat, ExportPreview, WarningCode } from '../../shared/domain/exports';
 import type { EventFilterParsed } from '../../shared/domain/filters';
 import type { AppSettings } from '../../shared/domain/settings';
+import { AppError } from '../../shared/ipc/result';
 import type { Sqlite } from '../db/connection';
 import { filterToWhere, type SqlFragment } from '../events/filter-sql';
 import { createFormatWriter, WARNING_MESSAGES, type ExportRow } from './formats';
@@ -217,6 +218,16 @@ export function readAndWrite(db: Sqlite, options: RunExportOptions, hooks: RunEx
   }
 }
 
+/** Refuses to write a file (and open a batch) with no events in it; the details carry the preview. */
+export function assertSomethingToExport(preview: ExportPreview): void {
+  if (preview.exported > 0) return;
+  const message =
+    preview.matched === 0
+      ? 'Nothing to export: no events match the filter (by default, queued events).'
+      : `Nothing to export: all ${preview.matched} matching event(s) are excluded (${Object.entries(preview.excludedByCode).map(([code, n]) => `${n} ${code}`).join(', ')}).`;
+  throw new AppError('validation', message, { preview });
+}
+
 export function temporaryPathFor(path: string): string {
   return `${path}.${randomBytes(4).toString('hex')}.part`;
 }
@@ -251,6 +262,7 @@ export function runExport(db: Sqlite, options: RunExportOptions, hooks: RunExpor
     }
     tmpPath = temporaryPathFor(output.path);
     const read = readAndWrite(db, options, hooks, { tmpPath });
+    assertSomethingToExport(read.preview);
     const file = read.file!;
     let mark = performance.now();
     insertBatchRow(db, options);

@@ -130,7 +130,7 @@ export class ExportService {
           return reject(new AppError('cancelled', 'The export was cancelled; no file was written and no batch was created.'));
         }
         emit('failed');
-        if (outcome?.type === 'failed') return reject(new AppError(outcome.code as ErrorCode, outcome.message));
+        if (outcome?.type === 'failed') return reject(new AppError(outcome.code as ErrorCode, outcome.message, outcome.details));
         reject(new AppError('internal', crash ?? 'The export stopped before finishing; no batch was created.'));
       });
     });

@@ -17,6 +17,7 @@ import { AppError } from '../../shared/ipc/result';
 import { openDatabase, type Sqlite } from '../db/connection';
 import { closeBatchOn, type CloseRequest } from './batches';
 import {
+  assertSomethingToExport,
   countMatching,
   ExportCancelled,
   exportWhere,
@@ -150,6 +151,7 @@ function runParallel(db: Sqlite, data: ExportWorkerData, options: RunExportOptio
           linkMs += performance.now() - t0;
         } else if (message.type === 'read') {
           const { result } = message;
+          assertSomethingToExport(result.preview);
           const file = result.file!;
           finishBatchRow(db, output.batchId, file.sha256, result.preview.exported);
           const t0 = performance.now();

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { EXPORT_FORMATS, type ExportFormat, type SyncBatch } from '../../../shared/domain/exports';
+import { EXPORT_FORMATS, type ExportFormat, type ExportPreview, type SyncBatch } from '../../../shared/domain/exports';
+import { AppError } from '../../../shared/ipc/result';
 import { exportServiceForContext } from '../../exports/handlers';
 import type { CliCommand } from '../command';
 import { printJson, UsageError } from '../io';
@@ -64,7 +65,21 @@ export const exportCommand: CliCommand = {
       }
       return 0;
     }
-    const result = await exports.run({ format, filter }, resolve(values.out!), opts);
+    let result;
+    try {
+      result = await exports.run({ format, filter }, resolve(values.out!), opts);
+    } catch (error) {
+      // Nothing exportable: still say why, event by event.
+      const preview = error instanceof AppError ? (error.details as { preview?: ExportPreview } | undefined)?.preview : undefined;
+      if (!preview) throw error;
+      const excluded = preview.excluded.map((e) => ({ eventId: e.eventId, id: e.id, code: e.code, reason: e.reason }));
+      if (values.json) printJson(io, { batchId: null, exported: 0, excluded, error: error instanceof Error ? error.message : String(error) });
+      else {
+        io.err(`convdesk: ${(error as Error).message}`);
+        for (const e of excluded) io.err(`  ${e.eventId}: ${e.reason}`);
+      }
+      return 1;
+    }
     const excluded = result.excluded.map((e) => ({ eventId: e.eventId, id: e.id, code: e.code, reason: e.reason }));
     if (values.json) {
       printJson(io, { batchId: result.batchId, exported: result.exported, excluded, linked: result.linked, file: result.path, sha256: result.fileSha256, bytes: result.bytes, warnings: result.warnings });
