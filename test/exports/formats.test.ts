@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createFormatWriter, csvField, platformValue, spreadsheetCell, spreadsheetValue, type ExportRow } from '../../src/main/exports/formats';
+import { createFormatWriter, csvField, googleParameters, platformValue, spreadsheetCell, spreadsheetValue, type ExportRow } from '../../src/main/exports/formats';
 import { ZoneClock } from '../../src/main/exports/zone-time';
 import { formatMicrosForCurrency } from '../../src/shared/domain/money';
 import { AppSettingsSchema } from '../../src/shared/domain/settings';
@@ -124,6 +124,14 @@ describe('ZoneClock', () => {
     expect(ny.wallTime(Date.parse('2026-03-08T06:59:59Z'))).toBe('2026-03-08 01:59:59');
     expect(ny.wallTime(Date.parse('2026-03-08T07:00:00Z'))).toBe('2026-03-08 03:00:00');
     expect(new ZoneClock('Asia/Kolkata').wallTime(Date.parse('2026-06-01T00:00:00Z'), true)).toBe('2026-06-01 05:30:00+0530');
+  });
+});
+
+describe('Parameters:TimeZone line', () => {
+  it('names the zone, or +0000 for UTC', () => {
+    expect(googleParameters(AppSettingsSchema.parse({ timeZone: 'Europe/Berlin' }))).toBe('Parameters:TimeZone=Europe/Berlin\n');
+    expect(googleParameters(AppSettingsSchema.parse({}))).toBe('Parameters:TimeZone=+0000\n');
+    expect(googleParameters(AppSettingsSchema.parse({ timeZone: 'Etc/UTC' }))).toBe('Parameters:TimeZone=+0000\n');
   });
 });
 

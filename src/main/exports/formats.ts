@@ -181,8 +181,14 @@ function combine(problems: Exclusion[]): Exclusion {
 
 const GOOGLE_CLICK_HEADER = ['Google Click ID', 'Conversion Name', 'Conversion Time', 'Conversion Value', 'Conversion Currency', 'Order ID', 'Ad User Data', 'Ad Personalization'];
 
-function googleParameters(settings: AppSettings): string {
-  return `Parameters:TimeZone=${settings.timeZone}\n`;
+const UTC_NAMES = new Set(['UTC', 'Etc/UTC', 'Etc/UCT', 'Etc/Universal', 'Etc/Zulu', 'Etc/GMT', 'Etc/GMT0', 'Etc/GMT+0', 'Etc/GMT-0', 'GMT', 'UCT', 'Universal', 'Zulu']);
+
+/**
+ * `Parameters:TimeZone=` takes a time zone id from Google's list or an offset (±HHMM); "UTC" itself is
+ * not reliably on that list, so UTC is written as +0000.
+ */
+export function googleParameters(settings: AppSettings): string {
+  return `Parameters:TimeZone=${UTC_NAMES.has(settings.timeZone) ? '+0000' : settings.timeZone}\n`;
 }
 
 /**
