@@ -265,6 +265,13 @@ describe('exports over the IPC binding', () => {
 
     expect(await call('exports:preview', { format: 'google-click' })).toMatchObject({ ok: true, value: { exported: 1, excludedCount: 1, excluded: [{ eventId: 'p2', code: 'no_click_id' }] } });
     expect(await call('exports:preview', { format: 'tiktok' })).toMatchObject({ ok: false, error: { code: 'validation' } });
+    const progress: unknown[] = [];
+    ctx.push.add((name, payload) => {
+      if (name === 'job:progress') progress.push(payload);
+    });
+    const jobId = '01900000-0000-7000-8000-00000000abcd';
+    expect(await call('exports:preview', { format: 'google-click', jobId })).toMatchObject({ ok: true, value: { exported: 1 } });
+    expect(progress.at(-1)).toMatchObject({ jobId, kind: 'export', phase: 'done' });
     expect(await call('exports:run', { format: 'google-click', filter: {} })).toEqual({ ok: true, value: null });
     answers.save = join(ctx.dataDir, 'out.csv');
     const run = (await call('exports:run', { format: 'google-click', filter: {} })) as { ok: true; value: { batchId: string; exported: number } };

@@ -25,7 +25,7 @@ const DEFAULT_NAMES: Record<ExportFormat, string> = {
 export function createExportsHandlers(ctx: AppContext): Pick<Handlers, keyof typeof exportsChannels> {
   const exports = exportServiceForContext(ctx);
   return {
-    'exports:preview': (request) => exports.preview(request),
+    'exports:preview': ({ jobId, ...request }) => exports.preview(request, { jobId }),
     'exports:run': async ({ format, filter, jobId }) => {
       if (!ctx.dialogs) throw new AppError('unsupported', 'No save dialog is available here');
       const path = await ctx.dialogs.saveFile({

@@ -64,7 +64,7 @@ export class ExportService {
 
   /** Counts what a file would hold and lists the excluded events with their reasons. */
   async preview(request: ExportRequest, opts: RunOptions = {}): Promise<ExportPreview> {
-    const outcome = await this.spawn(this.options(request, opts), opts.jobId ?? uuidv7(), false);
+    const outcome = await this.spawn(this.options(request, opts), opts.jobId ?? uuidv7(), opts.jobId !== undefined);
     const { file: _file, timings: _timings, ...preview } = outcome;
     return preview;
   }

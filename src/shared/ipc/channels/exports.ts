@@ -6,8 +6,11 @@ import type { TransitionOutcome } from './events';
 const BatchIdSchema = z.string().min(1).max(64);
 
 export const exportsChannels = {
-  /** Pre-flight: how many events a file would hold and which are excluded, with reasons. Runs in the export worker. */
-  'exports:preview': channel(ExportRequestSchema).returns<ExportPreview>(),
+  /**
+   * Pre-flight: how many events a file would hold and which are excluded, with reasons. Runs in the
+   * export worker; with a jobId it reports job:progress and exports:cancel can stop it.
+   */
+  'exports:preview': channel(ExportRequestSchema.extend({ jobId: z.uuid().optional() }).strict()).returns<ExportPreview>(),
   /**
    * Asks main's save dialog for a path, then writes the file in the export worker (progress on
    * job:progress with this jobId) and creates a sync batch. Resolves when the file is written;
