@@ -123,6 +123,8 @@ export interface ListQuery {
   limit: number;
   after?: { key: string | number; id: string };
   offset?: number;
+  /** Internal: which half of the value sort's two-seek keyset page to build. */
+  afterPart?: 'sameKey' | 'beyondKey';
 }
 
 export interface ListRows {
@@ -168,16 +170,23 @@ export function listStatement(db: Sqlite, query: ListQuery, select = `*, ${SORT_
   if (query.after) {
     const op = dir === 'ASC' ? '>' : '<';
     if (key === SORT_EXPRESSIONS.event_value) {
-      // SQLite does not turn a row-value comparison on an expression index into a range; this form
-      // gives it one (key <= ?) and keeps the tie-break on id.
-      clauses.push(`${key} ${op}= ? AND (${key} ${op} ? OR id ${op} ?)`);
-      params.push(query.after.key, query.after.key, query.after.id);
+      // SQLite does not turn a row-value comparison on an expression index into a range, so the value
+      // sort's keyset runs as two seeks (listEventRows): the rest of the cursor's key, then beyond it.
+      if (query.afterPart === 'beyondKey') {
+        clauses.push(`${key} ${op} ?`);
+        params.push(query.after.key);
+      } else {
+        clauses.push(`${key} = ? AND id ${op} ?`);
+        params.push(query.after.key, query.after.id);
+      }
     } else {
       clauses.push(`(${key}, id) ${op} (?, ?)`);
       params.push(query.after.key, query.after.id);
     }
   }
-  let tail = ` WHERE ${clauses.join(' AND ')} ORDER BY ${key} ${dir}, id ${dir} LIMIT ?`;
+  // Within one key (the first half of a value keyset page) the order is by id alone.
+  const order = query.after && query.afterPart === 'sameKey' ? `id ${dir}` : `${key} ${dir}, id ${dir}`;
+  let tail = ` WHERE ${clauses.join(' AND ')} ORDER BY ${order} LIMIT ?`;
   params.push(query.limit);
   if (!query.after && query.offset) {
     tail += ' OFFSET ?';
@@ -192,13 +201,24 @@ export function listStatement(db: Sqlite, query: ListQuery, select = `*, ${SORT_
   return { sql, params, indexedBy };
 }
 
+const twoPart = (query: ListQuery) => query.after !== undefined && query.sort.field === 'event_value';
+
 export function listEventRows(db: Sqlite, query: ListQuery): ListRows {
-  const { sql, params } = listStatement(db, query);
-  return { rows: db.prepare(sql).all(...params) as ListRows['rows'] };
+  const run = (q: ListQuery) => {
+    const { sql, params } = listStatement(db, q);
+    return db.prepare(sql).all(...params) as ListRows['rows'];
+  };
+  if (!twoPart(query)) return { rows: run(query) };
+  const rows = run({ ...query, afterPart: 'sameKey' });
+  if (rows.length < query.limit) rows.push(...run({ ...query, afterPart: 'beyondKey', limit: query.limit - rows.length }));
+  return { rows };
 }
 
 /** The plan of the statement the list runs, for EXPLAIN QUERY PLAN tests and benchmarks. */
 export function explainList(db: Sqlite, query: ListQuery): string[] {
+  if (twoPart(query) && !query.afterPart) {
+    return [...explainList(db, { ...query, afterPart: 'sameKey' }), ...explainList(db, { ...query, afterPart: 'beyondKey' })];
+  }
   const { sql, params } = listStatement(db, query);
   const rows = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[];
   return rows.map((row) => row.detail);
