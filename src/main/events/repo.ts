@@ -123,7 +123,7 @@ export interface ListQuery {
   limit: number;
   after?: { key: string | number; id: string };
   offset?: number;
-  /** Internal: which half of the value sort's two-seek keyset page to build. */
+  /** Internal: which half of a two-seek keyset page to build (see listStatement). */
   afterPart?: 'sameKey' | 'beyondKey';
 }
 
@@ -167,25 +167,22 @@ export function listStatement(db: Sqlite, query: ListQuery, select = `*, ${SORT_
   const dir = query.sort.direction === 'asc' ? 'ASC' : 'DESC';
   const clauses = [where.sql];
   const params = [...where.params];
+  const op = dir === 'ASC' ? '>' : '<';
   if (query.after) {
-    const op = dir === 'ASC' ? '>' : '<';
-    if (key === SORT_EXPRESSIONS.event_value) {
-      // SQLite does not turn a row-value comparison on an expression index into a range, so the value
-      // sort's keyset runs as two seeks (listEventRows): the rest of the cursor's key, then beyond it.
-      if (query.afterPart === 'beyondKey') {
-        clauses.push(`${key} ${op} ?`);
-        params.push(query.after.key);
-      } else {
-        clauses.push(`${key} = ? AND id ${op} ?`);
-        params.push(query.after.key, query.after.id);
-      }
+    // A keyset page is two seeks (listEventRows): the rest of the cursor's key by id, then beyond the
+    // key. A row-value comparison (key, id) > (?, ?) is not a range for SQLite on an expression index
+    // (the value sort), nor when the filter pins the key (status sort + one status): it would scan
+    // from the start of the key instead.
+    if (query.afterPart === 'beyondKey') {
+      clauses.push(`${key} ${op} ?`);
+      params.push(query.after.key);
     } else {
-      clauses.push(`(${key}, id) ${op} (?, ?)`);
+      clauses.push(`${key} = ? AND id ${op} ?`);
       params.push(query.after.key, query.after.id);
     }
   }
-  // Within one key (the first half of a value keyset page) the order is by id alone.
-  const order = query.after && query.afterPart === 'sameKey' ? `id ${dir}` : `${key} ${dir}, id ${dir}`;
+  // Within one key (the first half of a keyset page) the order is by id alone.
+  const order = query.after && query.afterPart !== 'beyondKey' ? `id ${dir}` : `${key} ${dir}, id ${dir}`;
   let tail = ` WHERE ${clauses.join(' AND ')} ORDER BY ${order} LIMIT ?`;
   params.push(query.limit);
   if (!query.after && query.offset) {
@@ -201,7 +198,7 @@ export function listStatement(db: Sqlite, query: ListQuery, select = `*, ${SORT_
   return { sql, params, indexedBy };
 }
 
-const twoPart = (query: ListQuery) => query.after !== undefined && query.sort.field === 'event_value';
+const twoPart = (query: ListQuery) => query.after !== undefined;
 
 export function listEventRows(db: Sqlite, query: ListQuery): ListRows {
   const run = (q: ListQuery) => {
