@@ -10,7 +10,6 @@
  * million rows costs about as much as reading and formatting them, so the two overlap.
  */
 import { rmSync, renameSync } from 'node:fs';
-import { setPriority } from 'node:os';
 import { parentPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
 import type { TransitionOutcome } from '../../shared/ipc/channels/events';
 import { AppError } from '../../shared/ipc/result';
@@ -31,6 +30,7 @@ import {
   type RunExportOptions,
   type RunExportOutcome,
 } from './run';
+import { lowerThreadPriority } from '../lib/thread-priority';
 
 export interface ExportWorkerData {
   dbPath: string;
@@ -224,16 +224,6 @@ async function run(data: ExportWorkerData, port: MessagePort): Promise<ExportWor
     return failure(error);
   } finally {
     db?.close();
-  }
-}
-
-/** Below the window's main thread when all cores are busy (Linux: per thread; see the import worker). */
-function lowerThreadPriority(): void {
-  if (process.platform !== 'linux') return;
-  try {
-    setPriority(0, 10);
-  } catch {
-    /* not permitted: keep the default priority */
   }
 }
 

@@ -3,13 +3,13 @@
  * connection so the main thread never blocks. Cancellation is a shared flag the pipeline polls
  * (its loop is synchronous, so it cannot receive messages while it runs).
  */
-import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { AppError } from '../../shared/ipc/result';
 import { openDatabase } from '../db/connection';
 import { runMapperWorker, type MapperConfig } from './map-pool';
 import { ImportCancelled, runPipeline, type PipelineInput } from './pipeline';
 import { finishImportRow } from './repo';
+import { lowerThreadPriority } from '../lib/thread-priority';
 
 export interface ImportWorkerData {
   dbPath: string;
@@ -49,19 +49,6 @@ async function run(data: ImportWorkerData): Promise<ImportWorkerMessage> {
   }
 }
 
-/**
- * Lower this thread's scheduling priority so the window's main thread wins the CPU when all cores are
- * busy (an import saturates them). On Linux setpriority(PRIO_PROCESS, 0) affects only the calling
- * thread; elsewhere it would lower the whole app, so it is Linux-only.
- */
-function lowerThreadPriority(): void {
-  if (process.platform !== 'linux') return;
-  try {
-    setPriority(0, 10);
-  } catch {
-    /* not permitted: keep the default priority */
-  }
-}
 
 if (parentPort && workerData) {
   lowerThreadPriority();

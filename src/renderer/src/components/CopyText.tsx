@@ -1,30 +1,12 @@
 import { useState, type MouseEvent } from 'react';
-
-async function copy(text: string): Promise<boolean> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    // Clipboard API refused (e.g. not focused): fall back to a hidden textarea.
-    const area = document.createElement('textarea');
-    area.value = text;
-    area.setAttribute('readonly', '');
-    area.style.position = 'fixed';
-    area.style.opacity = '0';
-    document.body.appendChild(area);
-    area.select();
-    const ok = document.execCommand('copy');
-    area.remove();
-    return ok;
-  }
-}
+import { copyText } from '../lib/clipboard';
 
 /** A copy-to-clipboard button that says "Copied" for a moment. */
 export function CopyButton({ text, label = 'Copy' }: { text: string; label?: string }) {
   const [done, setDone] = useState(false);
   const onClick = async (event: MouseEvent) => {
     event.stopPropagation();
-    if (await copy(text)) {
+    if (await copyText(text)) {
       setDone(true);
       setTimeout(() => setDone(false), 1200);
     }

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { AppSettings } from '../../../../shared/domain/settings';
 import { call, errorMessage } from '../../lib/api';
 import { useQuery } from '../../lib/hooks';
-import { copyText } from './copy';
+import { copyText } from '../../lib/clipboard';
 
 /** Export the settings as JSON (download or copy) and import a JSON document from another machine. */
 export function SettingsJson({ dirty, onImported, onError }: { dirty: boolean; onImported(settings: AppSettings): void; onError(error: unknown): void }) {
