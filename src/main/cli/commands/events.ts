@@ -7,7 +7,8 @@ import * as events from '../../events/service';
 import type { CliCommand } from '../command';
 import { csvList, intOption, printJson, UsageError, type CliIo } from '../io';
 
-const FILTER_KEYS = {
+/** The event-filter options every command that selects events accepts (events list, export…). */
+export const FILTER_KEYS = {
   status: { type: 'string' },
   'event-name': { type: 'string' },
   campaign: { type: 'string' },

@@ -5,23 +5,7 @@ import { AppError } from '../../../shared/ipc/result';
 import { exportServiceForContext } from '../../exports/handlers';
 import type { CliCommand } from '../command';
 import { printJson, UsageError } from '../io';
-import { filterFromOptions } from './events';
-
-const FILTER_OPTIONS = {
-  status: { type: 'string' },
-  'event-name': { type: 'string' },
-  campaign: { type: 'string' },
-  brand: { type: 'string' },
-  import: { type: 'string' },
-  batch: { type: 'string' },
-  from: { type: 'string' },
-  to: { type: 'string' },
-  'min-value': { type: 'string' },
-  'max-value': { type: 'string' },
-  'has-click-id': { type: 'string' },
-  'has-identifiers': { type: 'string' },
-  search: { type: 'string' },
-} as const;
+import { FILTER_KEYS, filterFromOptions } from './events';
 
 export const exportCommand: CliCommand = {
   name: 'export',
@@ -32,7 +16,7 @@ export const exportCommand: CliCommand = {
     const { values } = parseArgs({
       args,
       options: {
-        ...FILTER_OPTIONS,
+        ...FILTER_KEYS,
         format: { type: 'string' },
         out: { type: 'string' },
         preview: { type: 'boolean', default: false },
