@@ -286,7 +286,9 @@ export async function run({ rows, tmp, root, log }) {
         offset = off.samples[0];
         const before = off.result.events[0];
         const key = sortKeyOf(before, sort.field);
-        const cursor = Buffer.from(JSON.stringify([key, before.id])).toString('base64url');
+        // The cursor's tie-break: the id, or the rowid for the status sort (events/repo.ts TIE_BREAKS).
+        const tie = sort.field === 'sync_status' ? db.prepare('SELECT rowid FROM conversion_events WHERE id = ?').pluck().get(before.id) : before.id;
+        const cursor = Buffer.from(JSON.stringify([key, tie])).toString('base64url');
         const d = time(() => lib.listEvents(db, { filter: filterInput, sort, limit: 100, cursor, withTotal: false }), REPS);
         if (d.result.events[0]?.id !== off.result.events[1]?.id) throw new Error(`keyset and offset pages differ for ${fname} / ${sname}`);
         deep = p95(d.samples);

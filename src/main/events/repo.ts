@@ -106,8 +106,21 @@ export const SORT_INDEXES: Record<SortField, string> = {
   event_time: 'idx_conversion_events_time_id',
   created_at: 'idx_conversion_events_created_id',
   event_name: 'idx_conversion_events_name_id',
-  sync_status: 'idx_conversion_events_status_id',
+  sync_status: 'idx_conversion_events_sync_status',
   event_value: 'idx_conversion_events_value_id',
+};
+
+/**
+ * The keyset tie-break within one sort key: the event id, except for the status sort, which breaks
+ * ties by rowid (insertion order) so the plan's (sync_status) index — (sync_status, rowid) — serves
+ * it and no third index containing sync_status slows every bulk status change (0007).
+ */
+const TIE_BREAKS: Record<SortField, 'id' | 'rowid'> = {
+  event_time: 'id',
+  created_at: 'id',
+  event_name: 'id',
+  sync_status: 'rowid',
+  event_value: 'id',
 };
 
 /**
@@ -121,14 +134,15 @@ export interface ListQuery {
   filter: EventFilterParsed;
   sort: { field: SortField; direction: 'asc' | 'desc' };
   limit: number;
-  after?: { key: string | number; id: string };
+  /** The last row of the previous page: its sort key and its tie-break (id, or rowid for the status sort). */
+  after?: { key: string | number; id: string | number };
   offset?: number;
   /** Internal: which half of a two-seek keyset page to build (see listStatement). */
   afterPart?: 'sameKey' | 'beyondKey';
 }
 
 export interface ListRows {
-  rows: (EventRow & { sort_key: string | number })[];
+  rows: (EventRow & { sort_key: string | number; sort_tie: string | number })[];
 }
 
 const sortsInPlan = new Map<string, boolean>();
@@ -161,28 +175,33 @@ function matchesAtLeast(db: Sqlite, where: SqlFragment, n: number): boolean {
 }
 
 /** The list statement for a query: the planner's choice, or the sort's index when that would sort a big result. */
-export function listStatement(db: Sqlite, query: ListQuery, select = `*, ${SORT_EXPRESSIONS[query.sort.field]} AS sort_key`): { sql: string; params: unknown[]; indexedBy: string | null } {
+export function listStatement(
+  db: Sqlite,
+  query: ListQuery,
+  select = `*, ${SORT_EXPRESSIONS[query.sort.field]} AS sort_key, ${TIE_BREAKS[query.sort.field]} AS sort_tie`,
+): { sql: string; params: unknown[]; indexedBy: string | null } {
   const where = filterToWhere(query.filter);
   const key = SORT_EXPRESSIONS[query.sort.field];
+  const tie = TIE_BREAKS[query.sort.field];
   const dir = query.sort.direction === 'asc' ? 'ASC' : 'DESC';
   const clauses = [where.sql];
   const params = [...where.params];
   const op = dir === 'ASC' ? '>' : '<';
   if (query.after) {
     // A keyset page is two seeks (listEventRows): the rest of the cursor's key by id, then beyond the
-    // key. A row-value comparison (key, id) > (?, ?) is not a range for SQLite on an expression index
+    // key. A row-value comparison (key, tie) > (?, ?) is not a range for SQLite on an expression index
     // (the value sort), nor when the filter pins the key (status sort + one status): it would scan
     // from the start of the key instead.
     if (query.afterPart === 'beyondKey') {
       clauses.push(`${key} ${op} ?`);
       params.push(query.after.key);
     } else {
-      clauses.push(`${key} = ? AND id ${op} ?`);
+      clauses.push(`${key} = ? AND ${tie} ${op} ?`);
       params.push(query.after.key, query.after.id);
     }
   }
   // Within one key (the first half of a keyset page) the order is by id alone.
-  const order = query.after && query.afterPart !== 'beyondKey' ? `id ${dir}` : `${key} ${dir}, id ${dir}`;
+  const order = query.after && query.afterPart !== 'beyondKey' ? `${tie} ${dir}` : `${key} ${dir}, ${tie} ${dir}`;
   let tail = ` WHERE ${clauses.join(' AND ')} ORDER BY ${order} LIMIT ?`;
   params.push(query.limit);
   if (!query.after && query.offset) {

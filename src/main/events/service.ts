@@ -95,13 +95,13 @@ export function getEventDetail(db: Sqlite, id: string): EventDetail {
   return { event, history: repo.listHistory(db, id), importName: event.import_id ? repo.findImportName(db, event.import_id) : null };
 }
 
-function encodeCursor(key: string | number, id: string): string {
+function encodeCursor(key: string | number, id: string | number): string {
   return Buffer.from(JSON.stringify([key, id])).toString('base64url');
 }
-function decodeCursor(cursor: string): { key: string | number; id: string } {
+function decodeCursor(cursor: string): { key: string | number; id: string | number } {
   try {
     const [key, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
-    if ((typeof key === 'string' || typeof key === 'number') && typeof id === 'string') return { key, id };
+    if ((typeof key === 'string' || typeof key === 'number') && (typeof id === 'string' || (typeof id === 'number' && Number.isSafeInteger(id)))) return { key, id };
   } catch {
     /* fall through */
   }
@@ -121,7 +121,7 @@ export function listEvents(db: Sqlite, input: EventListInput): EventPage {
   return {
     events: result.rows.map((row) => repo.rowToEvent(row)),
     total: query.withTotal ? repo.countEvents(db, query.filter) : null,
-    nextCursor: last && result.rows.length === query.limit ? encodeCursor(last.sort_key, last.id) : null,
+    nextCursor: last && result.rows.length === query.limit ? encodeCursor(last.sort_key, last.sort_tie) : null,
   };
 }
 
