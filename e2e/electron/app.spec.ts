@@ -3,7 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHANNEL_NAMES } from '../../src/shared/ipc/contract';
+import Database from 'better-sqlite3';
 import { ImportPage } from '../pages/import-page';
+import { ReviewPage } from '../pages/review-page';
+import { ExportPage } from '../pages/export-page';
 
 const root = join(__dirname, '..', '..');
 let electronApp: ElectronApplication;
@@ -44,7 +47,8 @@ test('window.open and navigation are denied', async () => {
   expect(appWindow.url()).not.toContain('example.com');
 });
 
-test('a CSV opened through the native dialog imports with a row-by-row report', async () => {
+/** Imports e2e/data/crm-export.csv through the real open dialog (answered by a stub in main). */
+async function importCrmExport(): Promise<ImportPage> {
   const csv = join(root, 'e2e', 'data', 'crm-export.csv');
   await electronApp.evaluate(({ dialog }, path) => {
     dialog.showOpenDialog = (async () => ({ canceled: false, filePaths: [path] })) as typeof dialog.showOpenDialog;
@@ -55,5 +59,44 @@ test('a CSV opened through the native dialog imports with a row-by-row report', 
   await expect(importPage.mapping()).toBeVisible();
   await importPage.start();
   await importPage.expectReport({ read: 10, imported: 6, invalid: 4 });
+  return importPage;
+}
+
+function query<T>(sql: string, ...params: unknown[]): T[] {
+  const db = new Database(join(userData, 'convdesk.db'), { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare(sql).all(...params) as T[];
+  } finally {
+    db.close();
+  }
+}
+
+const baseUrl = () => appWindow.url().replace(/#.*$/, '');
+
+test('a CSV opened through the native dialog imports with a row-by-row report', async () => {
+  const importPage = await importCrmExport();
   await expect(importPage.errorRows()).toHaveCount(4);
+  expect(query<{ n: number }>('SELECT count(*) AS n FROM conversion_events')[0]!.n).toBe(6);
+});
+
+test('review and export: queue, save a Google click file through the save dialog, mark the batch uploaded', async () => {
+  await importCrmExport();
+  const exportPage = new ExportPage(appWindow);
+  await exportPage.setGoogleConversionAction(baseUrl(), 'purchase', 'Offline purchase');
+  const review = new ReviewPage(appWindow);
+  await review.open(baseUrl());
+  await review.select('ORD-1001');
+  await review.select('ORD-1002');
+  await review.bulk('Queue');
+  const out = join(userData, 'upload.csv');
+  await electronApp.evaluate(({ dialog }, path) => {
+    dialog.showSaveDialog = (async () => ({ canceled: false, filePath: path })) as typeof dialog.showSaveDialog;
+  }, out);
+  await exportPage.open(baseUrl());
+  await expect(exportPage.preflight()).toHaveAttribute('data-exported', '2');
+  await appWindow.getByTestId('save-export').click();
+  await expect(appWindow.getByTestId('export-result')).toBeVisible();
+  await exportPage.batches().first().getByTestId('mark-uploaded').click();
+  await expect(exportPage.batches().first()).toHaveAttribute('data-status', 'uploaded');
+  expect(query<{ n: number }>("SELECT count(*) AS n FROM conversion_events WHERE sync_status = 'sent'")[0]!.n).toBe(2);
 });
