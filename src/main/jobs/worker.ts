@@ -5,11 +5,11 @@
  * - 'reader': a long-lived read-only connection answering heavy aggregate queries (overview) so
  *   they never run on the window's main thread.
  */
-import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { BulkResult } from '../../shared/ipc/channels/events';
 import { AppError } from '../../shared/ipc/result';
 import { openDatabase } from '../db/connection';
+import { lowerThreadPriority } from '../lib/thread-priority';
 import { JobCancelled, runBulk, type BulkSpec } from './bulk';
 import { runReaderQuery, type ReaderRequest, type ReaderResponse } from './reader-queries';
 
@@ -96,21 +96,12 @@ function runReader(data: ReaderWorkerData): void {
   });
 }
 
-/** Linux-only: lower this thread's priority so the window's main thread wins the CPU (see the import worker). */
-function lowerThreadPriority(): void {
-  if (process.platform !== 'linux') return;
-  try {
-    setPriority(0, 10);
-  } catch {
-    /* not permitted */
-  }
-}
-
 if (parentPort && workerData) {
   const data = workerData as BulkWorkerData | ReaderWorkerData;
+  // Both roles can keep a core busy for seconds (a bulk change, a count over 1M rows): the window wins.
+  lowerThreadPriority();
   if (data.role === 'reader') runReader(data);
   else {
-    lowerThreadPriority();
     const port = parentPort;
     runBulkJob(data, (message) => port.postMessage(message));
   }
