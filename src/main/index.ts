@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { closeAppContext, openAppContext, type AppContext } from './app/context';
 import { createHandlers } from './app/handlers';
 import { electronDialogs } from './dialogs-electron';
+import { jobServiceForContext } from './jobs/specs';
 import { allowOrigins, bindContract } from './ipc/bind';
 import { electronServerTransport, forwardPushTo } from './ipc/electron-transport';
 import { appOrigin, createWindow, hardenSession } from './window';
@@ -52,9 +53,17 @@ app.on('web-contents-created', (_event, contents) => {
 });
 
 app.on('window-all-closed', () => {
-  if (ctx) closeAppContext(ctx);
+  const current = ctx;
   ctx = undefined;
-  app.quit();
+  if (!current) return app.quit();
+  // A running bulk job is cancelled (its transaction rolls back) before the database closes.
+  void jobServiceForContext(current)
+    .shutdown()
+    .catch(() => undefined)
+    .finally(() => {
+      closeAppContext(current);
+      app.quit();
+    });
 });
 
 export { BrowserWindow };

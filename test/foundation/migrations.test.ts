@@ -38,11 +38,16 @@ describe('database file and migrations', () => {
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type='table'").pluck().all();
     expect(tables).toEqual(expect.arrayContaining(['brands', 'campaigns', 'conversion_events', 'imports', 'sync_batches', 'sync_history', 'schema_migrations']));
-    const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type='index' AND tbl_name='conversion_events'").pluck().all();
+    const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type='index' AND tbl_name='conversion_events'").pluck().all() as string[];
     expect(indexes).toEqual(expect.arrayContaining([
-      'idx_conversion_events_sync_status', 'idx_conversion_events_event_time', 'idx_conversion_events_event_name',
-      'idx_conversion_events_campaign_id', 'idx_conversion_events_brand_id', 'idx_conversion_events_status_time',
+      'idx_conversion_events_sync_status', 'idx_conversion_events_campaign_id', 'idx_conversion_events_brand_id',
+      'idx_conversion_events_status_time', 'idx_conversion_events_time_id', 'idx_conversion_events_name_id',
     ]));
+    // The original plan's five indexed columns each lead an index (0008 dropped the single-column
+    // event_time and event_name copies that (event_time, id) and (event_name, id) already serve).
+    const leading = new Set(indexes.map((name) => (db.pragma(`index_info(${name})`) as { name: string | null }[])[0]?.name));
+    for (const column of ['sync_status', 'event_time', 'event_name', 'campaign_id', 'brand_id']) expect(leading).toContain(column);
+    expect(indexes).not.toContain('idx_conversion_events_event_time');
   });
 
   it('refuses to start when an applied migration was edited', () => {
