@@ -82,3 +82,15 @@ test('dropping something that is not a file says so', async ({ app }) => {
   });
   await expect(app.getByRole('status')).toContainText('Only files can be imported');
 });
+
+test('the phone country for numbers without +code starts from Settings', async ({ app }) => {
+  const saved = await app.evaluate(async () => {
+    const api = (window as unknown as { api: Record<string, (input: unknown) => Promise<{ ok: boolean }>> }).api;
+    return api['settings:update']!({ patch: { defaultCountry: 'GB' } });
+  });
+  expect(saved.ok).toBe(true);
+  const importPage = new ImportPage(app);
+  await importPage.dropFile(CRM_EXPORT);
+  await expect(importPage.mapping()).toBeVisible();
+  await expect(app.getByLabel('Phone country (no +code)')).toHaveValue('GB');
+});

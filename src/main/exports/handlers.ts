@@ -30,7 +30,7 @@ export function createExportsHandlers(ctx: AppContext): Pick<Handlers, keyof typ
       if (!ctx.dialogs) throw new AppError('unsupported', 'No save dialog is available here');
       const path = await ctx.dialogs.saveFile({
         title: 'Save upload file',
-        defaultName: `${DEFAULT_NAMES[format]}-${new Date().toISOString().slice(0, 10)}.csv`,
+        defaultName: `${DEFAULT_NAMES[format]}-${defaultStamp(new Date())}.csv`,
         filters: [{ name: 'CSV', extensions: ['csv'] }],
       });
       if (path === null) return null;
@@ -41,4 +41,10 @@ export function createExportsHandlers(ctx: AppContext): Pick<Handlers, keyof typ
     'batches:markUploaded': ({ batchId }) => exports.markUploaded(batchId),
     'batches:markFailed': ({ batchId, reason, eventIds }) => exports.markFailed(batchId, reason, eventIds),
   };
+}
+
+/** Local date and time to the minute (2026-11-25-1842), so a second export the same day gets its own name. */
+function defaultStamp(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}-${pad(date.getHours())}${pad(date.getMinutes())}`;
 }

@@ -13,7 +13,7 @@ import { ReportStep } from './ReportStep';
 type Step =
   | { kind: 'pick' }
   | { kind: 'loading'; label: string }
-  | { kind: 'mapping'; file: FileRef; sniff: SniffResult }
+  | { kind: 'mapping'; file: FileRef; sniff: SniffResult; defaultCountry: string }
   | { kind: 'running'; file: FileRef; importId: string }
   | { kind: 'report'; report: ImportReport };
 
@@ -29,8 +29,12 @@ export function ImportScreen(_props: ScreenProps) {
   const preview = useCallback(async (file: FileRef, overrides: Partial<Pick<SniffResult, 'encoding' | 'delimiter'>> = {}) => {
     setStep({ kind: 'loading', label: `Reading ${file.name}…` });
     try {
-      const sniff = await call('imports:preview', { file: { id: file.id }, ...overrides });
-      setStep({ kind: 'mapping', file, sniff });
+      // The phone country for numbers without +code starts from Settings → Default country.
+      const [sniff, settings] = await Promise.all([
+        call('imports:preview', { file: { id: file.id }, ...overrides }),
+        call('settings:get', {}).catch(() => null),
+      ]);
+      setStep({ kind: 'mapping', file, sniff, defaultCountry: settings?.defaultCountry ?? 'US' });
     } catch (e) {
       setError(e);
       setStep({ kind: 'pick' });
@@ -179,6 +183,7 @@ export function ImportScreen(_props: ScreenProps) {
           key={`${step.file.id}-${step.sniff.encoding}-${step.sniff.delimiter}`}
           file={step.file}
           sniff={step.sniff}
+          defaultCountry={step.defaultCountry}
           busy={false}
           onReSniff={(overrides) => void preview(step.file, overrides)}
           onStart={(mapping, options) => void start(step.file, mapping, options)}

@@ -6,6 +6,8 @@ import { DELIMITER_LABELS, formatBytes, TARGET_LABELS } from './labels';
 export interface MappingStepProps {
   file: FileRef;
   sniff: SniffResult;
+  /** From Settings: the country assumed for phone numbers written without +code. */
+  defaultCountry: string;
   busy: boolean;
   onReSniff(overrides: { encoding?: SniffResult['encoding']; delimiter?: SniffResult['delimiter'] }): void;
   onStart(mapping: ImportMapping, options: ImportOptionsInput): void;
@@ -14,13 +16,13 @@ export interface MappingStepProps {
 }
 
 /** Column → field mapping with the detected format, a masked preview and the defaults for missing columns. */
-export function MappingStep({ file, sniff, busy, onReSniff, onStart, onSavePreset, onCancel }: MappingStepProps) {
+export function MappingStep({ file, sniff, defaultCountry, busy, onReSniff, onStart, onSavePreset, onCancel }: MappingStepProps) {
   const [columns, setColumns] = useState<ImportTarget[]>(sniff.suggestedMapping.columns);
   const [options, setOptions] = useState<ImportOptionsInput>({
     onDuplicate: 'skip',
     eventName: 'purchase',
     currency: 'USD',
-    defaultCountry: 'US',
+    defaultCountry,
     timezone: sniff.timezone ?? undefined,
     decimalComma: sniff.decimalComma,
   });
