@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHandlers } from '../../src/main/app/handlers';
@@ -27,6 +27,18 @@ afterEach(async () => {
 });
 
 describe('files and imports over the IPC binding', () => {
+  it('refuses a file over the size limit set in Settings (default 2 GB), before reading it', async () => {
+    const big = join(ctx.dataDir, 'big.csv');
+    writeFileSync(big, 'email\n' + 'x@example.com\n'.repeat(200_000)); // ~2.8 MB
+    expect(await call('files:register', { path: big })).toMatchObject({ ok: true });
+    expect(await call('settings:update', { patch: { importMaxFileMb: 1 } })).toMatchObject({ ok: true, value: { importMaxFileMb: 1 } });
+    const refused = await call('files:register', { path: big });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'validation', message: expect.stringMatching(/big\.csv is 2\.\d MB, over the 1(\.0)? MB limit/) } });
+    answers.open = big;
+    expect(await call('files:openDialog', {})).toMatchObject({ ok: false, error: { code: 'validation' } });
+    expect(await call('settings:update', { patch: { importMaxFileMb: 0 } })).toMatchObject({ ok: false, error: { code: 'validation' } });
+  });
+
   it('open dialog → preview → start → progress → report → save error rows', async () => {
     answers.open = fixture('bad-rows.csv');
     const opened = await call('files:openDialog', {});

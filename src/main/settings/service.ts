@@ -42,6 +42,7 @@ export function updateSettings(db: Sqlite, patchInput: AppSettingsPatch): AppSet
       ...current,
       ...(patch.timeZone !== undefined ? { timeZone: patch.timeZone } : {}),
       ...(patch.defaultCountry !== undefined ? { defaultCountry: patch.defaultCountry } : {}),
+      ...(patch.importMaxFileMb !== undefined ? { importMaxFileMb: patch.importMaxFileMb } : {}),
       destinations,
       consentDefaults: { ...current.consentDefaults, ...patch.consentDefaults },
       google: { ...current.google, ...blankToNull(patch.google) },

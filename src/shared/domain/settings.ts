@@ -78,6 +78,8 @@ export const AppSettingsSchema = z
     timeZone: TimeZoneSchema.default('UTC'),
     /** Default country for phone numbers without a country code (ISO alpha-2). */
     defaultCountry: z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, 'is not an ISO 3166 alpha-2 country code').default('US'),
+    /** Largest file the import accepts, in MB (dropped or opened files over it are refused up front). */
+    importMaxFileMb: z.number().int('must be a whole number of MB').min(1, 'must be at least 1 MB').max(16384, 'must be at most 16384 MB (16 GB)').default(2048),
     /** Per event name: Google conversion action name and Meta event name. */
     destinations: z.object(destinationsShape).strict().default(
       Object.fromEntries(EVENT_NAMES.map((name) => [name, { googleConversionName: null, metaEventName: DEFAULT_META_EVENTS[name] }])) as Record<
@@ -111,6 +113,7 @@ export const AppSettingsPatchSchema = z
   .object({
     timeZone: z.string().optional(),
     defaultCountry: z.string().optional(),
+    importMaxFileMb: z.number().optional(),
     destinations: z.partialRecord(z.enum(EVENT_NAMES), z.object({ googleConversionName: z.string().nullable().optional(), metaEventName: z.string().nullable().optional() }).strict()).optional(),
     consentDefaults: z.object({ adUserData: ConsentSchema.optional(), adPersonalization: ConsentSchema.optional() }).strict().optional(),
     google: z.object({ requiredCurrency: z.string().nullable().optional() }).strict().optional(),

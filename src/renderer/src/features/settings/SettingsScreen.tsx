@@ -142,6 +142,17 @@ export function SettingsScreen(_props: ScreenProps) {
                   onChange={(e) => update({ defaultCountry: e.target.value.toUpperCase() })}
                 />
               </Field>
+              <Field label="Import file size limit (MB)" id="set-import-max" error={errors.importMaxFileMb} hint="Larger files are refused when dropped or opened. 2048 MB (2 GB) by default.">
+                <input
+                  id="set-import-max"
+                  data-testid="settings-import-max"
+                  className="settings-input--short"
+                  inputMode="numeric"
+                  value={draft.importMaxFileMb}
+                  aria-invalid={!!errors.importMaxFileMb}
+                  onChange={(e) => update({ importMaxFileMb: e.target.value.replace(/[^0-9]/g, '') })}
+                />
+              </Field>
               <Field label="Google Ads account currency" id="set-google-currency" error={errors['google.requiredCurrency']} hint="ISO code such as USD or EUR. When set, events in another currency are left out of Google files. Blank = any currency.">
                 <input
                   id="set-google-currency"

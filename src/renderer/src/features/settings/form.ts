@@ -6,6 +6,7 @@ import { ApiError } from '../../lib/api';
 export interface SettingsDraft {
   timeZone: string;
   defaultCountry: string;
+  importMaxFileMb: string;
   adUserData: Consent;
   adPersonalization: Consent;
   googleCurrency: string;
@@ -21,6 +22,7 @@ export function toDraft(settings: AppSettings): SettingsDraft {
   return {
     timeZone: settings.timeZone,
     defaultCountry: settings.defaultCountry,
+    importMaxFileMb: String(settings.importMaxFileMb),
     adUserData: settings.consentDefaults.adUserData,
     adPersonalization: settings.consentDefaults.adPersonalization,
     googleCurrency: settings.google.requiredCurrency ?? '',
@@ -39,6 +41,7 @@ export function toPatch(draft: SettingsDraft): AppSettingsPatch {
   return {
     timeZone: draft.timeZone.trim(),
     defaultCountry: draft.defaultCountry.trim(),
+    importMaxFileMb: Number(draft.importMaxFileMb.trim() || NaN),
     consentDefaults: { adUserData: draft.adUserData, adPersonalization: draft.adPersonalization },
     google: { requiredCurrency: orNull(draft.googleCurrency) },
     meta: { actionSource: draft.metaActionSource, requiredCurrency: orNull(draft.metaCurrency) },
@@ -51,6 +54,7 @@ export function toPatch(draft: SettingsDraft): AppSettingsPatch {
 const FIELD_LABELS: Record<string, string> = {
   timeZone: 'Account time zone',
   defaultCountry: 'Default country',
+  importMaxFileMb: 'Import file size limit',
   'google.requiredCurrency': 'Google Ads account currency',
   'meta.requiredCurrency': 'Meta account currency',
 };
@@ -69,6 +73,7 @@ export function validateDraft(draft: SettingsDraft): FieldErrors {
   const candidate = {
     timeZone: patch.timeZone,
     defaultCountry: patch.defaultCountry,
+    importMaxFileMb: patch.importMaxFileMb,
     consentDefaults: patch.consentDefaults,
     google: patch.google,
     meta: patch.meta,
@@ -89,6 +94,7 @@ export function validateDraft(draft: SettingsDraft): FieldErrors {
 const KNOWN_PATHS = [
   'timeZone',
   'defaultCountry',
+  'importMaxFileMb',
   'consentDefaults.adUserData',
   'consentDefaults.adPersonalization',
   'google.requiredCurrency',
