@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -212,6 +212,16 @@ describe('atomicity, cancel, undo, presets, error file', () => {
     expect(text).toContain(`"'=HYPERLINK(""http://evil.example"")"`);
     expect(text).toContain('bad-email');
     expect(text).toMatch(/,5,email: is not a valid email address/);
+  });
+
+  it('refuses to save error rows when the source file changed since the import (line numbers would be wrong)', async () => {
+    const copy = join(tmp, 'bad-rows-copy.csv');
+    copyFileSync(fixture('bad-rows.csv'), copy);
+    const report = await importFile(ctx, copy);
+    appendFileSync(copy, 'late@example.com,+14155550199,purchase,2026-03-02 10:00:00+0000,1.00,USD,LATE-1\n');
+    const out = join(tmp, 'errors-stale.csv');
+    expect(() => writeErrorRows(ctx.db, report.id, out)).toThrow(/has changed since it was imported/);
+    expect(existsSync(out)).toBe(false);
   });
 });
 

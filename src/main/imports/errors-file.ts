@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync, writeFileSync } from 'node:fs';
 import type { ImportEncoding, ImportOptions } from '../../shared/domain/imports';
 import { AppError } from '../../shared/ipc/result';
@@ -37,19 +38,32 @@ export function writeErrorRows(db: Sqlite, importId: string, destination: string
   const detected = detectEncoding(head, row.file_name);
   const headers = row.headers ? (JSON.parse(row.headers) as string[]) : [];
   const first = options.encoding ?? detected.encoding;
-  let lines: string[];
+  let extracted: { lines: string[]; sha256: string };
   try {
-    lines = extractLines(row.file_path, first, first === detected.encoding ? detected.bomLength : 0, options.delimiter ?? ',', wanted, headers);
+    extracted = extractLines(row.file_path, first, first === detected.encoding ? detected.bomLength : 0, options.delimiter ?? ',', wanted, headers);
   } catch (error) {
     // The import fell back to Windows-1252 when UTF-8 failed mid-file; do the same here.
     if (!(error instanceof EncodingMismatch) || first !== 'utf-8') throw error;
-    lines = extractLines(row.file_path, 'windows-1252', 0, options.delimiter ?? ',', wanted, headers);
+    extracted = extractLines(row.file_path, 'windows-1252', 0, options.delimiter ?? ',', wanted, headers);
   }
+  // Line numbers only point at the right rows in the very file that was imported.
+  if (row.file_sha256 && extracted.sha256 !== row.file_sha256) {
+    throw new AppError('conflict', `${row.file_name} has changed since it was imported, so its line numbers no longer match; import it again to get a fresh report`);
+  }
+  const lines = extracted.lines;
   writeFileSync(destination, `\ufeff${lines.join('\r\n')}\r\n`, { mode: 0o600 });
   return { rows: lines.length - 1 };
 }
 
-function extractLines(path: string, encoding: ImportEncoding, bomLength: number, delimiter: string, wanted: Map<number, string>, headers: string[]): string[] {
+function extractLines(
+  path: string,
+  encoding: ImportEncoding,
+  bomLength: number,
+  delimiter: string,
+  wanted: Map<number, string>,
+  headers: string[],
+): { lines: string[]; sha256: string } {
+  const hash = createHash('sha256');
   const lines: string[] = [[...headers, 'Line', 'Reason'].map(escapeCell).join(',')];
   const parser = new CsvParser(delimiter, (csvRow) => {
     const reason = wanted.get(csvRow.line);
@@ -65,6 +79,7 @@ function extractLines(path: string, encoding: ImportEncoding, bomLength: number,
     for (;;) {
       const n = readSync(fd, buffer, 0, buffer.length, null);
       if (n === 0) break;
+      hash.update(buffer.subarray(0, n));
       const skip = Math.min(bomLeft, n);
       bomLeft -= skip;
       parser.write(decoder.write(buffer.subarray(skip, n)));
@@ -74,5 +89,5 @@ function extractLines(path: string, encoding: ImportEncoding, bomLength: number,
   } finally {
     closeSync(fd);
   }
-  return lines;
+  return { lines, sha256: hash.digest('hex') };
 }
