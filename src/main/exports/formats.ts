@@ -205,8 +205,7 @@ function googleClick({ settings, nowMs }: FormatContext): FormatWriter {
     warn: googleWarnings(adUserData, adPersonalization),
     line(row) {
       const problems: Exclusion[] = [];
-      const name = settings.destinations[row.event_name]?.googleConversionName;
-      if (!name) problems.push({ code: 'no_conversion_action', reason: `no Google Ads conversion action is mapped for "${row.event_name}" (Settings → Destinations)` });
+      const name = googleConversionName(row, settings, problems);
       if (!row.gclid && !row.gbraid && !row.wbraid) problems.push({ code: 'no_click_id', reason: 'no click id (GCLID, GBRAID or WBRAID); use the enhanced-conversions-for-leads file for events with an email or phone' });
       else if (row.gbraid && row.wbraid) problems.push({ code: 'both_braids', reason: 'has both a GBRAID and a WBRAID; Google accepts exactly one click id' });
       const ms = windowChecks(row, nowMs, GOOGLE_WINDOW_DAYS, 'Google Ads', problems);
@@ -224,6 +223,13 @@ function googleClick({ settings, nowMs }: FormatContext): FormatWriter {
       );
     },
   };
+}
+
+/** The conversion action this event is uploaded as, or an exclusion when none is mapped. */
+function googleConversionName(row: ExportRow, settings: FormatContext['settings'], problems: Exclusion[]): string | null {
+  const name = settings.destinations[row.event_name]?.googleConversionName ?? null;
+  if (!name) problems.push({ code: 'no_conversion_action', reason: `no Google Ads conversion action is mapped for "${row.event_name}" (Settings → Destinations)` });
+  return name;
 }
 
 // ---------------------------------------------------------------- Google: enhanced conversions for leads
@@ -244,8 +250,7 @@ function googleLeads({ settings, nowMs }: FormatContext): FormatWriter {
     warn: googleWarnings(adUserData, adPersonalization),
     line(row) {
       const problems: Exclusion[] = [];
-      const name = settings.destinations[row.event_name]?.googleConversionName;
-      if (!name) problems.push({ code: 'no_conversion_action', reason: `no Google Ads conversion action is mapped for "${row.event_name}" (Settings → Destinations)` });
+      const name = googleConversionName(row, settings, problems);
       if (!row.user_email_hash && !row.user_phone_hash) problems.push({ code: 'no_identifiers', reason: 'no hashed email or phone for Google; use the click-conversion file for events with only a click id' });
       const ms = windowChecks(row, nowMs, GOOGLE_WINDOW_DAYS, 'Google Ads', problems);
       currencyCheck(row, settings.google.requiredCurrency, 'Google Ads', problems);
