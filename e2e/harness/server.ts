@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { APP_CSP } from '../../src/main/csp';
-import { closeAppContext, openAppContext } from '../../src/main/app/context';
+import { closeAppContext, openAppContext, WINDOW_BUSY_TIMEOUT_MS } from '../../src/main/app/context';
 import { createHandlers } from '../../src/main/app/handlers';
 import { allowOrigins, bindContract } from '../../src/main/ipc/bind';
 import { HttpServerTransport, readBody, reply } from '../../src/main/ipc/http-transport';
@@ -50,7 +50,7 @@ mkdirSync(join(dataDir, 'exports'), { recursive: true });
 
 const dialogs = new ScriptedDialogs(dataDir);
 const dbPath = join(dataDir, 'convdesk.db');
-const ctx = openAppContext({ dbPath, dataDir, transport: 'loopback', dialogs, fileSources: ['upload'] });
+const ctx = openAppContext({ dbPath, dataDir, transport: 'loopback', dialogs, fileSources: ['upload'], busyTimeoutMs: WINDOW_BUSY_TIMEOUT_MS });
 const token = randomToken(24);
 const transport = new HttpServerTransport(token, ctx.push);
 

@@ -1,7 +1,7 @@
 import { app, BrowserWindow } from 'electron';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { closeAppContext, openAppContext, type AppContext } from './app/context';
+import { closeAppContext, openAppContext, WINDOW_BUSY_TIMEOUT_MS, type AppContext } from './app/context';
 import { createHandlers } from './app/handlers';
 import { electronDialogs } from './dialogs-electron';
 import { jobServiceForContext } from './jobs/specs';
@@ -37,6 +37,7 @@ app.whenReady().then(() => {
     nativeBinding: electronNativeBinding(),
     dialogs: electronDialogs,
     fileSources: ['path'],
+    busyTimeoutMs: WINDOW_BUSY_TIMEOUT_MS,
   });
   bindContract(electronServerTransport, createHandlers(ctx), allowOrigins([appOrigin()]));
   const window = createWindow();

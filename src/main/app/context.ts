@@ -38,6 +38,9 @@ export interface AppContext {
 
 export type FileSource = 'path' | 'upload';
 
+/** The window's connection waits at most this long for a worker's write lock, then answers "busy". */
+export const WINDOW_BUSY_TIMEOUT_MS = 200;
+
 export interface OpenContextOptions {
   dbPath: string;
   dataDir: string;
@@ -45,11 +48,13 @@ export interface OpenContextOptions {
   nativeBinding?: string;
   dialogs?: DialogProvider | null;
   fileSources?: FileSource[];
+  /** See OpenOptions.busyTimeoutMs: the app and the harness pass a short wait for the window's connection. */
+  busyTimeoutMs?: number;
 }
 
 /** Opens the database, applies migrations, and returns the context every feature is built on. */
 export function openAppContext(options: OpenContextOptions): AppContext {
-  const db = openDatabase(options.dbPath, { nativeBinding: options.nativeBinding });
+  const db = openDatabase(options.dbPath, { nativeBinding: options.nativeBinding, busyTimeoutMs: options.busyTimeoutMs });
   migrate(db, migrationsDir());
   recoverInterruptedImports(db);
   return {

@@ -7,6 +7,11 @@ import type { DB } from './schema';
 export type Sqlite = Database.Database;
 
 export interface OpenOptions {
+  /**
+   * How long a write waits for another connection's write lock (default 5 s). The window's own
+   * connection uses a short wait so a click during an import answers "busy" instead of freezing it.
+   */
+  busyTimeoutMs?: number;
   /** Path to better-sqlite3's native addon built for this runtime (Electron uses its own ABI build). */
   nativeBinding?: string;
   readonly?: boolean;
@@ -30,7 +35,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Sqlite {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
+  db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
   db.pragma('cache_size = -65536');
   db.pragma('temp_store = MEMORY');
   return db;

@@ -68,6 +68,9 @@ export async function dispatch(
     return ok(await handler(parsed.data));
   } catch (error) {
     if (error instanceof AppError) return { ok: false, error: error.toShape() };
+    if (isBusy(error)) {
+      return err('conflict', `The database is busy: an import, export or bulk change is writing right now, so ${name} was not applied. Try again when it finishes.`);
+    }
     logger.error(`Unexpected error in ${name}`, error);
     return err('internal', `Something went wrong in ${name}. The details were written to the app log.`);
   }
@@ -86,4 +89,10 @@ export function formatIssues(issues: readonly { path: PropertyKey[]; message: st
     .slice(0, 5)
     .map((issue) => (issue.path.length ? `${issue.path.map(String).join('.')} ${issue.message}` : issue.message))
     .join('; ');
+}
+
+/** SQLite's "another connection holds the write lock" (after the connection's busy timeout). */
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
 }
