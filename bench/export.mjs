@@ -4,23 +4,13 @@
 // exported event) and, side by side, the sqlite3 shell writing the same columns with `.mode csv` /
 // `.output` (no time zone, no checks, no batch).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { timed } from './lib.mjs';
 
 export const name = 'export';
 export const title = 'Export (Google Ads click conversions)';
-
-function timed(command, args, options = {}) {
-  const useTime = existsSync('/usr/bin/time');
-  const t0 = performance.now();
-  const result = useTime
-    ? spawnSync('/usr/bin/time', ['-f', 'MAXRSS_KB=%M', command, ...args], { encoding: 'utf8', maxBuffer: 64 << 20, ...options })
-    : spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 << 20, ...options });
-  const wallMs = performance.now() - t0;
-  const rss = /MAXRSS_KB=(\d+)/.exec(result.stderr ?? '');
-  return { ...result, wallMs, maxRssMb: rss ? Number(rss[1]) / 1024 : null };
-}
 
 const BASELINE_SQL = (out) => `
 .headers on

@@ -1,8 +1,8 @@
 // Runs one import through the real service + worker and reports timings as JSON (bundled by bench/import.mjs).
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { closeAppContext, openAppContext } from '../src/main/app/context';
 import { importServiceForContext } from '../src/main/imports/handlers';
 import { dirname } from 'node:path';
+import { watchEventLoop } from './lib.mjs';
 
 async function main(): Promise<void> {
   const [file, dbPath] = process.argv.slice(2) as [string, string];
@@ -10,30 +10,16 @@ async function main(): Promise<void> {
   const imports = importServiceForContext(ctx);
   const ref = imports.files.register(file);
   const { mapping } = imports.resolveMapping(ref, 'auto');
-  const histogram = monitorEventLoopDelay({ resolution: 5 });
-  // A ticker too: the largest gap between 10 ms timers, a direct view of main-thread stalls.
-  let lastTick = performance.now();
-  let maxGap = 0;
-  let maxGapAt = 0;
-  const ticker = setInterval(() => {
-    const now = performance.now();
-    if (now - lastTick - 10 > maxGap) {
-      maxGap = now - lastTick - 10;
-      maxGapAt = now;
-    }
-    lastTick = now;
-  }, 10);
   let progressEvents = 0;
   ctx.push.add((event) => {
     if (event === "import:progress") progressEvents++;
   });
+  const watch = watchEventLoop();
   const t0 = performance.now();
-  histogram.enable();
   const { importId } = imports.start(ref, mapping, { defaultCountry: 'US' });
   const report = await imports.wait(importId);
   const wallMs = performance.now() - t0;
-  histogram.disable();
-  clearInterval(ticker);
+  const loop = watch.stop(t0);
   closeAppContext(ctx);
   process.stdout.write(
     JSON.stringify({
@@ -45,11 +31,11 @@ async function main(): Promise<void> {
       firstErrors: report.errors.slice(0, 3),
       wallMs,
       maxRssMb: process.resourceUsage().maxRSS / 1024,
-      eventLoopMaxMs: histogram.max / 1e6,
-      eventLoopP99Ms: histogram.percentile(99) / 1e6,
-      tickerMaxGapMs: maxGap,
+      eventLoopMaxMs: loop.loopMaxMs,
+      eventLoopP99Ms: loop.loopP99Ms,
+      tickerMaxGapMs: loop.tickerMaxGapMs,
       /** When the largest gap happened, in ms after the import started (to tell start-up, steady state and finish apart). */
-      tickerMaxGapAtMs: Math.round(maxGapAt - t0),
+      tickerMaxGapAtMs: Math.round(loop.maxGapAtMs),
       progressEvents,
     }),
   );

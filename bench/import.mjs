@@ -2,9 +2,10 @@
 // real service + worker pipeline into a fresh DB, and runs two baselines on the same file in the same
 // run: the sqlite3 shell's `.import` (no hashing) and a Python-stdlib csv+hashlib+sqlite3 script.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { timed } from './lib.mjs';
 import { generateCsv } from './generate.mjs';
 
 export const name = 'import';
@@ -30,17 +31,6 @@ CREATE INDEX raw_email ON raw (email);
 CREATE INDEX raw_phone ON raw (phone);
 CREATE INDEX raw_time_order ON raw (conversion_time DESC, order_id DESC);
 `;
-
-function timed(command, args, options = {}) {
-  const useTime = existsSync('/usr/bin/time');
-  const t0 = performance.now();
-  const result = useTime
-    ? spawnSync('/usr/bin/time', ['-f', 'MAXRSS_KB=%M', command, ...args], { encoding: 'utf8', maxBuffer: 64 << 20, ...options })
-    : spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 << 20, ...options });
-  const wallMs = performance.now() - t0;
-  const rss = /MAXRSS_KB=(\d+)/.exec(result.stderr ?? '');
-  return { ...result, wallMs, maxRssMb: rss ? Number(rss[1]) / 1024 : null };
-}
 
 export async function run({ rows, tmp, root, log }) {
   const csv = join(tmp, `import-${rows}.csv`);

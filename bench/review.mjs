@@ -11,10 +11,10 @@ import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { build } from 'esbuild';
+import { watchEventLoop } from './lib.mjs';
 
 export const name = 'review';
 export const title = 'Review & sync (1M events)';
@@ -142,18 +142,6 @@ const int = (n) => n.toLocaleString('en-US');
 
 /** Runs a bulk job through the real JobService, watching this thread's event loop. */
 async function timedJob(lib, ctx, spec, label) {
-  const histogram = monitorEventLoopDelay({ resolution: 5 });
-  let lastTick = performance.now();
-  let maxGap = 0;
-  let maxGapAt = 0;
-  const ticker = setInterval(() => {
-    const now = performance.now();
-    if (now - lastTick - 10 > maxGap) {
-      maxGap = now - lastTick - 10;
-      maxGapAt = now;
-    }
-    lastTick = now;
-  }, 10);
   let progressEvents = 0;
   let maxProgressGap = 0;
   let lastProgress = performance.now();
@@ -168,15 +156,14 @@ async function timedJob(lib, ctx, spec, label) {
     },
     emitChanged: () => {},
   });
-  histogram.enable();
+  const watch = watchEventLoop();
   const t0 = performance.now();
   lastProgress = t0;
   const info = await service.wait(service.start(spec, label).jobId);
   const wallMs = performance.now() - t0;
-  histogram.disable();
-  clearInterval(ticker);
+  const loop = watch.stop(t0);
   if (info.state !== 'done') throw new Error(`${label} ended ${info.state}: ${info.error?.message}`);
-  return { info, wallMs, loopMaxMs: histogram.max / 1e6, loopP99Ms: histogram.percentile(99) / 1e6, tickerMaxGapMs: maxGap, maxGapAtMs: maxGapAt - t0, progressEvents, maxProgressGap };
+  return { info, wallMs, ...loop, progressEvents, maxProgressGap };
 }
 
 export async function run({ rows, tmp, root, log }) {
