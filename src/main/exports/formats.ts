@@ -191,29 +191,51 @@ export function googleParameters(settings: AppSettings): string {
   return `Parameters:TimeZone=${UTC_NAMES.has(settings.timeZone) ? '+0000' : settings.timeZone}\n`;
 }
 
+const GOOGLE_CONVERSION_COLUMNS = ['event_name', 'event_time', 'event_value_micros', 'currency', 'transaction_id', 'gclid', 'consent_ad_user_data', 'consent_ad_personalization'];
+
 /**
  * Google Ads click-conversion upload. One click id per row: the gclid, else the gbraid or wbraid
  * (the template has a single "Google Click ID" column; whether Google reads a GBRAID/WBRAID there is
  * unconfirmed — §7). An event with both a gbraid and a wbraid is excluded, as the API refuses it.
  */
-function googleClick({ settings, nowMs }: FormatContext): FormatWriter {
+function googleClick(context: FormatContext): FormatWriter {
+  const google = googleConversion(context);
+  return {
+    columns: [...GOOGLE_CONVERSION_COLUMNS, 'gbraid', 'wbraid'],
+    head: google.head(GOOGLE_CLICK_HEADER),
+    warn: google.warn,
+    line(row) {
+      const problems: Exclusion[] = [];
+      const name = googleConversionName(row, context.settings, problems);
+      if (!row.gclid && !row.gbraid && !row.wbraid) problems.push({ code: 'no_click_id', reason: 'no click id (GCLID, GBRAID or WBRAID); use the enhanced-conversions-for-leads file for events with an email or phone' });
+      else if (row.gbraid && row.wbraid) problems.push({ code: 'both_braids', reason: 'has both a GBRAID and a WBRAID; Google accepts exactly one click id' });
+      const ms = google.check(row, problems);
+      if (problems.length) return combine(problems);
+      return csvField((row.gclid ?? row.gbraid ?? row.wbraid)!) + ',' + google.fields(row, name!, ms);
+    },
+  };
+}
+
+/**
+ * What both Google files share: the Parameters line, the time-window and currency checks, and the
+ * columns from Conversion Name to Ad Personalization (time in the account's zone, value in the
+ * currency's decimals, consent with the defaults applied).
+ */
+function googleConversion({ settings, nowMs }: FormatContext) {
   const clock = new ZoneClock(settings.timeZone);
   const { adUserData, adPersonalization } = settings.consentDefaults;
   return {
-    columns: ['event_name', 'event_time', 'event_value_micros', 'currency', 'transaction_id', 'gclid', 'gbraid', 'wbraid', 'consent_ad_user_data', 'consent_ad_personalization'],
-    head: googleParameters(settings) + csvLine(GOOGLE_CLICK_HEADER),
+    head: (header: readonly string[]) => googleParameters(settings) + csvLine(header),
     warn: googleWarnings(adUserData, adPersonalization),
-    line(row) {
-      const problems: Exclusion[] = [];
-      const name = googleConversionName(row, settings, problems);
-      if (!row.gclid && !row.gbraid && !row.wbraid) problems.push({ code: 'no_click_id', reason: 'no click id (GCLID, GBRAID or WBRAID); use the enhanced-conversions-for-leads file for events with an email or phone' });
-      else if (row.gbraid && row.wbraid) problems.push({ code: 'both_braids', reason: 'has both a GBRAID and a WBRAID; Google accepts exactly one click id' });
+    /** Adds the window and currency exclusions; returns the event time in ms. */
+    check(row: ExportRow, problems: Exclusion[]): number {
       const ms = windowChecks(row, nowMs, GOOGLE_WINDOW_DAYS, 'Google Ads', problems);
       currencyCheck(row, settings.google.requiredCurrency, 'Google Ads', problems);
-      if (problems.length) return combine(problems);
+      return ms;
+    },
+    fields(row: ExportRow, name: string, ms: number): string {
       return (
-        csvField((row.gclid ?? row.gbraid ?? row.wbraid)!) + ',' +
-        csvField(name!) + ',' +
+        csvField(name) + ',' +
         clock.wallTime(ms) + ',' +
         platformValue(row.event_value_micros, row.currency) + ',' +
         row.currency + ',' +
@@ -241,32 +263,19 @@ const GOOGLE_LEADS_HEADER = ['Email', 'Phone Number', 'Google Click ID', 'Conver
  * removed) and E.164 phone (with "+"), lowercase hex — the hashes computed at import. The gclid is
  * added when known (Google recommends sending it too).
  */
-function googleLeads({ settings, nowMs }: FormatContext): FormatWriter {
-  const clock = new ZoneClock(settings.timeZone);
-  const { adUserData, adPersonalization } = settings.consentDefaults;
+function googleLeads(context: FormatContext): FormatWriter {
+  const google = googleConversion(context);
   return {
-    columns: ['event_name', 'event_time', 'event_value_micros', 'currency', 'transaction_id', 'gclid', 'user_email_hash', 'user_phone_hash', 'consent_ad_user_data', 'consent_ad_personalization'],
-    head: googleParameters(settings) + csvLine(GOOGLE_LEADS_HEADER),
-    warn: googleWarnings(adUserData, adPersonalization),
+    columns: [...GOOGLE_CONVERSION_COLUMNS, 'user_email_hash', 'user_phone_hash'],
+    head: google.head(GOOGLE_LEADS_HEADER),
+    warn: google.warn,
     line(row) {
       const problems: Exclusion[] = [];
-      const name = googleConversionName(row, settings, problems);
+      const name = googleConversionName(row, context.settings, problems);
       if (!row.user_email_hash && !row.user_phone_hash) problems.push({ code: 'no_identifiers', reason: 'no hashed email or phone for Google; use the click-conversion file for events with only a click id' });
-      const ms = windowChecks(row, nowMs, GOOGLE_WINDOW_DAYS, 'Google Ads', problems);
-      currencyCheck(row, settings.google.requiredCurrency, 'Google Ads', problems);
+      const ms = google.check(row, problems);
       if (problems.length) return combine(problems);
-      return (
-        (row.user_email_hash ?? '') + ',' +
-        (row.user_phone_hash ?? '') + ',' +
-        csvField(row.gclid ?? '') + ',' +
-        csvField(name!) + ',' +
-        clock.wallTime(ms) + ',' +
-        platformValue(row.event_value_micros, row.currency) + ',' +
-        row.currency + ',' +
-        csvField(row.transaction_id ?? '') + ',' +
-        googleConsent(row.consent_ad_user_data, adUserData) + ',' +
-        googleConsent(row.consent_ad_personalization, adPersonalization) + '\n'
-      );
+      return (row.user_email_hash ?? '') + ',' + (row.user_phone_hash ?? '') + ',' + csvField(row.gclid ?? '') + ',' + google.fields(row, name!, ms);
     },
   };
 }
