@@ -15,13 +15,15 @@ export function exportsOf(ctx: AppContext) {
   return exportServiceForContext(ctx);
 }
 
-/** Compares with a golden file; `UPDATE_GOLDEN=1` rewrites it (review the diff before committing). */
+/** Compares with a committed golden file; `UPDATE_GOLDEN=1` rewrites it (review the diff before committing). */
 export function expectGolden(name: string, actual: string): void {
   const path = join(FIXTURES, name);
-  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(path)) {
+  if (process.env.UPDATE_GOLDEN === '1') {
     mkdirSync(FIXTURES, { recursive: true });
     writeFileSync(path, actual);
   }
+  // A missing golden file is a failure, never silently written: the test must compare with something reviewed.
+  expect(existsSync(path), `golden file ${name} is missing; run with UPDATE_GOLDEN=1 and review it`).toBe(true);
   expect(actual).toBe(readFileSync(path, 'utf8'));
 }
 
