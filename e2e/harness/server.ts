@@ -58,18 +58,19 @@ let origin = '';
 const server = createServer((req, res) => {
   handle(req, res).catch((error: unknown) => {
     console.error('Harness request failed', error);
-    if (!headersSentGuard(res)) reply(res, 500, err('internal', 'Harness error'));
+    if (!res.headersSent) reply(res, 500, err('internal', 'Harness error'));
   });
 });
 
-function headersSentGuard(res: ServerResponse): boolean {
-  return res.headersSent;
-}
-
 async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', origin);
-  if (url.pathname.startsWith('/api/upload') && req.method === 'POST') return upload(req, res);
-  if (url.pathname.startsWith('/__test__/')) return testControl(req, res, url);
+  const isUpload = url.pathname.startsWith('/api/upload') && req.method === 'POST';
+  if (isUpload || url.pathname.startsWith('/__test__/')) {
+    if (!transport.tokenMatches(req.headers['x-convdesk-token'] as string | undefined)) {
+      return reply(res, 401, err('forbidden', 'Missing or wrong token'));
+    }
+    return isUpload ? upload(req, res) : testControl(req, res, url);
+  }
   if (await transport.handleRequest(req, res, url)) return;
   if (req.method !== 'GET' && req.method !== 'HEAD') return reply(res, 405, err('validation', 'Method not allowed'));
   if (url.pathname === '/__harness/api.js') {
@@ -102,21 +103,15 @@ function serveStatic(pathname: string, res: ServerResponse): void {
   createReadStream(file).pipe(res);
 }
 
-/** Stands in for webUtils.getPathForFile: the dropped file's bytes land in <dataDir>/uploads/<id>. */
+/** Stands in for webUtils.getPathForFile: the dropped file's bytes land in <dataDir>/uploads/<id> (token already checked). */
 async function upload(req: IncomingMessage, res: ServerResponse): Promise<void> {
-  if (!transport.tokenMatches(req.headers['x-convdesk-token'] as string | undefined)) {
-    return reply(res, 401, err('forbidden', 'Missing or wrong token'));
-  }
   const uploadId = randomToken(12);
   await pipeline(req, createWriteStream(join(dataDir, 'uploads', uploadId), { mode: 0o600 }));
   reply(res, 200, { uploadId });
 }
 
-/** Test-only controls: queue dialog answers, read what was asked. */
+/** Test-only controls (token already checked): queue dialog answers, read what was asked. */
 async function testControl(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-  if (!transport.tokenMatches(req.headers['x-convdesk-token'] as string | undefined)) {
-    return reply(res, 401, err('forbidden', 'Missing or wrong token'));
-  }
   if (url.pathname === '/__test__/dialogs' && req.method === 'POST') {
     const body = JSON.parse((await readBody(req, 65536)).toString('utf8') || '{}') as { open?: (string | null)[]; save?: (string | null)[] };
     dialogs.openAnswers.push(...(body.open ?? []));
