@@ -12,31 +12,25 @@ export class ImportPage {
 
   /** Drops a file from disk onto the window with a real `drop` event carrying a DataTransfer. */
   async dropFile(path: string, type = 'text/csv'): Promise<void> {
-    const base64 = readFileSync(path).toString('base64');
-    await this.page.evaluate(
-      ({ base64, name, type }) => {
-        const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-        const transfer = new DataTransfer();
-        transfer.items.add(new File([bytes], name, { type }));
-        for (const kind of ['dragenter', 'dragover', 'drop']) {
-          document.body.dispatchEvent(new DragEvent(kind, { dataTransfer: transfer, bubbles: true, cancelable: true }));
-        }
-      },
-      { base64, name: basename(path), type },
-    );
+    await this.dropBytes(basename(path), readFileSync(path), type);
   }
 
   /** Drops text as a file (built by the test), through the same real `drop` event. */
   async dropText(name: string, text: string): Promise<void> {
+    await this.dropBytes(name, Buffer.from(text, 'utf8'), 'text/csv');
+  }
+
+  private async dropBytes(name: string, bytes: Buffer, type: string): Promise<void> {
     await this.page.evaluate(
-      ({ name, text }) => {
+      ({ base64, name, type }) => {
+        const data = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
         const transfer = new DataTransfer();
-        transfer.items.add(new File([text], name, { type: 'text/csv' }));
+        transfer.items.add(new File([data], name, { type }));
         for (const kind of ['dragenter', 'dragover', 'drop']) {
           document.body.dispatchEvent(new DragEvent(kind, { dataTransfer: transfer, bubbles: true, cancelable: true }));
         }
       },
-      { name, text },
+      { base64: bytes.toString('base64'), name, type },
     );
   }
 
