@@ -101,6 +101,8 @@ test('keyboard-only review: move, select, queue, open the detail, clear', async 
   await expect(app.getByTestId('bulk-count')).toContainText('2');
   await app.keyboard.press('q');
   await expect(review.dialog()).toBeVisible();
+  // Keyboard focus moves to the confirm button; Enter confirms only once it is there.
+  await expect(review.dialog().locator('button[type=submit]')).toBeFocused();
   await app.keyboard.press('Enter');
   await expect(review.dialog()).toBeHidden();
   await expect.poll(() => harness.query<{ n: number }>("SELECT count(*) AS n FROM conversion_events WHERE sync_status = 'queued'")[0]!.n).toBe(2);
