@@ -50,7 +50,7 @@ test('Google click-conversion export: excluded rows explained, file saved, batch
     batchId,
   );
   expect(stored).toEqual({ event_count: 5, file_sha256: createHash('sha256').update(readFileSync(path)).digest('hex'), status: 'exported' });
-  expect(harness.query<{ n: number }>("SELECT count(*) AS n FROM conversion_events WHERE batch_id = ? AND sync_status = 'queued'", batchId)[0]!.n).toBe(5);
+  expect(harness.query<{ n: number }>("SELECT count(*) AS n FROM conversion_events WHERE id IN (SELECT event_id FROM sync_batch_events WHERE batch_id = ?) AND sync_status = 'queued'", batchId)[0]!.n).toBe(5);
 
   await batch.getByTestId('mark-uploaded').click();
   await expect(batch).toHaveAttribute('data-status', 'uploaded');

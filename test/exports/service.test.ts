@@ -23,8 +23,9 @@ afterEach(async () => {
   ctx.cleanup();
 });
 
+const IN_BATCH = 'id IN (SELECT l.event_id FROM sync_batch_events l WHERE l.batch_id = ?)';
 const eventRow = (eventId: string) =>
-  ctx.db.prepare('SELECT id, sync_status, batch_id, sync_attempts, synced_at, sync_error FROM conversion_events WHERE event_id = ?').get(eventId) as {
+  ctx.db.prepare('SELECT id, sync_status, (SELECT max(l.batch_id) FROM sync_batch_events l WHERE l.event_id = conversion_events.id) AS batch_id, sync_attempts, synced_at, sync_error FROM conversion_events WHERE event_id = ?').get(eventId) as {
     id: string; sync_status: string; batch_id: string | null; sync_attempts: number; synced_at: string | null; sync_error: string | null;
   };
 
@@ -79,7 +80,7 @@ describe('export run and sync batches', () => {
     await expect(exportsOf(ctx).markFailed(result.batchId, 'late')).rejects.toMatchObject({ code: 'conflict' });
   });
 
-  it('mark failed: the whole batch → failed with the reason; retry puts events back in the queue, out of the batch', async () => {
+  it('mark failed: the whole batch → failed with the reason; retry puts events back in the queue, the closed batch keeps them as history', async () => {
     configureDestinations(ctx);
     seedGoldenEvents(ctx);
     const result = await exportsOf(ctx).run({ format: 'google-click' }, join(ctx.dataDir, 'a.csv'), { now: NOW });
@@ -88,11 +89,31 @@ describe('export run and sync batches', () => {
     expect(batch).toMatchObject({ status: 'failed', error: 'File rejected: wrong time zone', byStatus: { failed: 7 } });
     expect(eventRow('berlin-cest-0230')).toMatchObject({ sync_status: 'failed', sync_error: 'File rejected: wrong time zone', sync_attempts: 1 });
     events.transitionEvents(ctx.db, 'retry', { filter: { batchId: result.batchId } });
-    expect(eventRow('berlin-cest-0230')).toMatchObject({ sync_status: 'queued', batch_id: null });
-    // The next export picks them up again, in a new batch.
+    expect(eventRow('berlin-cest-0230')).toMatchObject({ sync_status: 'queued', batch_id: result.batchId });
+    // The next export picks them up again, in a new batch (no "other open batch" warning: that one is closed).
     const again = await exportsOf(ctx).run({ format: 'google-click' }, join(ctx.dataDir, 'b.csv'), { now: NOW });
     expect(again.linked).toBe(7);
     expect(again.batchId).not.toBe(result.batchId);
+    expect(again.warnings.map((w) => w.code)).not.toContain('in_other_batch');
+    expect(eventRow('berlin-cest-0230').batch_id).toBe(again.batchId);
+    expect(ctx.db.prepare(`SELECT count(*) AS n FROM conversion_events WHERE ${IN_BATCH}`).get(result.batchId)).toEqual({ n: 7 });
+  });
+
+  it('rows failed one by one and retried leave their open batch, so marking it uploaded does not mark them sent', async () => {
+    configureDestinations(ctx);
+    seedGoldenEvents(ctx);
+    const result = await exportsOf(ctx).run({ format: 'google-click' }, join(ctx.dataDir, 'a.csv'), { now: NOW });
+    const rejected = eventRow('berlin-cest-0230').id;
+    await exportsOf(ctx).markFailed(result.batchId, 'UNPARSEABLE_GCLID', [rejected]);
+    events.transitionEvents(ctx.db, 'retry', { ids: [rejected] });
+    expect(eventRow('berlin-cest-0230')).toMatchObject({ sync_status: 'queued', batch_id: null });
+    const unqueued = eventRow('ny-edt-0130').id;
+    events.transitionEvents(ctx.db, 'unqueue', { ids: [unqueued] });
+    expect(eventRow('ny-edt-0130')).toMatchObject({ sync_status: 'pending', batch_id: null });
+    const { outcome, batch } = await exportsOf(ctx).markUploaded(result.batchId);
+    expect(outcome.changed).toBe(5);
+    expect(batch.byStatus).toEqual({ queued: 0, sent: 5, failed: 0, other: 0 });
+    expect(eventRow('berlin-cest-0230').sync_status).toBe('queued');
   });
 
   it('refuses rows that are not in the batch, unknown batches and an empty reason', async () => {
@@ -139,13 +160,13 @@ describe('export run and sync batches', () => {
     expect(existsSync(path)).toBe(false);
     expect(readdirSync(ctx.dataDir).filter((f) => f.endsWith('.part'))).toEqual([]);
     expect(exportsOf(ctx).listBatches()).toEqual([]);
-    expect((ctx.db.prepare('SELECT count(*) AS n FROM conversion_events WHERE batch_id IS NOT NULL').get() as { n: number }).n).toBe(0);
+    expect((ctx.db.prepare('SELECT count(*) AS n FROM sync_batch_events').get() as { n: number }).n).toBe(0);
 
     progress.length = 0;
     const done = await exportsOf(ctx).run({ format: 'google-click' }, path, { now: NOW, jobId: 'job-2' });
     // Large exports link in rowid chunks: exactly the exported events, none of the excluded.
     expect(done).toMatchObject({ exported: 199_800, excludedCount: 200, linked: 199_800 });
-    const linkedRows = ctx.db.prepare('SELECT count(*) AS n, sum(gclid IS NULL) AS bad FROM conversion_events WHERE batch_id = ?').get(done.batchId);
+    const linkedRows = ctx.db.prepare(`SELECT count(*) AS n, sum(gclid IS NULL) AS bad FROM conversion_events WHERE ${IN_BATCH}`).get(done.batchId);
     expect(linkedRows).toEqual({ n: 199_800, bad: 0 });
     expect(progress[0]).toMatchObject({ jobId: 'job-2', phase: 'running', total: 200_000 });
     expect(progress.at(-1)).toMatchObject({ jobId: 'job-2', phase: 'done', done: 200_000, total: 200_000 });
@@ -160,18 +181,18 @@ describe('export run and sync batches', () => {
     const closed = await exportsOf(ctx).markUploaded(single.batchId);
     expect(closed).toMatchObject({ batch: { status: 'uploaded', byStatus: { sent: 199_800, queued: 0 } }, outcome: { changed: 199_800, refused: [] } });
     expect(ctx.db.prepare("SELECT count(*) AS n FROM sync_history WHERE action = 'mark_sent' AND batch_id = ?").get(single.batchId)).toEqual({ n: 199_800 });
-    expect(ctx.db.prepare("SELECT count(*) AS n FROM conversion_events WHERE batch_id IS NULL AND sync_status = 'queued'").get()).toEqual({ n: 200 });
+    expect(ctx.db.prepare("SELECT count(*) AS n FROM conversion_events WHERE id NOT IN (SELECT event_id FROM sync_batch_events) AND sync_status = 'queued'").get()).toEqual({ n: 200 });
   });
 
   it('the two-thread export writes the same file and links the same events as the single-thread one', async () => {
     configureDestinations(ctx);
     seedGoldenEvents(ctx);
     const single = await exportsOf(ctx).run({ format: 'google-click' }, join(ctx.dataDir, 'single.csv'), { now: NOW });
-    const singleLinks = ctx.db.prepare('SELECT id FROM conversion_events WHERE batch_id = ? ORDER BY id').all(single.batchId);
+    const singleLinks = ctx.db.prepare(`SELECT id FROM conversion_events WHERE ${IN_BATCH} ORDER BY id`).all(single.batchId);
     const parallel = await exportsOf(ctx).run({ format: 'google-click' }, join(ctx.dataDir, 'parallel.csv'), { now: NOW, parallelMinRows: 1 });
     expect(readFileSync(join(ctx.dataDir, 'parallel.csv'), 'utf8')).toBe(readFileSync(join(ctx.dataDir, 'single.csv'), 'utf8'));
     expect(parallel).toMatchObject({ exported: single.exported, excludedCount: single.excludedCount, linked: single.linked, fileSha256: single.fileSha256, excluded: single.excluded });
-    expect(ctx.db.prepare('SELECT id FROM conversion_events WHERE batch_id = ? ORDER BY id').all(parallel.batchId)).toEqual(singleLinks);
+    expect(ctx.db.prepare(`SELECT id FROM conversion_events WHERE ${IN_BATCH} ORDER BY id`).all(parallel.batchId)).toEqual(singleLinks);
     expect(exportsOf(ctx).getBatch(parallel.batchId)).toMatchObject({ eventCount: 7, fileSha256: single.fileSha256, byStatus: { queued: 7 } });
     expect(exportsOf(ctx).getBatch(single.batchId).byStatus.queued).toBe(0);
     expect(readdirSync(ctx.dataDir).filter((f) => f.endsWith('.part'))).toEqual([]);

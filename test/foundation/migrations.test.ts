@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -126,5 +126,28 @@ describe('schema constraints', () => {
       expect(plan.join('\n')).not.toMatch(/TEMP B-TREE/);
     }
   });
-});
 
+  it('0009 moves each event\'s batch_id into sync_batch_events and stops using the column', () => {
+    const migrations = copyMigrations();
+    for (const name of readdirSync(migrations)) if (Number(name.slice(0, 4)) >= 9) rmSync(join(migrations, name));
+    if (db?.open) db.close();
+    db = openDatabase(join(dir, 'before-0009.db'));
+    migrate(db, migrations);
+    const insert = db.prepare("INSERT INTO conversion_events (id, event_name, event_id, event_time, sync_status, batch_id) VALUES (?, 'purchase', ?, '2026-11-01T00:00:00.000Z', 'queued', ?)");
+    db.prepare("INSERT INTO sync_batches (id, destination) VALUES ('b1', 'google-click')").run();
+    insert.run('e1', 'ev1', 'b1');
+    insert.run('e2', 'ev2', 'b1');
+    insert.run('e3', 'ev3', null);
+    cpSync(migrationsDir(), migrations, { recursive: true });
+    expect(migrate(db, migrations).applied).toContain('0009_sync_batch_events.sql');
+    expect(db.prepare('SELECT batch_id, event_id FROM sync_batch_events ORDER BY event_id').all()).toEqual([
+      { batch_id: 'b1', event_id: 'e1' },
+      { batch_id: 'b1', event_id: 'e2' },
+    ]);
+    expect(db.prepare('SELECT count(*) FROM conversion_events WHERE batch_id IS NOT NULL').pluck().get()).toBe(0);
+    expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'idx_conversion_events_batch_id'").pluck().get()).toBe(0);
+    // Deleting an event removes its links (trigger).
+    db.prepare("DELETE FROM conversion_events WHERE id = 'e1'").run();
+    expect(db.prepare('SELECT event_id FROM sync_batch_events').pluck().all()).toEqual(['e2']);
+  });
+});

@@ -32,6 +32,7 @@ export interface ConversionEventsTable {
   campaign_id: string | null;
   brand_id: string | null;
   import_id: string | null;
+  /** Unused since 0009 (always NULL): batches link events through sync_batch_events. */
   batch_id: string | null;
   gclid: string | null;
   gbraid: string | null;
@@ -86,6 +87,10 @@ export interface SyncBatchesTable {
   created_at: string;
   closed_at: string | null;
 }
+export interface SyncBatchEventsTable {
+  batch_id: string;
+  event_id: string;
+}
 export interface SyncHistoryTable {
   id: number;
   event_id: string;
@@ -115,6 +120,7 @@ export interface DB {
   imports: ImportsTable;
   import_errors: ImportErrorsTable;
   sync_batches: SyncBatchesTable;
+  sync_batch_events: SyncBatchEventsTable;
   sync_history: SyncHistoryTable;
   mapping_presets: MappingPresetsTable;
   settings: SettingsTable;

@@ -31,7 +31,7 @@ export function filterToWhere(filter: EventFilterParsed): SqlFragment {
     else (clauses.push('brand_id = ?'), params.push(filter.brandId));
   }
   if (filter.importId) (clauses.push('import_id = ?'), params.push(filter.importId));
-  if (filter.batchId) (clauses.push('batch_id = ?'), params.push(filter.batchId));
+  if (filter.batchId) (clauses.push('id IN (SELECT l.event_id FROM sync_batch_events l WHERE l.batch_id = ?)'), params.push(filter.batchId));
   if (filter.timeFrom) (clauses.push('event_time >= ?'), params.push(filter.timeFrom));
   if (filter.timeTo) (clauses.push('event_time < ?'), params.push(filter.timeTo));
   // Value ranges are written on the same expression as the value sort's index (0006); events without a

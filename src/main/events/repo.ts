@@ -7,7 +7,12 @@ import type { Sqlite } from '../db/connection';
 import type { ConversionEventsTable } from '../db/schema';
 import { filterToWhere, VALUE_KEY, type SqlFragment } from './filter-sql';
 
-export type EventRow = ConversionEventsTable;
+/** An event row as read for display: every column plus its latest sync batch (0009). */
+export type EventRow = ConversionEventsTable & { linked_batch_id?: string | null };
+
+/** The latest batch an event was exported in (batch ids are UUIDv7, so the greatest is the newest). */
+export const LINKED_BATCH_SQL = '(SELECT max(l.batch_id) FROM sync_batch_events l WHERE l.event_id = conversion_events.id)';
+const EVENT_COLUMNS = `*, ${LINKED_BATCH_SQL} AS linked_batch_id`;
 
 /** Column order used by every insert (the import pipeline's prepared statement too). */
 export const INSERT_COLUMNS = [
@@ -62,7 +67,7 @@ export function rowToEvent(row: EventRow): ConversionEvent {
     sync_attempts: row.sync_attempts,
     synced_at: row.synced_at,
     sync_error: row.sync_error,
-    batch_id: row.batch_id,
+    batch_id: row.linked_batch_id ?? null,
     event_time: row.event_time,
     created_at: row.created_at,
     updated_at: row.updated_at,
@@ -70,11 +75,11 @@ export function rowToEvent(row: EventRow): ConversionEvent {
 }
 
 export function findEventById(db: Sqlite, id: string): EventRow | undefined {
-  return db.prepare('SELECT * FROM conversion_events WHERE id = ?').get(id) as EventRow | undefined;
+  return db.prepare(`SELECT ${EVENT_COLUMNS} FROM conversion_events WHERE id = ?`).get(id) as EventRow | undefined;
 }
 
 export function findEventByEventId(db: Sqlite, eventId: string): EventRow | undefined {
-  return db.prepare('SELECT * FROM conversion_events WHERE event_id = ?').get(eventId) as EventRow | undefined;
+  return db.prepare(`SELECT ${EVENT_COLUMNS} FROM conversion_events WHERE event_id = ?`).get(eventId) as EventRow | undefined;
 }
 
 export function findImportName(db: Sqlite, importId: string): string | null {
@@ -178,7 +183,7 @@ function matchesAtLeast(db: Sqlite, where: SqlFragment, n: number): boolean {
 export function listStatement(
   db: Sqlite,
   query: ListQuery,
-  select = `*, ${SORT_EXPRESSIONS[query.sort.field]} AS sort_key, ${TIE_BREAKS[query.sort.field]} AS sort_tie`,
+  select = `${EVENT_COLUMNS}, ${SORT_EXPRESSIONS[query.sort.field]} AS sort_key, ${TIE_BREAKS[query.sort.field]} AS sort_tie`,
 ): { sql: string; params: unknown[]; indexedBy: string | null } {
   const where = filterToWhere(query.filter);
   const key = SORT_EXPRESSIONS[query.sort.field];

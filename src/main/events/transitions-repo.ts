@@ -45,8 +45,21 @@ export function applyTransition(db: Sqlite, write: TransitionWrite): number {
   if (ATTEMPT_ACTIONS.includes(write.action)) sets.push('sync_attempts = sync_attempts + 1');
   if (write.action === 'mark_sent') (sets.push('synced_at = ?', 'sync_error = NULL'), params.push(write.now));
   if (write.action === 'mark_failed') (sets.push('sync_error = ?'), params.push(write.note));
-  if (write.action === 'unqueue' || write.action === 'skip' || write.action === 'retry') sets.push('batch_id = NULL');
+  if (write.action === 'unqueue' || write.action === 'skip' || write.action === 'retry') leaveOpenBatches(db, table, scope, scopeParams);
   return db.prepare(`UPDATE ${table} SET ${sets.join(', ')} WHERE ${scope}`).run(...params, ...scopeParams).changes;
+}
+
+/**
+ * Events that are unqueued, skipped or retried leave the open batch they were exported in, so marking
+ * that batch uploaded later does not mark them sent; closed batches keep their links as history.
+ */
+function leaveOpenBatches(db: Sqlite, table: string, scope: string, scopeParams: unknown[]): void {
+  const open = db.prepare("SELECT id FROM sync_batches WHERE status = 'exported'").pluck().all() as string[];
+  if (!open.length) return;
+  db.prepare(
+    `DELETE FROM sync_batch_events
+     WHERE batch_id IN (SELECT value FROM json_each(?)) AND event_id IN (SELECT id FROM ${table} WHERE ${scope})`,
+  ).run(JSON.stringify(open), ...scopeParams);
 }
 
 /**

@@ -18,8 +18,9 @@ function statusCounts(db: Sqlite, ids: string[]): Map<string, SyncBatch['byStatu
   if (!ids.length) return counts;
   const rows = db
     .prepare(
-      `SELECT batch_id, sync_status, count(*) AS n FROM conversion_events
-       WHERE batch_id IN (SELECT value FROM json_each(?)) GROUP BY batch_id, sync_status`,
+      `SELECT l.batch_id, e.sync_status, count(*) AS n
+       FROM sync_batch_events l JOIN conversion_events e ON e.id = l.event_id
+       WHERE l.batch_id IN (SELECT value FROM json_each(?)) GROUP BY l.batch_id, e.sync_status`,
     )
     .all(JSON.stringify(ids)) as { batch_id: string; sync_status: string; n: number }[];
   for (const row of rows) {
@@ -65,7 +66,7 @@ export function closeBatch(db: Sqlite, id: string, status: 'uploaded' | 'failed'
 export function idsOutsideBatch(db: Sqlite, batchId: string, ids: readonly string[]): string[] {
   return (
     db
-      .prepare('SELECT value AS id FROM json_each(?) WHERE value NOT IN (SELECT id FROM conversion_events WHERE batch_id = ?)')
+      .prepare('SELECT value AS id FROM json_each(?) WHERE value NOT IN (SELECT event_id FROM sync_batch_events WHERE batch_id = ?)')
       .all(JSON.stringify(ids), batchId) as { id: string }[]
   ).map((r) => r.id);
 }

@@ -4,10 +4,11 @@
  * - `readAndWrite` reads the matching events in time order, turns each into a line or an exclusion,
  *   and streams the lines to a temporary file (SHA-256 computed on the way).
  * - `runExport` does everything in one thread: in the write transaction that read the events it
- *   creates the sync batch, links the exported queued events, renames the file into place and commits.
+ *   creates the sync batch, links the exported queued events (`batchLinker`, rows of
+ *   sync_batch_events), renames the file into place and commits.
  * - For large exports the worker runs the read/write part on a second thread with its own
  *   connection whose read snapshot starts while this thread holds the write lock (so both see the
- *   same rows), and links the exported rows as their rowids stream in (see worker.ts).
+ *   same rows), and links the batch meanwhile (see worker.ts).
  *
  * Cancelling rolls everything back and removes the partial file.
  */
@@ -19,6 +20,7 @@ import type { AppSettings } from '../../shared/domain/settings';
 import { AppError } from '../../shared/ipc/result';
 import type { Sqlite } from '../db/connection';
 import { filterToWhere, type SqlFragment } from '../events/filter-sql';
+import { LINKED_BATCH_SQL } from '../events/repo';
 import { createFormatWriter, WARNING_MESSAGES, type ExportRow } from './formats';
 
 export interface RunExportOptions {
@@ -79,8 +81,21 @@ export interface ReadExtras {
   tmpPath?: string;
   /** Called once the read snapshot is established (after the first query). */
   onSnapshot?(): void;
-  /** Called with the rowid of each exported row. */
-  onExported?(rowid: number): void;
+}
+
+const openBatchEvents = `SELECT l.event_id FROM sync_batch_events l JOIN sync_batches b ON b.id = l.batch_id WHERE b.status = 'exported'`;
+const EXCLUDED_SLICE = 10_000;
+
+/** Queued events of this export (excluded ones aside) that are already in an open batch: they move to the new one. */
+function countInOpenBatches(db: Sqlite, where: SqlFragment, excludedRowids: readonly number[]): number {
+  if (!db.prepare("SELECT 1 FROM sync_batches WHERE status = 'exported' LIMIT 1").get()) return 0;
+  const scope = `(${where.sql}) AND sync_status = 'queued' AND id IN (${openBatchEvents})`;
+  let moved = (db.prepare(`SELECT count(*) AS n FROM conversion_events WHERE ${scope}`).get(...where.params) as { n: number }).n;
+  const excludedInScope = db.prepare(`SELECT count(*) AS n FROM conversion_events WHERE rowid IN (SELECT value FROM json_each(?)) AND ${scope}`);
+  for (let i = 0; moved > 0 && i < excludedRowids.length; i += EXCLUDED_SLICE) {
+    moved -= (excludedInScope.get(JSON.stringify(excludedRowids.slice(i, i + EXCLUDED_SLICE)), ...where.params) as { n: number }).n;
+  }
+  return moved;
 }
 
 /**
@@ -129,27 +144,23 @@ export function readAndWrite(db: Sqlite, options: RunExportOptions, hooks: RunEx
 
     const excludedRowids: number[] = [];
     const warningCounts: Partial<Record<WarningCode, number>> = {};
-    /** Exported rows per batch_id they already had (checked against open batches below). */
-    const priorBatches = new Map<string, number>();
     const excluded: (ExcludedEvent & { rowid: number })[] = [];
     const byCode: Partial<Record<ExclusionCode, number>> = {};
     let done = 0;
     let lastProgress = Date.now();
-    const onExported = extras.onExported;
     // Raw rows copied into one reused object: a million rows allocate a million arrays, not also a
     // million objects with a dozen properties each.
-    const columns = ['rowid', 'batch_id', ...writer.columns.filter((c) => c !== 'batch_id')];
+    const columns = ['rowid', ...writer.columns];
     const width = columns.length;
     const row = Object.fromEntries(columns.map((c) => [c, null])) as unknown as ExportRow;
     const target = row as unknown as Record<string, unknown>;
-    const select = db.prepare(`SELECT ${columns.join(', ')} FROM conversion_events WHERE ${where.sql} ORDER BY event_time, id`).raw(true);
+    const selectList = columns.map((c) => (c === 'batch_id' ? `${LINKED_BATCH_SQL} AS batch_id` : c)).join(', ');
+    const select = db.prepare(`SELECT ${selectList} FROM conversion_events WHERE ${where.sql} ORDER BY event_time, id`).raw(true);
     for (const values of select.iterate(...where.params) as IterableIterator<unknown[]>) {
       for (let c = 0; c < width; c++) target[columns[c]!] = values[c];
       const line = writer.line(row);
       if (typeof line === 'string') {
         writer.warn?.(row, warningCounts);
-        if (row.batch_id !== null) priorBatches.set(row.batch_id as string, (priorBatches.get(row.batch_id as string) ?? 0) + 1);
-        if (onExported) onExported(row.rowid);
         if (writing) {
           buffer += line;
           if (buffer.length >= FLUSH_BYTES) flush();
@@ -185,11 +196,8 @@ export function readAndWrite(db: Sqlite, options: RunExportOptions, hooks: RunEx
         entry.eventId = found?.event_id ?? '';
       }
     }
-    if (priorBatches.size) {
-      const open = db.prepare("SELECT id FROM sync_batches WHERE status = 'exported' AND id IN (SELECT value FROM json_each(?))").all(JSON.stringify([...priorBatches.keys()])) as { id: string }[];
-      const moved = open.reduce((sum, batch) => sum + (priorBatches.get(batch.id) ?? 0), 0);
-      if (moved) warningCounts.in_other_batch = moved;
-    }
+    const moved = countInOpenBatches(db, where, excludedRowids);
+    if (moved) warningCounts.in_other_batch = moved;
     const warnings = (Object.entries(warningCounts) as [WarningCode, number][]).map(([code, count]) => ({ code, count, message: `${count} event(s) ${WARNING_MESSAGES[code]}` }));
     const preview: ExportPreview = {
       format: options.format,
@@ -267,15 +275,9 @@ export function runExport(db: Sqlite, options: RunExportOptions, hooks: RunExpor
     let mark = performance.now();
     insertBatchRow(db, options);
     finishBatchRow(db, output.batchId, file.sha256, read.preview.exported);
-    db.exec('CREATE TEMP TABLE IF NOT EXISTS export_excluded (rid INTEGER PRIMARY KEY)');
-    db.exec('DELETE FROM temp.export_excluded');
-    const insertExcluded = db.prepare('INSERT OR IGNORE INTO temp.export_excluded (rid) VALUES (?)');
-    for (const rowid of read.excludedRowids) insertExcluded.run(rowid);
-    // Only queued events join the batch: they are the ones "mark uploaded" can move to sent.
-    const linked = linkBatch(db, exportWhere(options), output.batchId, output.createdAt, read.preview.exported, () => {
-      if (hooks.isCancelled()) throw new ExportCancelled();
-    });
-    db.exec('DELETE FROM temp.export_excluded');
+    const linker = batchLinker(db, exportWhere(options), output.batchId, read.preview.matched);
+    while (linker.step()) if (hooks.isCancelled()) throw new ExportCancelled();
+    const linked = linker.finish(read.excludedRowids);
     read.timings.linkBatch = Math.round(performance.now() - mark);
     mark = performance.now();
     renameSync(file.tmpPath, output.path);
@@ -291,40 +293,60 @@ export function runExport(db: Sqlite, options: RunExportOptions, hooks: RunExpor
   }
 }
 
-const LINK_CHUNK_ROWS = 20_000;
-const SINGLE_UPDATE_MAX = 50_000;
+const LINK_CHUNK_ROWS = 50_000;
+const SINGLE_INSERT_MAX = 50_000;
 
-/**
- * Sets batch_id on the exported queued events. Inside the export's transaction every UPDATE keeps a
- * statement journal (batch_id is a foreign key, so the statement may abort) holding the original of
- * every page it changes — in memory with temp_store=MEMORY, ~650 MB for a million rows. So large
- * exports update in rowid ranges of 20,000 rows (table order: sequential pages, and the batch_id
- * index grows at its end), which bounds that journal and lets a cancel stop between chunks.
- */
-function linkBatch(db: Sqlite, where: SqlFragment, batchId: string, now: string, expected: number, checkCancel: () => void): number {
-  const base = `UPDATE conversion_events NOT INDEXED SET batch_id = ?, updated_at = ?
-     WHERE (${where.sql}) AND sync_status = 'queued' AND rowid NOT IN (SELECT rid FROM temp.export_excluded)`;
-  if (expected <= SINGLE_UPDATE_MAX) {
-    return db.prepare(base.replace(' NOT INDEXED', '')).run(batchId, now, ...where.params).changes;
-  }
-  const range = db.prepare('SELECT min(rowid) AS lo, max(rowid) AS hi FROM conversion_events').get() as { lo: number | null; hi: number | null };
-  if (range.lo === null || range.hi === null) return 0;
-  const chunk = db.prepare(`${base} AND rowid >= ? AND rowid < ?`);
-  let linked = 0;
-  for (let start = range.lo; start <= range.hi; start += LINK_CHUNK_ROWS) {
-    linked += chunk.run(batchId, now, ...where.params, start, start + LINK_CHUNK_ROWS).changes;
-    checkCancel();
-  }
-  return linked;
+export interface BatchLinker {
+  /** Links the next chunk; false when every chunk is done. */
+  step(): boolean;
+  /** Unlinks the excluded rows and moves the linked events out of other open batches; returns the count linked. */
+  finish(excludedRowids: readonly number[]): number;
 }
 
 /**
- * Links one chunk of exported rows (rowids, from the reader thread) to the batch; only queued ones.
- * Chunks of ≤ 20,000 keep the statement journal small.
+ * Links the export's queued events to its batch (rows of sync_batch_events, 0009). Only queued events
+ * join: they are the ones "mark uploaded" moves to sent. The pairs are appended in rowid order (ids
+ * are time-ordered, so the key grows at its end) in chunks of 50,000 rowids, which bounds the
+ * statement journal and lets the caller check for cancel or relay progress between chunks. Excluded
+ * events are known only once the file is written, so they are unlinked at the end.
  */
-export function linkRowids(db: Sqlite, batchId: string, now: string, rowids: readonly number[]): number {
-  const sorted = [...rowids].sort((a, b) => a - b);
-  return db
-    .prepare(`UPDATE conversion_events SET batch_id = ?, updated_at = ? WHERE rowid IN (SELECT value FROM json_each(?)) AND sync_status = 'queued'`)
-    .run(batchId, now, JSON.stringify(sorted)).changes;
+export function batchLinker(db: Sqlite, where: SqlFragment, batchId: string, expected: number): BatchLinker {
+  const base = `INSERT INTO sync_batch_events (batch_id, event_id)
+    SELECT ?, id FROM conversion_events WHERE (${where.sql}) AND sync_status = 'queued'`;
+  let linked = 0;
+  let done = false;
+  const single = expected <= SINGLE_INSERT_MAX;
+  const chunk = db.prepare(`${base} AND rowid >= ? AND rowid < ? ORDER BY rowid`);
+  const range = db.prepare('SELECT min(rowid) AS lo, max(rowid) AS hi FROM conversion_events').get() as { lo: number | null; hi: number | null };
+  let next = range.lo ?? 0;
+  const last = range.hi ?? -1;
+  return {
+    step() {
+      if (done) return false;
+      if (single) {
+        linked += db.prepare(base).run(batchId, ...where.params).changes;
+        done = true;
+      } else {
+        linked += chunk.run(batchId, ...where.params, next, next + LINK_CHUNK_ROWS).changes;
+        next += LINK_CHUNK_ROWS;
+        done = next > last;
+      }
+      return !done;
+    },
+    finish(excludedRowids) {
+      const unlink = db.prepare(
+        'DELETE FROM sync_batch_events WHERE batch_id = ? AND event_id IN (SELECT id FROM conversion_events WHERE rowid IN (SELECT value FROM json_each(?)))',
+      );
+      for (let i = 0; i < excludedRowids.length; i += EXCLUDED_SLICE) {
+        linked -= unlink.run(batchId, JSON.stringify(excludedRowids.slice(i, i + EXCLUDED_SLICE))).changes;
+      }
+      // An event is in at most one open batch: exporting it again moves it here.
+      db.prepare(
+        `DELETE FROM sync_batch_events
+         WHERE batch_id IN (SELECT id FROM sync_batches WHERE status = 'exported' AND id <> ?)
+           AND event_id IN (SELECT event_id FROM sync_batch_events WHERE batch_id = ?)`,
+      ).run(batchId, batchId);
+      return linked;
+    },
+  };
 }

@@ -5,9 +5,9 @@
  *
  * Exports of more than PARALLEL_MIN_ROWS run on two threads: this one takes the write lock, then
  * starts a reader thread (same script, role 'reader') whose read snapshot begins while the lock is
- * held — so it sees exactly the rows this thread will change. The reader formats and writes the file
- * and streams the exported rowids back; this thread links them to the batch meanwhile. Linking a
- * million rows costs about as much as reading and formatting them, so the two overlap.
+ * held — so it sees exactly the rows this thread links. The reader formats and writes the file while
+ * this thread links the matching queued events to the batch; the reader's excluded rows are unlinked
+ * at the end, before COMMIT.
  */
 import { rmSync, renameSync } from 'node:fs';
 import { parentPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
@@ -20,12 +20,13 @@ import {
   countMatching,
   ExportCancelled,
   exportWhere,
+  batchLinker,
   finishBatchRow,
   insertBatchRow,
-  linkRowids,
   readAndWrite,
   runExport,
   temporaryPathFor,
+  type BatchLinker,
   type ReadResult,
   type RunExportOptions,
   type RunExportOutcome,
@@ -56,7 +57,6 @@ interface ReaderData {
 type ReaderMessage =
   | { type: 'snapshot' }
   | { type: 'progress'; done: number; total: number }
-  | { type: 'rowids'; rowids: number[] }
   | { type: 'read'; result: ReadResult }
   | { type: 'cancelled' }
   | { type: 'failed'; code: string; message: string; details?: unknown };
@@ -71,7 +71,11 @@ export type ExportWorkerMessage =
   | { type: 'failed'; code: string; message: string; details?: unknown };
 
 export const PARALLEL_MIN_ROWS = 100_000;
-const ROWID_CHUNK = 20_000;
+/**
+ * The reader allocates a few short-lived strings per cell; a 32 MB semi-space (V8's default is 16 MB)
+ * halves its scavenges: 1M rows read + formatted + written in 4.6 s instead of 6.0 s, for ~30 MB RSS.
+ */
+const READER_LIMITS = { maxYoungGenerationSizeMb: 96 };
 
 function failure(error: unknown): { type: 'failed'; code: string; message: string; details?: unknown } {
   if (error instanceof AppError) return { type: 'failed', code: error.code, message: error.message, details: error.details };
@@ -92,7 +96,6 @@ function runReader(port: MessagePort, data: ReaderData): void {
     // A forward scan needs little cache; keeps two connections' caches within the RSS budget.
     db.pragma('cache_size = -8192');
     db.exec('BEGIN');
-    let chunk: number[] = [];
     const result = readAndWrite(
       db,
       data.options,
@@ -103,16 +106,8 @@ function runReader(port: MessagePort, data: ReaderData): void {
       {
         tmpPath: data.tmpPath,
         onSnapshot: () => port.postMessage({ type: 'snapshot' } satisfies ReaderMessage),
-        onExported: (rowid) => {
-          chunk.push(rowid);
-          if (chunk.length >= ROWID_CHUNK) {
-            port.postMessage({ type: 'rowids', rowids: chunk } satisfies ReaderMessage);
-            chunk = [];
-          }
-        },
       },
     );
-    if (chunk.length) port.postMessage({ type: 'rowids', rowids: chunk } satisfies ReaderMessage);
     port.postMessage({ type: 'read', result } satisfies ReaderMessage);
   } catch (error) {
     port.postMessage((error instanceof ExportCancelled ? { type: 'cancelled' } : failure(error)) satisfies ReaderMessage);
@@ -123,65 +118,112 @@ function runReader(port: MessagePort, data: ReaderData): void {
 }
 
 /** The writer side of a two-thread export; resolves with the outcome or the reason it stopped. */
-function runParallel(db: Sqlite, data: ExportWorkerData, options: RunExportOptions, flag: Int32Array): Promise<ExportWorkerMessage> {
+function runParallel(db: Sqlite, data: ExportWorkerData, options: RunExportOptions, matching: number, flag: Int32Array): Promise<ExportWorkerMessage> {
   const output = options.output!;
   const tmpPath = temporaryPathFor(output.path);
   const started = performance.now();
   const reader = new Worker(__filename, {
     workerData: { role: 'reader', dbPath: data.dbPath, nativeBinding: data.nativeBinding, options, tmpPath, cancel: data.cancel } satisfies ReaderData,
+    resourceLimits: READER_LIMITS,
   });
-  let linked = 0;
+  let linker: BatchLinker | null = null;
+  let linkingDone = false;
   let linkMs = 0;
+  let read: ReadResult | null = null;
+  let readerExited = false;
   let final: ExportWorkerMessage | null = null;
   let crash: string | null = null;
-  const stop = (message: ExportWorkerMessage) => {
-    if (final) return;
-    final = message;
-    Atomics.store(flag, 0, 1); // stop the reader too
+  let settle: (message: ExportWorkerMessage) => void = () => {};
+  const done = new Promise<ExportWorkerMessage>((resolve) => (settle = resolve));
+
+  let settled = false;
+  const settleWhenReady = () => {
+    if (settled || !readerExited || !final) return;
+    settled = true;
+    if (final.type !== 'done') {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      rmSync(tmpPath, { force: true });
+    }
+    settle(final);
   };
-  return new Promise((resolve) => {
-    reader.on('message', (message: ReaderMessage) => {
-      if (final) return;
-      try {
-        if (message.type === 'snapshot') insertBatchRow(db, options);
-        else if (message.type === 'progress') parentPort?.postMessage({ type: 'progress', done: message.done, total: message.total } satisfies ExportWorkerMessage);
-        else if (message.type === 'rowids') {
-          const t0 = performance.now();
-          linked += linkRowids(db, output.batchId, output.createdAt, message.rowids);
-          linkMs += performance.now() - t0;
-        } else if (message.type === 'read') {
-          const { result } = message;
-          assertSomethingToExport(result.preview);
-          const file = result.file!;
-          finishBatchRow(db, output.batchId, file.sha256, result.preview.exported);
-          const t0 = performance.now();
-          renameSync(file.tmpPath, output.path);
-          db.exec('COMMIT');
-          final = {
-            type: 'done',
-            outcome: {
-              ...result.preview,
-              timings: { ...result.timings, linkBatch: Math.round(linkMs), commit: Math.round(performance.now() - t0), total: Math.round(performance.now() - started) },
-              file: { path: output.path, sha256: file.sha256, bytes: file.bytes, batchId: output.batchId, linked },
-            },
-          };
-        } else stop(message);
-      } catch (error) {
-        stop(failure(error));
+  const stop = (message: ExportWorkerMessage) => {
+    if (!final) {
+      final = message;
+      Atomics.store(flag, 0, 1); // stop the reader too
+    }
+    settleWhenReady();
+  };
+  const finishIfReady = () => {
+    if (final || !linkingDone || !read) return;
+    try {
+      assertSomethingToExport(read.preview);
+      const file = read.file!;
+      const t0 = performance.now();
+      const linked = linker!.finish(read.excludedRowids);
+      linkMs += performance.now() - t0;
+      finishBatchRow(db, output.batchId, file.sha256, read.preview.exported);
+      const t1 = performance.now();
+      renameSync(file.tmpPath, output.path);
+      db.exec('COMMIT');
+      final = {
+        type: 'done',
+        outcome: {
+          ...read.preview,
+          timings: { ...read.timings, linkBatch: Math.round(linkMs), commit: Math.round(performance.now() - t1), total: Math.round(performance.now() - started) },
+          file: { path: output.path, sha256: file.sha256, bytes: file.bytes, batchId: output.batchId, linked },
+        },
+      };
+    } catch (error) {
+      stop(failure(error));
+    }
+    settleWhenReady();
+  };
+  // One chunk per turn of the event loop, so the reader's progress messages are relayed in between.
+  const linkNextChunk = () => {
+    if (final) return settleWhenReady();
+    if (Atomics.load(flag, 0) === 1) return stop({ type: 'cancelled' });
+    try {
+      const t0 = performance.now();
+      const more = linker!.step();
+      linkMs += performance.now() - t0;
+      if (more) setImmediate(linkNextChunk);
+      else {
+        linkingDone = true;
+        finishIfReady();
       }
-    });
-    reader.on('error', (error) => {
-      crash = `The export reader crashed: ${error.message}`;
-    });
-    reader.on('exit', () => {
-      if (!final) final = Atomics.load(flag, 0) === 1 ? { type: 'cancelled' } : { type: 'failed', code: 'internal', message: crash ?? 'The export reader stopped before finishing.' };
-      if (final.type !== 'done') {
-        if (db.inTransaction) db.exec('ROLLBACK');
-        rmSync(tmpPath, { force: true });
-      }
-      resolve(final);
-    });
+    } catch (error) {
+      stop(failure(error));
+    }
+  };
+
+  reader.on('message', (message: ReaderMessage) => {
+    if (final) return;
+    try {
+      if (message.type === 'snapshot') {
+        insertBatchRow(db, options);
+        linker = batchLinker(db, exportWhere(options), output.batchId, matching);
+        setImmediate(linkNextChunk);
+      } else if (message.type === 'progress') {
+        parentPort?.postMessage({ type: 'progress', done: message.done, total: message.total } satisfies ExportWorkerMessage);
+      } else if (message.type === 'read') {
+        read = message.result;
+        finishIfReady();
+      } else stop(message);
+    } catch (error) {
+      stop(failure(error));
+    }
   });
+  reader.on('error', (error) => {
+    crash = `The export reader crashed: ${error.message}`;
+  });
+  reader.on('exit', () => {
+    readerExited = true;
+    // The reader has sent its result; the last link chunks may still be running.
+    if (!final && read && !linkingDone) return;
+    if (!final) final = Atomics.load(flag, 0) === 1 ? { type: 'cancelled' } : { type: 'failed', code: 'internal', message: crash ?? 'The export reader stopped before finishing.' };
+    settleWhenReady();
+  });
+  return done;
 }
 
 async function run(data: ExportWorkerData, port: MessagePort): Promise<ExportWorkerMessage> {
@@ -201,11 +243,14 @@ async function run(data: ExportWorkerData, port: MessagePort): Promise<ExportWor
     // A million-row export leaves ~1 GB in the WAL. Its checkpoint runs here after the answer is
     // sent (below), not inside COMMIT, and never on the main thread's next write.
     db.pragma('wal_autocheckpoint = 0');
+    // Linking appends to sync_batch_events and scans events once: a small cache does, and keeps the
+    // three threads (main, this, the reader) within the RSS budget.
+    db.pragma('cache_size = -16384');
     db.exec('BEGIN IMMEDIATE');
     const matching = countMatching(db, exportWhere(options));
     let message: ExportWorkerMessage;
     if (matching >= (data.parallelMinRows ?? PARALLEL_MIN_ROWS)) {
-      message = await runParallel(db, data, options, flag);
+      message = await runParallel(db, data, options, matching, flag);
     } else {
       db.exec('ROLLBACK');
       message = { type: 'done', outcome: runExport(db, options, hooks) };
