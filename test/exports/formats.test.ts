@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createFormatWriter, csvField, googleParameters, platformValue, spreadsheetCell, spreadsheetValue, type ExportRow } from '../../src/main/exports/formats';
-import { ZoneClock } from '../../src/main/exports/zone-time';
+import { parseStoredUtc, ZoneClock } from '../../src/main/exports/zone-time';
 import { formatMicrosForCurrency } from '../../src/shared/domain/money';
 import { AppSettingsSchema } from '../../src/shared/domain/settings';
 
@@ -176,3 +176,15 @@ describe('exclusions', () => {
     expect(typeof line('meta', { meta_email_hash: null, fbp: 'fb.1.1.1' })).toBe('string');
   });
 });
+
+describe('parseStoredUtc', () => {
+  it('equals Date.parse for stored event times and for anything else (property)', () => {
+    const stored = fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2100-12-31T23:59:59.999Z'), noInvalidDate: true }).map((d) => d.toISOString());
+    fc.assert(fc.property(stored, (text) => parseStoredUtc(text) === Date.parse(text)), { numRuns: 5000 });
+    const odd = ['2026-02-30T00:00:00.000Z', '2026-13-01T00:00:00.000Z', '2026-11-25T24:00:00.000Z', '2026-11-25T12:00:00.000+01:00', '2026/11/25T12:00:00.000Z', '2026-11-25 12:00:00.000Z', '2026-1a-25T12:00:00.000Z', '', 'not a date'];
+    for (const text of odd) expect(Object.is(parseStoredUtc(text), Date.parse(text))).toBe(true);
+    const nearOdd = fc.tuple(stored, fc.nat(23), fc.constantFrom('0', '9', 'x', '-', ' ')).map(([text, at, ch]) => text.slice(0, at) + ch + text.slice(at + 1));
+    fc.assert(fc.property(nearOdd, (text) => Object.is(parseStoredUtc(text), Date.parse(text))), { numRuns: 5000 });
+  });
+});
+

@@ -22,7 +22,7 @@ import type { ConversionEventName } from '../../shared/domain/events';
 import type { ExclusionCode, ExportFormat, WarningCode } from '../../shared/domain/exports';
 import { currencyMinorUnits, formatMicrosForCurrency, microsToDecimal } from '../../shared/domain/money';
 import type { AppSettings } from '../../shared/domain/settings';
-import { ZoneClock } from './zone-time';
+import { parseStoredUtc, ZoneClock } from './zone-time';
 
 const DAY_MS = 86_400_000;
 /**
@@ -158,7 +158,7 @@ export function platformValue(micros: number | null, currency: string): string {
 }
 
 function windowChecks(row: ExportRow, nowMs: number, days: number, platform: string, out: Exclusion[]): number {
-  const ms = Date.parse(row.event_time);
+  const ms = parseStoredUtc(row.event_time);
   if (ms < nowMs - days * DAY_MS) {
     out.push({ code: 'too_old', reason: `conversion time ${row.event_time} is more than ${days} days ago; ${platform} no longer accepts it` });
   } else if (ms > nowMs + FUTURE_TOLERANCE_MS) {

@@ -12,7 +12,7 @@ import { uuidv7 } from '../lib/ids';
 import { workerPath } from '../runtime';
 import { getSettings } from '../settings/service';
 import * as repo from './repo';
-import type { RunExportOptions, RunExportOutcome } from './run';
+import { EXPORT_THREAD_LIMITS, type RunExportOptions, type RunExportOutcome } from './run';
 import type { ExportWorkerData, ExportWorkerMessage } from './worker';
 
 export interface ExportServiceDeps {
@@ -93,7 +93,7 @@ export class ExportService {
     if (this.running.has(jobId)) throw new AppError('conflict', `Job ${jobId} is already running`);
     const cancel = new SharedArrayBuffer(4);
     const data: ExportWorkerData = { dbPath: this.deps.dbPath, nativeBinding: this.deps.nativeBinding, options, cancel, parallelMinRows };
-    const worker = new Worker(workerPath('export-worker'), { workerData: data });
+    const worker = new Worker(workerPath('export-worker'), { workerData: data, resourceLimits: EXPORT_THREAD_LIMITS });
     this.running.set(jobId, { worker, cancel: new Int32Array(cancel) });
     let last = { done: 0, total: 0 };
     const emit = (phase: JobProgress['phase']) => {
