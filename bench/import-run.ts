@@ -11,8 +11,19 @@ async function main(): Promise<void> {
   const ref = imports.files.register(file);
   const { mapping } = imports.resolveMapping(ref, 'auto');
   let progressEvents = 0;
-  ctx.push.add((event) => {
-    if (event === "import:progress") progressEvents++;
+  // When the index rebuild (bulk load) and the final commit started, to split the wall time into phases.
+  let indexingAt: number | null = null;
+  let finishingAt: number | null = null;
+  let indexes = 0;
+  ctx.push.add((event, payload) => {
+    if (event !== 'import:progress') return;
+    progressEvents++;
+    const p = payload as { phase: string; indexesTotal?: number };
+    if (p.phase === 'indexing' && indexingAt === null) {
+      indexingAt = performance.now() - t0;
+      indexes = p.indexesTotal ?? 0;
+    }
+    if (p.phase === 'finishing' && finishingAt === null) finishingAt = performance.now() - t0;
   });
   const watch = watchEventLoop();
   const t0 = performance.now();
@@ -37,6 +48,9 @@ async function main(): Promise<void> {
       /** When the largest gap happened, in ms after the import started (to tell start-up, steady state and finish apart). */
       tickerMaxGapAtMs: Math.round(loop.maxGapAtMs),
       progressEvents,
+      indexingAtMs: indexingAt,
+      finishingAtMs: finishingAt,
+      indexesRebuilt: indexes,
     }),
   );
 }

@@ -226,12 +226,14 @@ describe('atomicity, cancel, undo, presets, error file', () => {
 });
 
 describe('privacy', () => {
-  it('raw personal values never reach the database, WAL, imports rows or temp files', async () => {
+  // 'always': the bulk load (dropped indexes, CREATE INDEX sorting through temp files) must not leak either.
+  it.each(['auto', 'always'])('raw personal values never reach the database, WAL, imports rows or temp files (index rebuild: %s)', async (rebuild) => {
+    process.env.CONVDESK_IMPORT_REBUILD_INDEXES = rebuild;
     const canaries = ['canary.zq7@example.com', '+14155550177', 'Zqcanaryfirst', 'Zqcanarylast'];
     const path = join(tmp, 'canary.csv');
     writeFileSync(path, `Email,Phone Number,First Name,Last Name,Conversion Time,Order ID\n${canaries.join(',')},2026-03-01T10:00:00Z,C-1\nbad.zq8-canary,+14155550178,Zqbadfirst,Zqbadlast,2026-03-01T10:00:00Z,C-2\n`);
     const before = new Set(readdirSync(tmpdir()));
-    const report = await importFile(ctx, path, { eventName: 'lead' });
+    const report = await importFile(ctx, path, { eventName: 'lead' }).finally(() => delete process.env.CONVDESK_IMPORT_REBUILD_INDEXES);
     expect(report).toMatchObject({ imported: 1, invalid: 1 });
     const files = readdirSync(ctx.dataDir).map((f) => join(ctx.dataDir, f));
     expect(files.some((f) => f.endsWith('-wal'))).toBe(true);

@@ -6,6 +6,7 @@ import type { Sqlite } from '../db/connection';
 import { INSERT_COLUMNS } from '../events/repo';
 import { CsvParser, type CsvRow } from './csv';
 import { createDecoder, detectEncoding, EncodingMismatch } from './decode';
+import { dropIndexes, estimateRows, rebuildIndexes, rebuildMode, shouldRebuild, type RebuildMode } from './bulk-load';
 import { catalogLookups, finishImportRow, MAX_STORED_ERRORS, prepareImportStatements, type ImportCounts } from './repo';
 import { BRAND_MARKER, CAMPAIGN_MARKER, createUuidV7Source, inThreadPool, workerPool, type MapperConfig, type MapperPool, type MapResult } from './map-pool';
 import { parametersTimeZone, readHead, sniffFile } from './sniff';
@@ -23,6 +24,8 @@ export interface PipelineInput {
   mappers?: number;
   /** Bundled worker script that can run as a mapper (the import worker itself). */
   workerScript?: string;
+  /** Drop and rebuild conversion_events' secondary indexes around the insert (bulk-load.ts); default auto. */
+  rebuildIndexes?: RebuildMode;
 }
 
 export interface PipelineProgress {
@@ -36,6 +39,8 @@ export interface PipelineHooks {
   onProgress?(progress: PipelineProgress): void;
   isCancelled?(): boolean;
   progressMs?: number;
+  /** All rows are stored; the dropped indexes are being rebuilt (`done` of `total` built so far). */
+  onIndexing?(done: number, total: number): void;
   /** All rows are stored; the (possibly long) FULL-sync commit starts. */
   onFinishing?(): void;
 }
@@ -56,8 +61,9 @@ export class ImportCancelled extends Error {
 /**
  * Runs one import synchronously on `db` (the worker's own connection): decode → parse → map →
  * validate → hash → insert, all inside one transaction that commits with synchronous=FULL, so a
- * cancelled, failed or crashed import leaves no events. Throws AppError for file-level problems and
- * ImportCancelled when cancelled.
+ * cancelled, failed or crashed import leaves no events. A large import (bulk-load.ts) drops the
+ * events' secondary indexes after BEGIN and rebuilds them before COMMIT, so a rollback restores them
+ * too. Throws AppError for file-level problems and ImportCancelled when cancelled.
  */
 export async function runPipeline(db: Sqlite, input: PipelineInput, hooks: PipelineHooks = {}): Promise<PipelineResult> {
   const bytesTotal = statSync(input.path).size;
@@ -70,12 +76,32 @@ export async function runPipeline(db: Sqlite, input: PipelineInput, hooks: Pipel
   // A 32 MB page cache: enough for the import's index pages, and keeps peak RSS bounded.
   const cacheMb = Number(process.env.CONVDESK_IMPORT_CACHE_MB) || 32;
   db.pragma(`cache_size = -${cacheMb * 1024}`);
+  // CREATE INDEX sorts its keys with SQLite's external merge sort. With temp_store=MEMORY (the
+  // connection default) that sort never spills: on a million events it held ~150 MB more. With FILE
+  // it sorts runs of at most the page cache size and merges them from temp files, which hold index
+  // keys (ids, hashes, times, the order id), never raw personal data, and are unlinked when opened.
+  // Must be set outside a transaction.
+  db.pragma('temp_store = FILE');
+  // A smaller page cache while the indexes are built (their pages are written in key order and the
+  // table is scanned once per index, so a cache does not help) also caps each sorted run at 8 MB.
+  const indexCacheMb = Number(process.env.CONVDESK_IMPORT_INDEX_CACHE_MB) || 8;
+  const rebuild = rebuildMode(input.rebuildIndexes);
+  const estimatedRows = estimateRows(head, bytesTotal);
   let encoding: ImportEncoding = forced ?? detected.encoding;
   for (;;) {
     db.exec('BEGIN IMMEDIATE');
     try {
       const bom = encoding === detected.encoding ? detected.bomLength : 0;
+      // Decided inside the transaction, so the existing row count cannot change under it.
+      const dropped = shouldRebuild(db, rebuild, estimatedRows) ? dropIndexes(db) : null;
       const result = await pass(db, input, hooks, encoding, bom, delimiter, bytesTotal);
+      if (dropped) {
+        db.pragma(`cache_size = -${indexCacheMb * 1024}`);
+        rebuildIndexes(db, dropped, (done, total) => {
+          if (hooks.isCancelled?.()) throw new ImportCancelled();
+          hooks.onIndexing?.(done, total);
+        });
+      }
       finishImportRow(db, input.importId, 'completed', result, null, result.sha256);
       hooks.onFinishing?.();
       db.exec('COMMIT');

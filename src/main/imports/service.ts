@@ -146,12 +146,16 @@ export class ImportService {
         resolve(this.get(importId));
       };
       let last = { rowsDone: 0, bytesDone: 0 };
+      let indexing: number | null = null;
       let final: ImportWorkerMessage | null = null;
       let crash: string | null = null;
       worker.on('message', (message: ImportWorkerMessage) => {
         if (message.type === 'progress') {
           last = message;
           this.emit(importId, 'reading', message.rowsDone, message.bytesDone, message.bytesTotal, startedAt);
+        } else if (message.type === 'indexing') {
+          indexing ??= Date.now();
+          this.emit(importId, 'indexing', last.rowsDone, bytesTotal, bytesTotal, startedAt, { done: message.done, total: message.total, startedAt: indexing });
         } else if (message.type === 'finishing') {
           this.emit(importId, 'finishing', last.rowsDone, bytesTotal, bytesTotal, startedAt);
         } else {
@@ -183,10 +187,32 @@ export class ImportService {
     }
   }
 
-  private emit(importId: string, phase: ImportProgress['phase'], rowsDone: number, bytesDone: number, bytesTotal: number, startedAt: number): void {
+  private emit(
+    importId: string,
+    phase: ImportProgress['phase'],
+    rowsDone: number,
+    bytesDone: number,
+    bytesTotal: number,
+    startedAt: number,
+    indexes?: { done: number; total: number; startedAt: number },
+  ): void {
     const seconds = Math.max((Date.now() - startedAt) / 1000, 0.001);
-    const eta = phase === 'reading' && bytesDone > 0 ? Math.round((seconds * (bytesTotal - bytesDone)) / bytesDone) : phase === 'reading' || phase === 'finishing' ? null : 0;
-    this.deps.emitProgress({ importId, phase, rowsDone, bytesDone, bytesTotal, rowsPerSecond: Math.round(rowsDone / seconds), etaSeconds: eta });
+    let eta = phase === 'reading' && bytesDone > 0 ? Math.round((seconds * (bytesTotal - bytesDone)) / bytesDone) : phase === 'reading' || phase === 'finishing' ? null : 0;
+    if (indexes) {
+      // The indexes take roughly the same time each (every one scans the whole table once).
+      const spent = (Date.now() - indexes.startedAt) / 1000;
+      eta = indexes.done > 0 ? Math.round((spent * (indexes.total - indexes.done)) / indexes.done) : null;
+    }
+    this.deps.emitProgress({
+      importId,
+      phase,
+      rowsDone,
+      bytesDone,
+      bytesTotal,
+      rowsPerSecond: Math.round(rowsDone / seconds),
+      etaSeconds: eta,
+      ...(indexes ? { indexesDone: indexes.done, indexesTotal: indexes.total } : {}),
+    });
   }
 
   /** Resolves when the import ends (any outcome) with its report. */

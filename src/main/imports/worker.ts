@@ -21,6 +21,7 @@ export interface ImportWorkerData {
 
 export type ImportWorkerMessage =
   | { type: 'progress'; rowsDone: number; bytesDone: number; bytesTotal: number }
+  | { type: 'indexing'; done: number; total: number }
   | { type: 'finishing' }
   | { type: 'done'; rowsRead: number; imported: number; updated: number; duplicates: number; invalid: number }
   | { type: 'cancelled' }
@@ -33,6 +34,7 @@ async function run(data: ImportWorkerData): Promise<ImportWorkerMessage> {
     const result = await runPipeline(db, data.input, {
       isCancelled: () => Atomics.load(flag, 0) === 1,
       onProgress: (progress) => parentPort?.postMessage({ type: 'progress', ...progress } satisfies ImportWorkerMessage),
+      onIndexing: (done, total) => parentPort?.postMessage({ type: 'indexing', done, total } satisfies ImportWorkerMessage),
       onFinishing: () => parentPort?.postMessage({ type: 'finishing' } satisfies ImportWorkerMessage),
     });
     return { type: 'done', rowsRead: result.rowsRead, imported: result.imported, updated: result.updated, duplicates: result.duplicates, invalid: result.invalid };

@@ -2,12 +2,16 @@ import { pushEvent, type PushEvent } from './define';
 
 export interface ImportProgress {
   importId: string;
-  phase: 'reading' | 'finishing' | 'done' | 'failed' | 'cancelled';
+  /** reading → (indexing, for large imports that rebuild the event indexes) → finishing → done/failed/cancelled. */
+  phase: 'reading' | 'indexing' | 'finishing' | 'done' | 'failed' | 'cancelled';
   rowsDone: number;
   bytesDone: number;
   bytesTotal: number;
   rowsPerSecond: number;
   etaSeconds: number | null;
+  /** Phase 'indexing': indexes rebuilt so far and in all (each takes seconds on a million events). */
+  indexesDone?: number;
+  indexesTotal?: number;
 }
 
 export interface JobProgress {

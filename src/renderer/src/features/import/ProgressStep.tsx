@@ -3,7 +3,13 @@ import { formatCount } from '../../lib/format';
 import { formatBytes, formatEta } from './labels';
 
 export function ProgressStep({ fileName, progress, onCancel, cancelling }: { fileName: string; progress: ImportProgress | null; onCancel(): void; cancelling: boolean }) {
-  const fraction = progress && progress.bytesTotal > 0 ? Math.min(1, progress.bytesDone / progress.bytesTotal) : 0;
+  // Large imports rebuild the event indexes after reading (seconds each): the bar then follows the indexes.
+  const indexing = progress?.phase === 'indexing' && progress.indexesTotal ? { done: progress.indexesDone ?? 0, total: progress.indexesTotal } : null;
+  const fraction = indexing
+    ? indexing.done / indexing.total
+    : progress && progress.bytesTotal > 0
+      ? Math.min(1, progress.bytesDone / progress.bytesTotal)
+      : 0;
   return (
     <div className="card import-progress" data-testid="import-progress">
       <div className="card__title">Importing {fileName}</div>
@@ -13,7 +19,13 @@ export function ProgressStep({ fileName, progress, onCancel, cancelling }: { fil
       <div className="row muted">
         <span data-testid="progress-rows">{formatCount(progress?.rowsDone ?? 0)} rows</span>
         <span>·</span>
-        <span>{progress ? `${formatBytes(progress.bytesDone)} of ${formatBytes(progress.bytesTotal)}` : 'starting…'}</span>
+        <span data-testid="progress-detail">
+          {indexing
+            ? `building indexes: ${indexing.done} of ${indexing.total}`
+            : progress
+              ? `${formatBytes(progress.bytesDone)} of ${formatBytes(progress.bytesTotal)}`
+              : 'starting…'}
+        </span>
         <span>·</span>
         <span>{formatCount(Math.round(progress?.rowsPerSecond ?? 0))} rows/s</span>
         <span>·</span>

@@ -1,0 +1,109 @@
+import type { Sqlite } from '../db/connection';
+
+/**
+ * SQLite's standard bulk-load technique for large imports: drop the secondary indexes of
+ * conversion_events, insert every row into the table alone, then build each index once from a
+ * sorted scan (CREATE INDEX sorts its keys and writes the b-tree left to right) instead of
+ * inserting each event into a dozen b-trees in random key order through a bounded page cache.
+ *
+ * Everything happens inside the import's own BEGIN IMMEDIATE … COMMIT: other connections keep
+ * seeing the old schema and rows until the commit, and a rollback (cancel, error, crash: the WAL
+ * frames are simply never committed) restores the indexes exactly as they were.
+ *
+ * Only indexes created by CREATE INDEX (sqlite_master.sql is not NULL) and not UNIQUE are dropped.
+ * The constraint indexes (sqlite_autoindex_*: the primary key on id and the UNIQUE event_id that
+ * dedup relies on) stay, as would any UNIQUE index someone added: dropping one would let
+ * duplicates in that the final CREATE UNIQUE INDEX then refuses.
+ */
+
+export type RebuildMode = 'always' | 'never' | 'auto';
+
+/** Below this many incoming rows an ordinary indexed insert is fast enough (the rebuild's full-table scans are not free). */
+export const REBUILD_MIN_ROWS = 50_000;
+/**
+ * Rebuilding rescans every row already in the table once per index, so it pays only when the
+ * import is large next to what is there: at least this fraction of the existing row count.
+ */
+export const REBUILD_MIN_FRACTION = 0.5;
+
+const TABLE = 'conversion_events';
+const STAT_TABLES = ['sqlite_stat1', 'sqlite_stat4'] as const;
+
+/** CONVDESK_IMPORT_REBUILD_INDEXES=always|never|auto (tests, benchmarks) wins over the caller's choice; default auto. */
+export function rebuildMode(option?: RebuildMode): RebuildMode {
+  const env = process.env.CONVDESK_IMPORT_REBUILD_INDEXES;
+  if (env === 'always' || env === 'never' || env === 'auto') return env;
+  return option ?? 'auto';
+}
+
+/** Rows in a file of `bytesTotal` bytes, from the average line length of its first bytes. */
+export function estimateRows(head: Uint8Array, bytesTotal: number): number {
+  let newlines = 0;
+  for (let i = 0; i < head.length; i++) if (head[i] === 0x0a) newlines++;
+  if (newlines === 0) return head.length >= bytesTotal ? 1 : Math.ceil(bytesTotal / Math.max(head.length, 1));
+  return Math.round((bytesTotal * newlines) / head.length);
+}
+
+/** Call inside the import's transaction (the existing row count must not move under the decision). */
+export function shouldRebuild(db: Sqlite, mode: RebuildMode, estimatedRows: number): boolean {
+  if (mode !== 'auto') return mode === 'always';
+  if (estimatedRows < REBUILD_MIN_ROWS) return false;
+  const existing = (db.prepare(`SELECT count(*) AS n FROM ${TABLE}`).get() as { n: number }).n;
+  return estimatedRows >= existing * REBUILD_MIN_FRACTION;
+}
+
+export interface DroppedIndexes {
+  indexes: { name: string; sql: string }[];
+  /** Planner statistics rows for the dropped indexes (DROP INDEX deletes them), put back after the rebuild. */
+  stats: { table: string; rows: Record<string, unknown>[] }[];
+}
+
+const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** The indexes of conversion_events that the bulk load drops and rebuilds, with their CREATE statements. */
+export function droppableIndexes(db: Sqlite): { name: string; sql: string }[] {
+  const unique = new Set(
+    (db.prepare(`SELECT name FROM pragma_index_list('${TABLE}') WHERE "unique" = 1`).all() as { name: string }[]).map((r) => r.name),
+  );
+  return (
+    db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name`).all(TABLE) as {
+      name: string;
+      sql: string;
+    }[]
+  ).filter((index) => !unique.has(index.name));
+}
+
+/** Drops the droppable indexes (inside the caller's transaction) and returns what is needed to rebuild them. */
+export function dropIndexes(db: Sqlite): DroppedIndexes {
+  const indexes = droppableIndexes(db);
+  const names = indexes.map((i) => i.name);
+  const stats: DroppedIndexes['stats'] = [];
+  if (names.length > 0) {
+    const marks = names.map(() => '?').join(', ');
+    for (const table of STAT_TABLES) {
+      if (!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table)) continue;
+      const rows = db.prepare(`SELECT * FROM ${table} WHERE tbl = ? AND idx IN (${marks})`).all(TABLE, ...names) as Record<string, unknown>[];
+      if (rows.length > 0) stats.push({ table, rows });
+    }
+  }
+  for (const { name } of indexes) db.exec(`DROP INDEX ${quote(name)}`);
+  return { indexes, stats };
+}
+
+/**
+ * Re-runs each saved CREATE INDEX (inside the caller's transaction). `beforeEach` runs before every
+ * index (progress, cancellation: it may throw, and the caller's rollback restores everything).
+ */
+export function rebuildIndexes(db: Sqlite, dropped: DroppedIndexes, beforeEach?: (done: number, total: number) => void): void {
+  const total = dropped.indexes.length;
+  dropped.indexes.forEach(({ sql }, i) => {
+    beforeEach?.(i, total);
+    db.exec(sql);
+  });
+  for (const { table, rows } of dropped.stats) {
+    const columns = Object.keys(rows[0]!);
+    const insert = db.prepare(`INSERT INTO ${table} (${columns.map(quote).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
+    for (const row of rows) insert.run(columns.map((c) => row[c]));
+  }
+  if (total > 0) beforeEach?.(total, total);
+}
