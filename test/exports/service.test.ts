@@ -198,6 +198,23 @@ describe('export run and sync batches', () => {
     expect(readdirSync(ctx.dataDir).filter((f) => f.endsWith('.part'))).toEqual([]);
   });
 
+  it.each(['google-click', 'google-leads', 'meta', 'csv'] as const)('%s: two reader threads (each half of the rows) give the same file, preview and links as one thread', async (format) => {
+    configureDestinations(ctx);
+    seedGoldenEvents(ctx);
+    const linksOf = (batchId: string) => ctx.db.prepare(`SELECT id FROM conversion_events WHERE ${IN_BATCH} ORDER BY id`).all(batchId);
+    const single = await exportsOf(ctx).run({ format }, join(ctx.dataDir, 'single.csv'), { now: NOW, parallelMinRows: Number.MAX_SAFE_INTEGER });
+    const singleLinks = linksOf(single.batchId);
+    ctx.db.prepare('DELETE FROM sync_batches WHERE id = ?').run(single.batchId); // its links go with it: the events are unbatched again
+    const split = await exportsOf(ctx).run({ format }, join(ctx.dataDir, 'split.csv'), { now: NOW, parallelMinRows: 1, splitMinRows: 2 });
+    expect(exportsOf(ctx).lastTimings?.readers).toBe(2);
+    expect(readFileSync(join(ctx.dataDir, 'split.csv'), 'utf8')).toBe(readFileSync(join(ctx.dataDir, 'single.csv'), 'utf8'));
+    const { batchId: _a, path: _b, durationMs: _c, ...singleRest } = single;
+    const { batchId: _d, path: _e, durationMs: _f, ...splitRest } = split;
+    expect(splitRest).toEqual(singleRest);
+    expect(linksOf(split.batchId)).toEqual(singleLinks);
+    expect(readdirSync(ctx.dataDir).filter((f) => f.endsWith('.part'))).toEqual([]);
+  });
+
   it('writes no file and opens no batch when nothing can be exported, and says why', async () => {
     configureDestinations(ctx);
     addEvent(ctx, { event_name: 'purchase', event_id: 'no-click', email: 'a@b.co', event_time: '2026-11-24T00:00:00Z' });

@@ -32,6 +32,13 @@ export interface RunOptions {
   excludedLimit?: number;
   /** Exports of at least this many rows read on a second thread while linking (default 100,000). */
   parallelMinRows?: number;
+  /** …and from this many on two reader threads, each half of the rows (default 200,000). */
+  splitMinRows?: number;
+}
+
+function rowsFromEnv(name: string): number | undefined {
+  const value = process.env[name];
+  return value && /^\d+$/.test(value) ? Number(value) : undefined;
 }
 
 interface Running {
@@ -79,9 +86,11 @@ export class ExportService {
     const batchId = uuidv7();
     const started = Date.now();
     const base = this.options(request, opts);
-    const fromEnv = process.env.CONVDESK_EXPORT_PARALLEL_MIN;
-    const parallelMinRows = opts.parallelMinRows ?? (fromEnv && /^\d+$/.test(fromEnv) ? Number(fromEnv) : undefined);
-    const outcome = await this.spawn({ ...base, output: { path, batchId, createdAt: nowIso() } }, jobId, true, parallelMinRows);
+    const threads = {
+      parallelMinRows: opts.parallelMinRows ?? rowsFromEnv('CONVDESK_EXPORT_PARALLEL_MIN'),
+      splitMinRows: opts.splitMinRows ?? rowsFromEnv('CONVDESK_EXPORT_SPLIT_MIN'),
+    };
+    const outcome = await this.spawn({ ...base, output: { path, batchId, createdAt: nowIso() } }, jobId, true, threads);
     const file = outcome.file!;
     const { file: _file, timings, ...preview } = outcome;
     this.lastTimings = timings;
@@ -89,10 +98,15 @@ export class ExportService {
     return { ...preview, batchId: file.batchId, path: file.path, fileSha256: file.sha256, bytes: file.bytes, linked: file.linked, durationMs: Date.now() - started };
   }
 
-  private spawn(options: RunExportOptions, jobId: string, announce: boolean, parallelMinRows?: number): Promise<RunExportOutcome> {
+  private spawn(
+    options: RunExportOptions,
+    jobId: string,
+    announce: boolean,
+    threads: Pick<ExportWorkerData, 'parallelMinRows' | 'splitMinRows'> = {},
+  ): Promise<RunExportOutcome> {
     if (this.running.has(jobId)) throw new AppError('conflict', `Job ${jobId} is already running`);
     const cancel = new SharedArrayBuffer(4);
-    const data: ExportWorkerData = { dbPath: this.deps.dbPath, nativeBinding: this.deps.nativeBinding, options, cancel, parallelMinRows };
+    const data: ExportWorkerData = { dbPath: this.deps.dbPath, nativeBinding: this.deps.nativeBinding, options, cancel, ...threads };
     const worker = new Worker(workerPath('export-worker'), { workerData: data, resourceLimits: EXPORT_THREAD_LIMITS });
     this.running.set(jobId, { worker, cancel: new Int32Array(cancel) });
     let last = { done: 0, total: 0 };

@@ -19,6 +19,7 @@ import {
   assertSomethingToExport,
   countMatching,
   EXPORT_THREAD_LIMITS,
+  SPLIT_READER_LIMITS,
   ExportCancelled,
   exportWhere,
   batchLinker,
@@ -32,6 +33,7 @@ import {
   type RunExportOptions,
   type RunExportOutcome,
 } from './run';
+import { mergePreviews, middleKey, PART_ABANDONED, PART_READY, waitForPart, type KeyRange } from './parts';
 import { lowerThreadPriority } from '../lib/thread-priority';
 
 export interface ExportWorkerData {
@@ -44,6 +46,8 @@ export interface ExportWorkerData {
   cancel: SharedArrayBuffer;
   /** Exports with at least this many matching rows use the reader thread (tests lower it). */
   parallelMinRows?: number;
+  /** …and with at least this many, two reader threads (tests lower it). */
+  splitMinRows?: number;
 }
 
 interface ReaderData {
@@ -53,6 +57,10 @@ interface ReaderData {
   options: RunExportOptions;
   tmpPath: string;
   cancel: SharedArrayBuffer;
+  range?: KeyRange;
+  withHead: boolean;
+  /** The first of two readers appends the second's file (path) once `partCell` says it is ready. */
+  nextPart?: { path: string; partCell: SharedArrayBuffer };
 }
 
 type ReaderMessage =
@@ -72,6 +80,7 @@ export type ExportWorkerMessage =
   | { type: 'failed'; code: string; message: string; details?: unknown };
 
 export const PARALLEL_MIN_ROWS = 100_000;
+export const SPLIT_MIN_ROWS = 200_000;
 
 function failure(error: unknown): { type: 'failed'; code: string; message: string; details?: unknown } {
   if (error instanceof AppError) return { type: 'failed', code: error.code, message: error.message, details: error.details };
@@ -90,7 +99,7 @@ function runReader(port: MessagePort, data: ReaderData): void {
   try {
     db = openDatabase(data.dbPath, { nativeBinding: data.nativeBinding, readonly: true });
     // A forward scan needs little cache; keeps two connections' caches within the RSS budget.
-    db.pragma('cache_size = -8192');
+    db.pragma('cache_size = -4096');
     db.exec('BEGIN');
     const result = readAndWrite(
       db,
@@ -102,6 +111,11 @@ function runReader(port: MessagePort, data: ReaderData): void {
       {
         tmpPath: data.tmpPath,
         onSnapshot: () => port.postMessage({ type: 'snapshot' } satisfies ReaderMessage),
+        range: data.range,
+        withHead: data.withHead,
+        nextPart: data.nextPart
+          ? () => (waitForPart(new Int32Array(data.nextPart!.partCell), () => Atomics.load(flag, 0) === 1) ? data.nextPart!.path : null)
+          : undefined,
       },
     );
     port.postMessage({ type: 'read', result } satisfies ReaderMessage);
@@ -113,20 +127,38 @@ function runReader(port: MessagePort, data: ReaderData): void {
   }
 }
 
-/** The writer side of a two-thread export; resolves with the outcome or the reason it stopped. */
+interface ReaderState {
+  worker: Worker;
+  tmpPath: string;
+  snapshot: boolean;
+  progress: { done: number; total: number };
+  read: ReadResult | null;
+  exited: boolean;
+}
+
+/**
+ * The writer side of a parallel export: one reader thread, or two that each read half of the rows;
+ * this thread links the batch meanwhile. Resolves with the outcome or the reason it stopped.
+ */
 function runParallel(db: Sqlite, data: ExportWorkerData, options: RunExportOptions, matching: number, flag: Int32Array): Promise<ExportWorkerMessage> {
   const output = options.output!;
-  const tmpPath = temporaryPathFor(output.path);
   const started = performance.now();
-  const reader = new Worker(__filename, {
-    workerData: { role: 'reader', dbPath: data.dbPath, nativeBinding: data.nativeBinding, options, tmpPath, cancel: data.cancel } satisfies ReaderData,
-    resourceLimits: EXPORT_THREAD_LIMITS,
+  const where = exportWhere(options);
+  const middle = matching >= (data.splitMinRows ?? SPLIT_MIN_ROWS) ? middleKey(db, where, matching) : null;
+  const partCell = new SharedArrayBuffer(4);
+  const ranges: (KeyRange | undefined)[] = middle ? [{ to: middle }, { from: middle }] : [undefined];
+  const tmpPaths = ranges.map(() => temporaryPathFor(output.path));
+  const readers: ReaderState[] = ranges.map((range, index) => {
+    const workerData: ReaderData = {
+      role: 'reader', dbPath: data.dbPath, nativeBinding: data.nativeBinding, options, tmpPath: tmpPaths[index]!, cancel: data.cancel,
+      range, withHead: index === 0, nextPart: index === 0 && middle ? { path: tmpPaths[1]!, partCell } : undefined,
+    };
+    const resourceLimits = ranges.length > 1 ? SPLIT_READER_LIMITS : EXPORT_THREAD_LIMITS;
+    return { worker: new Worker(__filename, { workerData, resourceLimits }), tmpPath: tmpPaths[index]!, snapshot: false, progress: { done: 0, total: 0 }, read: null, exited: false };
   });
   let linker: BatchLinker | null = null;
   let linkingDone = false;
   let linkMs = 0;
-  let read: ReadResult | null = null;
-  let readerExited = false;
   let final: ExportWorkerMessage | null = null;
   let crash: string | null = null;
   let settle: (message: ExportWorkerMessage) => void = () => {};
@@ -134,38 +166,42 @@ function runParallel(db: Sqlite, data: ExportWorkerData, options: RunExportOptio
 
   let settled = false;
   const settleWhenReady = () => {
-    if (settled || !readerExited || !final) return;
+    if (settled || !final || readers.some((r) => !r.exited)) return;
     settled = true;
     if (final.type !== 'done') {
       if (db.inTransaction) db.exec('ROLLBACK');
-      rmSync(tmpPath, { force: true });
+      for (const path of tmpPaths) rmSync(path, { force: true });
     }
     settle(final);
   };
   const stop = (message: ExportWorkerMessage) => {
     if (!final) {
       final = message;
-      Atomics.store(flag, 0, 1); // stop the reader too
+      Atomics.store(flag, 0, 1); // stop the readers too
+      Atomics.store(new Int32Array(partCell), 0, PART_ABANDONED);
+      Atomics.notify(new Int32Array(partCell), 0);
     }
     settleWhenReady();
   };
   const finishIfReady = () => {
-    if (final || !linkingDone || !read) return;
+    if (final || !linkingDone || readers.some((r) => !r.read)) return;
     try {
-      assertSomethingToExport(read.preview);
-      const file = read.file!;
+      const reads = readers.map((r) => r.read!);
+      const preview = reads.length === 1 ? reads[0]!.preview : mergePreviews(reads, options.excludedLimit);
+      assertSomethingToExport(preview);
+      const file = reads[0]!.file!;
       const t0 = performance.now();
-      const linked = linker!.finish(read.excludedRowids);
+      const linked = linker!.finish(reads.flatMap((r) => r.excludedRowids));
       linkMs += performance.now() - t0;
-      finishBatchRow(db, output.batchId, file.sha256, read.preview.exported);
+      finishBatchRow(db, output.batchId, file.sha256, preview.exported);
       const t1 = performance.now();
       renameSync(file.tmpPath, output.path);
       db.exec('COMMIT');
       final = {
         type: 'done',
         outcome: {
-          ...read.preview,
-          timings: { ...read.timings, linkBatch: Math.round(linkMs), commit: Math.round(performance.now() - t1), total: Math.round(performance.now() - started) },
+          ...preview,
+          timings: { ...reads[0]!.timings, readers: reads.length, linkBatch: Math.round(linkMs), commit: Math.round(performance.now() - t1), total: Math.round(performance.now() - started) },
           file: { path: output.path, sha256: file.sha256, bytes: file.bytes, batchId: output.batchId, linked },
         },
       };
@@ -174,7 +210,7 @@ function runParallel(db: Sqlite, data: ExportWorkerData, options: RunExportOptio
     }
     settleWhenReady();
   };
-  // One chunk per turn of the event loop, so the reader's progress messages are relayed in between.
+  // One chunk per turn of the event loop, so the readers' progress messages are relayed in between.
   const linkNextChunk = () => {
     if (final) return settleWhenReady();
     if (Atomics.load(flag, 0) === 1) return stop({ type: 'cancelled' });
@@ -192,33 +228,44 @@ function runParallel(db: Sqlite, data: ExportWorkerData, options: RunExportOptio
     }
   };
 
-  reader.on('message', (message: ReaderMessage) => {
-    if (final) return;
-    try {
-      if (message.type === 'snapshot') {
-        insertBatchRow(db, options);
-        linker = batchLinker(db, exportWhere(options), output.batchId, matching);
-        setImmediate(linkNextChunk);
-      } else if (message.type === 'progress') {
-        parentPort?.postMessage({ type: 'progress', done: message.done, total: message.total } satisfies ExportWorkerMessage);
-      } else if (message.type === 'read') {
-        read = message.result;
-        finishIfReady();
-      } else stop(message);
-    } catch (error) {
-      stop(failure(error));
-    }
-  });
-  reader.on('error', (error) => {
-    crash = `The export reader crashed: ${error.message}`;
-  });
-  reader.on('exit', () => {
-    readerExited = true;
-    // The reader has sent its result; the last link chunks may still be running.
-    if (!final && read && !linkingDone) return;
-    if (!final) final = Atomics.load(flag, 0) === 1 ? { type: 'cancelled' } : { type: 'failed', code: 'internal', message: crash ?? 'The export reader stopped before finishing.' };
-    settleWhenReady();
-  });
+  for (const [index, reader] of readers.entries()) {
+    reader.worker.on('message', (message: ReaderMessage) => {
+      if (final) return;
+      try {
+        if (message.type === 'snapshot') {
+          reader.snapshot = true;
+          // Every reader's snapshot is taken before this thread writes anything, so all see the same rows.
+          if (readers.every((r) => r.snapshot)) {
+            insertBatchRow(db, options);
+            linker = batchLinker(db, where, output.batchId, matching);
+            setImmediate(linkNextChunk);
+          }
+        } else if (message.type === 'progress') {
+          reader.progress = message;
+          const doneRows = readers.reduce((sum, r) => sum + r.progress.done, 0);
+          parentPort?.postMessage({ type: 'progress', done: doneRows, total: matching } satisfies ExportWorkerMessage);
+        } else if (message.type === 'read') {
+          reader.read = message.result;
+          if (index === 1) {
+            Atomics.store(new Int32Array(partCell), 0, PART_READY);
+            Atomics.notify(new Int32Array(partCell), 0);
+          }
+          finishIfReady();
+        } else stop(message);
+      } catch (error) {
+        stop(failure(error));
+      }
+    });
+    reader.worker.on('error', (error) => {
+      crash = `The export reader crashed: ${error.message}`;
+    });
+    reader.worker.on('exit', () => {
+      reader.exited = true;
+      if (!final && !reader.read) stop(Atomics.load(flag, 0) === 1 ? { type: 'cancelled' } : { type: 'failed', code: 'internal', message: crash ?? 'The export reader stopped before finishing.' });
+      // Otherwise the last link chunks or the other reader may still be running.
+      settleWhenReady();
+    });
+  }
   return done;
 }
 
@@ -240,8 +287,8 @@ async function run(data: ExportWorkerData, port: MessagePort): Promise<ExportWor
     // sent (below), not inside COMMIT, and never on the main thread's next write.
     db.pragma('wal_autocheckpoint = 0');
     // Linking appends to sync_batch_events and scans events once: a small cache does, and keeps the
-    // three threads (main, this, the reader) within the RSS budget.
-    db.pragma('cache_size = -16384');
+    // four threads (main, this, two readers) within the RSS budget.
+    db.pragma('cache_size = -8192');
     db.exec('BEGIN IMMEDIATE');
     const matching = countMatching(db, exportWhere(options));
     let message: ExportWorkerMessage;
