@@ -10,6 +10,7 @@ import { migrate } from '../../src/main/db/migrate';
 import { createImportRow } from '../../src/main/imports/repo';
 import { runPipeline } from '../../src/main/imports/pipeline';
 import { migrationsDir } from '../../src/main/runtime';
+import { updateSettings } from '../../src/main/settings/service';
 import { AppError } from '../../src/shared/ipc/result';
 import { fixture } from './helpers';
 
@@ -48,6 +49,30 @@ describe('convdesk import', () => {
     const result = cli('--db', db, 'import', fixture('google-ec-leads.csv'), '--json', '--mapping', mapping, '--event-name', 'lead');
     expect(result.status).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ imported: 3, invalid: 1 });
+  });
+});
+
+describe('convdesk import and the import size limit', () => {
+  it('refuses a file over Settings → Import file size limit of that database, and takes it once the limit is raised', () => {
+    const db = join(tmp, 'limit.db');
+    const big = join(tmp, 'big.csv');
+    const header = 'Email,Conversion Time,Order ID\n';
+    const row = 'someone@example.com,2026-11-20 10:00:00+00:00,ORD-1\n';
+    writeFileSync(big, header + row + `x,${'y'.repeat(1024 * 1024)},ORD-2\n`);
+    const database = openDatabase(db);
+    migrate(database, migrationsDir());
+    updateSettings(database, { importMaxFileMb: 1 });
+    database.close();
+    const refused = cli('--db', db, 'import', big, '--json', '--event-name', 'purchase');
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr + refused.stdout).toMatch(/big\.csv is 1,048,6\d\d bytes, over the 1,048,576 bytes limit/);
+    const reopened = openDatabase(db);
+    expect(reopened.prepare('SELECT count(*) FROM imports').pluck().get()).toBe(0);
+    updateSettings(reopened, { importMaxFileMb: 2 });
+    reopened.close();
+    const taken = cli('--db', db, 'import', big, '--json', '--event-name', 'purchase');
+    expect(taken.status).toBe(0);
+    expect(JSON.parse(taken.stdout)).toMatchObject({ rowsRead: 2, imported: 1 });
   });
 });
 

@@ -2,7 +2,6 @@ import type { filesChannels } from '../../shared/ipc/channels/files';
 import { AppError } from '../../shared/ipc/result';
 import type { AppContext } from '../app/context';
 import type { Handlers } from '../ipc/bind';
-import { getSettings } from '../settings/service';
 import { fileRegistryFor } from './registry';
 
 export function createFilesHandlers(ctx: AppContext): Pick<Handlers, keyof typeof filesChannels> {
@@ -11,7 +10,6 @@ export function createFilesHandlers(ctx: AppContext): Pick<Handlers, keyof typeo
     // The host decides which way in it allows (ctx.fileSources): the desktop app takes paths from its
     // preload, the browser harness takes uploads, so a page there can never name a path on disk.
     'files:register': (input) => {
-      registry.maxBytes = importLimitBytes(ctx);
       if ('path' in input) {
         if (!ctx.fileSources.has('path')) throw new AppError('forbidden', 'Files cannot be registered by path here; drop or upload the file');
         return registry.register(input.path);
@@ -28,13 +26,7 @@ export function createFilesHandlers(ctx: AppContext): Pick<Handlers, keyof typeo
           { name: 'All files', extensions: ['*'] },
         ],
       });
-      registry.maxBytes = importLimitBytes(ctx);
       return path === null ? null : registry.register(path);
     },
   };
-}
-
-/** Settings → Import file size limit (default 2 GB). */
-function importLimitBytes(ctx: AppContext): number {
-  return getSettings(ctx.db).importMaxFileMb * 1024 * 1024;
 }

@@ -4,6 +4,7 @@ import type { FileRef } from '../../shared/domain/imports';
 import { AppError } from '../../shared/ipc/result';
 import type { Sqlite } from '../db/connection';
 import { randomToken } from '../lib/ids';
+import { getSettings } from '../settings/service';
 
 export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 ** 3;
 
@@ -17,7 +18,12 @@ interface Registered extends FileRef {
  */
 export class FileRegistry {
   private readonly files = new Map<string, Registered>();
-  constructor(public maxBytes: number = DEFAULT_MAX_FILE_BYTES) {}
+  /** A fixed limit, or a function read at each registration (Settings → Import file size limit). */
+  constructor(private readonly limit: number | (() => number) = DEFAULT_MAX_FILE_BYTES) {}
+
+  get maxBytes(): number {
+    return typeof this.limit === 'number' ? this.limit : this.limit();
+  }
 
   register(path: string, displayName?: string): FileRef {
     if (!isAbsolute(path)) throw new AppError('validation', 'The file path must be absolute');
@@ -31,8 +37,11 @@ export class FileRegistry {
     const stat = statSync(real);
     if (stat.isDirectory()) throw new AppError('validation', `${name} is a folder; drop or choose a CSV file`);
     if (!stat.isFile()) throw new AppError('validation', `${name} is not a regular file`);
-    if (stat.size > this.maxBytes) {
-      throw new AppError('validation', `${name} is ${formatBytes(stat.size)}, over the ${formatBytes(this.maxBytes)} limit`, { size: stat.size, limit: this.maxBytes });
+    const maxBytes = this.maxBytes;
+    if (stat.size > maxBytes) {
+      let [size, limit] = [formatBytes(stat.size), formatBytes(maxBytes)];
+      if (size === limit) [size, limit] = [`${stat.size.toLocaleString('en-US')} bytes`, `${maxBytes.toLocaleString('en-US')} bytes`];
+      throw new AppError('validation', `${name} is ${size}, over the ${limit} limit (Settings → Import)`, { size: stat.size, limit: maxBytes });
     }
     try {
       accessSync(real, constants.R_OK);
@@ -66,11 +75,14 @@ export function formatBytes(bytes: number): string {
 
 const registries = new WeakMap<Sqlite, FileRegistry>();
 
-/** One registry per open database (files and imports handlers share it). */
+/**
+ * One registry per open database (the files and imports handlers and the CLI share it); its size
+ * limit is the database's Settings → Import file size limit.
+ */
 export function fileRegistryFor(db: Sqlite): FileRegistry {
   let registry = registries.get(db);
   if (!registry) {
-    registry = new FileRegistry();
+    registry = new FileRegistry(() => getSettings(db).importMaxFileMb * 1024 * 1024);
     registries.set(db, registry);
   }
   return registry;
