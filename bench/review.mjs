@@ -20,7 +20,7 @@ export const name = 'review';
 export const title = 'Review & sync (1M events)';
 
 const LIB = `
-export { openDatabase, READ_MMAP_BYTES } from './src/main/db/connection';
+export { openDatabase } from './src/main/db/connection';
 export { migrate } from './src/main/db/migrate';
 export { migrationsDir } from './src/main/runtime';
 export { listEvents, countEvents } from './src/main/events/service';
@@ -188,8 +188,7 @@ export async function run({ rows, tmp, root, log }) {
     built = buildDatabase(lib, dbPath, rows, log);
   }
   const dbBytes = statSync(dbPath).size;
-  // The window's connection settings (mmap, as in app/context.ts).
-  const db = lib.openDatabase(dbPath, { mmapBytes: lib.READ_MMAP_BYTES });
+  const db = lib.openDatabase(dbPath);
   const ctx = { db, dbPath };
 
   // 2. Bulk queue of every event, through the worker, then its undo.

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { createKysely, openDatabase, READ_MMAP_BYTES, type Sqlite } from '../db/connection';
+import { createKysely, openDatabase, type Sqlite } from '../db/connection';
 import { migrate } from '../db/migrate';
 import type { DB } from '../db/schema';
 import { recoverInterruptedImports } from '../imports/repo';
@@ -54,7 +54,7 @@ export interface OpenContextOptions {
 
 /** Opens the database, applies migrations, and returns the context every feature is built on. */
 export function openAppContext(options: OpenContextOptions): AppContext {
-  const db = openDatabase(options.dbPath, { nativeBinding: options.nativeBinding, busyTimeoutMs: options.busyTimeoutMs, mmapBytes: READ_MMAP_BYTES });
+  const db = openDatabase(options.dbPath, { nativeBinding: options.nativeBinding, busyTimeoutMs: options.busyTimeoutMs });
   migrate(db, migrationsDir());
   recoverInterruptedImports(db);
   return {

@@ -15,16 +15,7 @@ export interface OpenOptions {
   /** Path to better-sqlite3's native addon built for this runtime (Electron uses its own ABI build). */
   nativeBinding?: string;
   readonly?: boolean;
-  /** PRAGMA mmap_size: read pages straight from the OS page cache (the window's and reader's connections). */
-  mmapBytes?: number;
 }
-
-/**
- * The window's connection and the reader thread read through mmap: counts and grid pages that look
- * up many rows measured ~1.45–1.7× faster on 1M events (docs/benchmarks.md). Not for the workers
- * that write a lot: mapped pages count in their process's resident memory.
- */
-export const READ_MMAP_BYTES = 2 * 1024 ** 3;
 
 /**
  * Opens the database file: created with mode 0600, WAL, synchronous=NORMAL, foreign keys on.
@@ -47,7 +38,6 @@ export function openDatabase(path: string, options: OpenOptions = {}): Sqlite {
   db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
   db.pragma('cache_size = -65536');
   db.pragma('temp_store = MEMORY');
-  if (options.mmapBytes) db.pragma(`mmap_size = ${Math.floor(options.mmapBytes)}`);
   return db;
 }
 

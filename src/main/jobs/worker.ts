@@ -8,7 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { BulkResult } from '../../shared/ipc/channels/events';
 import { AppError } from '../../shared/ipc/result';
-import { openDatabase, READ_MMAP_BYTES } from '../db/connection';
+import { openDatabase } from '../db/connection';
 import { lowerThreadPriority } from '../lib/thread-priority';
 import { JobCancelled, runBulk, type BulkSpec } from './bulk';
 import { runReaderQuery, type ReaderRequest, type ReaderResponse } from './reader-queries';
@@ -80,7 +80,7 @@ function runBulkJob(data: BulkWorkerData, post: (message: BulkWorkerMessage) => 
 }
 
 function runReader(data: ReaderWorkerData): void {
-  const db = openDatabase(data.dbPath, { nativeBinding: data.nativeBinding, mmapBytes: READ_MMAP_BYTES });
+  const db = openDatabase(data.dbPath, { nativeBinding: data.nativeBinding });
   db.pragma('query_only = ON');
   parentPort!.on('message', (request: ReaderRequest) => {
     let response: ReaderResponse;
