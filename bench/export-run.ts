@@ -45,6 +45,10 @@ function seed(dbPath: string, rows: number): void {
 
 async function run(dbPath: string, out: string): Promise<void> {
   const ctx = openAppContext({ dbPath, dataDir: dirname(dbPath), transport: 'bench' });
+  // Every run starts from the same state: no batches (an earlier run's open batch would make this one
+  // also move its events out of it).
+  ctx.db.exec('DELETE FROM sync_batch_events; DELETE FROM sync_batches;');
+  ctx.db.pragma('wal_checkpoint(TRUNCATE)');
   const exports = exportServiceForContext(ctx);
   let progressEvents = 0;
   ctx.push.add((event) => {
