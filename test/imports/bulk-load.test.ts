@@ -143,6 +143,20 @@ describe('bulk load: drop and rebuild the event indexes inside the import transa
     expect(integrity(ctx.db)).toBe('ok');
   });
 
+  it('puts back the planner statistics of the rebuilt indexes (DROP INDEX deletes them)', async () => {
+    process.env[ENV] = 'never';
+    await importFile(ctx, csv('first.csv', 0, 300));
+    ctx.db.exec('ANALYZE');
+    const stats = () => ctx.db.prepare("SELECT tbl, idx, stat FROM sqlite_stat1 WHERE tbl = 'conversion_events' ORDER BY idx").all();
+    const before = stats();
+    expect(before.length).toBeGreaterThan(5);
+    process.env[ENV] = 'always';
+    const { phases } = await importWithPhases(csv('second.csv', 300, 600));
+    expect(phases.some((p) => p.phase === 'indexing')).toBe(true);
+    expect(stats()).toEqual(before);
+    expect(integrity(ctx.db)).toBe('ok');
+  });
+
   it('a cancelled bulk-load import (through the worker) keeps the indexes and rows as they were', async () => {
     process.env[ENV] = 'never';
     await importFile(ctx, csv('first.csv', 0, 200));

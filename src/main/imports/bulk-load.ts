@@ -86,7 +86,8 @@ const EDGE_COLUMNS = new Set(['import_id', 'created_at', 'sync_status', 'batch_i
  * a few key ranges: one hot page each, so inserting into it as the rows arrive costs the pipeline
  * thread ~1 µs a row, while a rebuild costs a full scan of the table (~1 s per index on a million
  * events). Those are kept; the random-order ones (event time, value, transaction id, expressions)
- * are the ones dropped. Measured on 1M rows: 39.9 / 41.1 s keeping 7 vs 45.8 / 41.1 s dropping all 11.
+ * are the ones dropped. Measured on 1M rows (docs/benchmarks.md): 39.9–44.1 s keeping these 6 (or 7)
+ * vs 41.1–45.8 s dropping all 11.
  */
 function insertsAtEdge(db: Sqlite, index: string): boolean {
   const keys = (db.prepare('SELECT cid, name, desc FROM pragma_index_xinfo(?) WHERE key = 1').all(index) as { cid: number; name: string | null; desc: number }[]);
