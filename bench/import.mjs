@@ -81,12 +81,19 @@ export async function run({ rows, tmp, root, log }) {
   const rate = (ms) => Math.round(rows / (ms / 1000)).toLocaleString('en-US');
   const sec = (ms) => (ms / 1000).toFixed(2);
   const mb = (v) => (v == null ? 'n/a' : v.toFixed(0));
+  // Phases from the import's progress events: reading + insert, index rebuild (bulk load), COMMIT + checkpoint.
+  const phases =
+    appResult.finishingAtMs != null
+      ? appResult.indexingAtMs != null
+        ? `; phases: reading ${sec(appResult.indexingAtMs)} s, rebuilding ${appResult.indexesRebuilt} indexes ${sec(appResult.finishingAtMs - appResult.indexingAtMs)} s, commit ${sec(appMs - appResult.finishingAtMs)} s`
+        : `; phases: reading ${sec(appResult.finishingAtMs)} s (no index rebuild), commit ${sec(appMs - appResult.finishingAtMs)} s`
+      : '';
   const lines = [
     `File: ${rows.toLocaleString('en-US')} rows, ${(bytes / 1024 / 1024).toFixed(1)} MB (email, phone, first/last name, conversion name, order id, value, currency, time, gclid; Parameters:TimeZone line).`,
     '',
     '| run | wall s | rows/s | peak RSS MB | notes |',
     '|---|---:|---:|---:|---|',
-    `| app pipeline (service + worker: decode, parse, validate, libphonenumber, 8 SHA-256, insert) | ${sec(appMs)} | ${rate(appMs)} | ${mb(appResult.maxRssMb)} | imported ${appResult.imported.toLocaleString('en-US')}, invalid ${appResult.invalid}; main-thread event-loop max delay ${appResult.eventLoopMaxMs.toFixed(1)} ms (p99 ${appResult.eventLoopP99Ms.toFixed(1)} ms, max 10 ms-timer gap ${appResult.tickerMaxGapMs.toFixed(1)} ms); ${appResult.progressEvents} progress events |`,
+    `| app pipeline (service + worker: decode, parse, validate, libphonenumber, 8 SHA-256, insert) | ${sec(appMs)} | ${rate(appMs)} | ${mb(appResult.maxRssMb)} | imported ${appResult.imported.toLocaleString('en-US')}, invalid ${appResult.invalid}; main-thread event-loop max delay ${appResult.eventLoopMaxMs.toFixed(1)} ms (p99 ${appResult.eventLoopP99Ms.toFixed(1)} ms, max 10 ms-timer gap ${appResult.tickerMaxGapMs.toFixed(1)} ms); ${appResult.progressEvents} progress events${phases} |`,
     sqlite
       ? `| sqlite3 shell \`.import\` (no hashing; 11 indexes) | ${sec(sqlite.wallMs)} | ${rate(sqlite.wallMs)} | ${mb(sqlite.maxRssMb)} | ${sqlite.stdout.trim().split('\n').pop()} rows |`
       : '| sqlite3 shell `.import` | — | — | — | sqlite3 not installed |',
