@@ -10,6 +10,7 @@ import { dropIndexes, estimateRows, rebuildIndexes, rebuildMode, shouldRebuild, 
 import { catalogLookups, finishImportRow, MAX_STORED_ERRORS, prepareImportStatements, type ImportCounts } from './repo';
 import { BRAND_MARKER, CAMPAIGN_MARKER, createUuidV7Source, inThreadPool, workerPool, type MapperConfig, type MapperPool, type MapResult } from './map-pool';
 import { parametersTimeZone, readHead, sniffFile } from './sniff';
+import { storableProblem } from './storable';
 import { isValidTimeZone } from './time';
 
 export interface PipelineInput {
@@ -230,6 +231,11 @@ async function pass(
     if (typeof campaign === 'string' && campaign.startsWith(CAMPAIGN_MARKER)) values[COL.campaign_id] = lookups.campaignId(campaign.slice(CAMPAIGN_MARKER.length));
     const brand = values[COL.brand_id];
     if (typeof brand === 'string' && brand.startsWith(BRAND_MARKER)) values[COL.brand_id] = lookups.brandId(brand.slice(BRAND_MARKER.length));
+    const problem = storableProblem(values);
+    if (problem) {
+      recordError({ row: line, column: null, value: null, reason: `the database would refuse the row: ${problem}` });
+      return;
+    }
     let inserted: boolean;
     try {
       inserted = stmts.insert(values);
@@ -267,9 +273,15 @@ async function pass(
   const drain = async (keep: number) => {
     while (inFlight.length > keep) {
       const results = await inFlight.shift()!;
-      for (const result of results) {
-        if (Array.isArray(result)) store(result[1] as unknown[], result[0] as number);
-        else recordError(result);
+      // storableProblem() has applied conversion_events' CHECK constraints to each row (storable.ts).
+      db.pragma('ignore_check_constraints = ON');
+      try {
+        for (const result of results) {
+          if (Array.isArray(result)) store(result[1] as unknown[], result[0] as number);
+          else recordError(result);
+        }
+      } finally {
+        db.pragma('ignore_check_constraints = OFF');
       }
       checkpoint();
     }
