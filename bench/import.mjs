@@ -57,7 +57,8 @@ export async function run({ rows, tmp, root, log }) {
     const script = `${SQLITE_SCHEMA}\n.import --csv --skip 2 ${csv} raw\nSELECT count(*) FROM raw;\n`;
     sqlite = timed('sqlite3', [join(tmp, 'sqlite.db')], { input: script });
     if (sqlite.status !== 0) throw new Error(`sqlite3 failed: ${sqlite.stderr}`);
-    // The issue's literal baseline: `.import` into a bare table (no indexes) — the floor for any import.
+    // A reference, not the issue's baseline (that one has the same indexes): `.import` into a bare
+    // table — the floor for any import.
     log('sqlite3 .import baseline, bare table…');
     const bare = SQLITE_SCHEMA.split('\n').filter((line) => !line.startsWith('CREATE INDEX') && !line.startsWith('CREATE UNIQUE INDEX')).join('\n');
     sqliteBare = timed('sqlite3', [join(tmp, 'sqlite-bare.db')], { input: `${bare}\n.import --csv --skip 2 ${csv} raw\nSELECT count(*) FROM raw;\n` });
@@ -112,7 +113,7 @@ export async function run({ rows, tmp, root, log }) {
     lines.push(`| app ≤ 1.5× sqlite3 \`.import\` time (same 11 indexes) | ${ratio.toFixed(2)}× | ${ratio <= 1.5 ? 'yes' : 'no'} |`);
     if (sqliteBare) {
       const bareRatio = appMs / sqliteBare.wallMs;
-      lines.push(`| app ≤ 1.5× sqlite3 \`.import\` time (bare table, the issue's literal baseline) | ${bareRatio.toFixed(2)}× | ${bareRatio <= 1.5 ? 'yes' : 'no'} |`);
+      lines.push(`| app / sqlite3 \`.import\` into a bare table (reference: no indexes, no hashing) | ${bareRatio.toFixed(2)}× | (reference) |`);
     }
   }
   if (python) {
