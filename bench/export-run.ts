@@ -45,10 +45,6 @@ function seed(dbPath: string, rows: number): void {
 
 async function run(dbPath: string, out: string): Promise<void> {
   const ctx = openAppContext({ dbPath, dataDir: dirname(dbPath), transport: 'bench' });
-  // Every run starts from the same state: no batches (an earlier run's open batch would make this one
-  // also move its events out of it).
-  ctx.db.exec('DELETE FROM sync_batch_events; DELETE FROM sync_batches;');
-  ctx.db.pragma('wal_checkpoint(TRUNCATE)');
   const exports = exportServiceForContext(ctx);
   let progressEvents = 0;
   ctx.push.add((event) => {
@@ -76,6 +72,18 @@ async function run(dbPath: string, out: string): Promise<void> {
   );
 }
 
+/**
+ * Every run starts from the same state: no batches (an earlier run's open batch would make the next
+ * one also move its events out of it). A process of its own, so the measured one's peak RSS is the export's.
+ */
+function reset(dbPath: string): void {
+  const ctx = openAppContext({ dbPath, dataDir: dirname(dbPath), transport: 'bench' });
+  ctx.db.exec('DELETE FROM sync_batch_events; DELETE FROM sync_batches;');
+  ctx.db.pragma('wal_checkpoint(TRUNCATE)');
+  closeAppContext(ctx);
+}
+
 const [mode, db, arg] = process.argv.slice(2) as [string, string, string];
 if (mode === 'seed') seed(db, Number(arg));
+else if (mode === 'reset') reset(db);
 else void run(db, arg);

@@ -53,6 +53,8 @@ export async function run({ rows, tmp, root, log }) {
   // the file while the worker links; and the default for large exports, two reader threads (each half
   // of the rows) while the worker links.
   const appRun = (label, env) => {
+    const reset = spawnSync(process.execPath, [runner, 'reset', db], { encoding: 'utf8' });
+    if (reset.status !== 0) throw new Error(`reset failed: ${reset.stderr}`);
     log(`app export (${label})…`);
     const out = join(tmp, `google-click-${label}.csv`);
     const app = timed(process.execPath, [runner, 'run', db, out], { env: { ...process.env, ...env } });
