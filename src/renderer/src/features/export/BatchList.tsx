@@ -164,7 +164,9 @@ function BatchRow({ batch, busy, failing, reason, onReason, onMarkUploaded, onSt
             {formatCount(batch.eventCount)}
           </a>
           {breakdown.length > 0 ? (
-            <div className="batches-table__sub">{breakdown.join(' · ')}</div>
+            <div className="batches-table__sub" title="The status these events have now (a closed batch keeps its events, e.g. retried ones are queued again)">
+              {breakdown.join(' · ')}
+            </div>
           ) : (
             open && batch.eventCount > 0 && <div className="batches-table__sub" title="These events were saved again in a newer batch; they now belong to it.">moved to a newer batch</div>
           )}
