@@ -29,7 +29,8 @@ const schemaOf = (path: string) => {
 
 describe('a crash in the middle of a bulk-load import', () => {
   it('leaves no events, the indexes as they were, and an import marked failed at the next start', async () => {
-    const { generateCsv } = await import('../../bench/generate.mjs');
+    const generator: string = join(root, 'bench', 'generate.mjs');
+    const { generateCsv } = (await import(generator)) as { generateCsv(path: string, rows: number): Promise<number> };
     const csv = join(tmp, 'big.csv');
     await generateCsv(csv, 120_000);
     const dbPath = join(tmp, 'crash.db');

@@ -7,7 +7,8 @@
  * starts a reader thread (same script, role 'reader') whose read snapshot begins while the lock is
  * held — so it sees exactly the rows this thread links. The reader formats and writes the file while
  * this thread links the matching queued events to the batch; the reader's excluded rows are unlinked
- * at the end, before COMMIT.
+ * at the end, before COMMIT. From SPLIT_MIN_ROWS on, two readers each take half of the rows and the
+ * first appends the second's file to its own (parts.ts).
  */
 import { rmSync, renameSync } from 'node:fs';
 import { parentPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
