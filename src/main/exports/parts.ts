@@ -92,6 +92,12 @@ export const PART_WAITING = 0;
 export const PART_READY = 1;
 export const PART_ABANDONED = 2;
 
+/** Tells the first reader (blocked in waitForPart) that the second part is ready or abandoned. */
+export function signalPart(cell: Int32Array, state: typeof PART_READY | typeof PART_ABANDONED): void {
+  Atomics.store(cell, 0, state);
+  Atomics.notify(cell, 0);
+}
+
 /**
  * Blocks the first reader's thread until the second part is written (or the export is stopped);
  * Atomics.wait is allowed in worker threads and costs no CPU while waiting.

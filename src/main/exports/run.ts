@@ -340,15 +340,16 @@ export function batchLinker(db: Sqlite, where: SqlFragment, batchId: string, exp
     SELECT ?, id FROM conversion_events WHERE (${where.sql}) AND sync_status = 'queued'`;
   let linked = 0;
   let done = false;
+  // Small exports link in one statement; large ones in rowid chunks over the table's rowid range.
   const single = expected <= SINGLE_INSERT_MAX;
-  const chunk = db.prepare(`${base} AND rowid >= ? AND rowid < ? ORDER BY rowid`);
-  const range = db.prepare('SELECT min(rowid) AS lo, max(rowid) AS hi FROM conversion_events').get() as { lo: number | null; hi: number | null };
-  let next = range.lo ?? 0;
-  const last = range.hi ?? -1;
+  const chunk = single ? null : db.prepare(`${base} AND rowid >= ? AND rowid < ? ORDER BY rowid`);
+  const range = single ? null : (db.prepare('SELECT min(rowid) AS lo, max(rowid) AS hi FROM conversion_events').get() as { lo: number | null; hi: number | null });
+  let next = range?.lo ?? 0;
+  const last = range?.hi ?? -1;
   return {
     step() {
       if (done) return false;
-      if (single) {
+      if (!chunk) {
         linked += db.prepare(base).run(batchId, ...where.params).changes;
         done = true;
       } else {

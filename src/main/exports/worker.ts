@@ -34,7 +34,7 @@ import {
   type RunExportOptions,
   type RunExportOutcome,
 } from './run';
-import { mergePreviews, middleKey, PART_ABANDONED, PART_READY, waitForPart, type KeyRange } from './parts';
+import { mergePreviews, middleKey, PART_ABANDONED, PART_READY, signalPart, waitForPart, type KeyRange } from './parts';
 import { lowerThreadPriority } from '../lib/thread-priority';
 
 export interface ExportWorkerData {
@@ -130,9 +130,8 @@ function runReader(port: MessagePort, data: ReaderData): void {
 
 interface ReaderState {
   worker: Worker;
-  tmpPath: string;
   snapshot: boolean;
-  progress: { done: number; total: number };
+  rowsDone: number;
   read: ReadResult | null;
   exited: boolean;
 }
@@ -147,6 +146,7 @@ function runParallel(db: Sqlite, data: ExportWorkerData, options: RunExportOptio
   const where = exportWhere(options);
   const middle = matching >= (data.splitMinRows ?? SPLIT_MIN_ROWS) ? middleKey(db, where, matching) : null;
   const partCell = new SharedArrayBuffer(4);
+  const partState = new Int32Array(partCell);
   const ranges: (KeyRange | undefined)[] = middle ? [{ to: middle }, { from: middle }] : [undefined];
   const tmpPaths = ranges.map(() => temporaryPathFor(output.path));
   const readers: ReaderState[] = ranges.map((range, index) => {
@@ -155,7 +155,7 @@ function runParallel(db: Sqlite, data: ExportWorkerData, options: RunExportOptio
       range, withHead: index === 0, nextPart: index === 0 && middle ? { path: tmpPaths[1]!, partCell } : undefined,
     };
     const resourceLimits = ranges.length > 1 ? SPLIT_READER_LIMITS : EXPORT_THREAD_LIMITS;
-    return { worker: new Worker(__filename, { workerData, resourceLimits }), tmpPath: tmpPaths[index]!, snapshot: false, progress: { done: 0, total: 0 }, read: null, exited: false };
+    return { worker: new Worker(__filename, { workerData, resourceLimits }), snapshot: false, rowsDone: 0, read: null, exited: false };
   });
   let linker: BatchLinker | null = null;
   let linkingDone = false;
@@ -179,8 +179,7 @@ function runParallel(db: Sqlite, data: ExportWorkerData, options: RunExportOptio
     if (!final) {
       final = message;
       Atomics.store(flag, 0, 1); // stop the readers too
-      Atomics.store(new Int32Array(partCell), 0, PART_ABANDONED);
-      Atomics.notify(new Int32Array(partCell), 0);
+      signalPart(partState, PART_ABANDONED);
     }
     settleWhenReady();
   };
@@ -242,15 +241,12 @@ function runParallel(db: Sqlite, data: ExportWorkerData, options: RunExportOptio
             setImmediate(linkNextChunk);
           }
         } else if (message.type === 'progress') {
-          reader.progress = message;
-          const doneRows = readers.reduce((sum, r) => sum + r.progress.done, 0);
+          reader.rowsDone = message.done;
+          const doneRows = readers.reduce((sum, r) => sum + r.rowsDone, 0);
           parentPort?.postMessage({ type: 'progress', done: doneRows, total: matching } satisfies ExportWorkerMessage);
         } else if (message.type === 'read') {
           reader.read = message.result;
-          if (index === 1) {
-            Atomics.store(new Int32Array(partCell), 0, PART_READY);
-            Atomics.notify(new Int32Array(partCell), 0);
-          }
+          if (index === 1) signalPart(partState, PART_READY);
           finishIfReady();
         } else stop(message);
       } catch (error) {

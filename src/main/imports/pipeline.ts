@@ -74,11 +74,11 @@ export async function runPipeline(db: Sqlite, input: PipelineInput, hooks: Pipel
   const forced = input.options.encoding;
   const delimiter = input.options.delimiter ?? sniffFile(input.path, input.fileName, { encoding: forced }).delimiter;
   db.pragma('synchronous = FULL');
-  // A 32 MB page cache: enough for the import's index pages, and keeps peak RSS bounded. With the
-  // bulk load only the table (appended) and its two constraint indexes are written while reading,
-  // so 16 MB does as well (1M rows: reading 29.6 s vs 30.3 s, peak RSS 279 vs 289 MB).
+  // Page cache while inserting (set in the transaction below, once the bulk load is decided): 32 MB,
+  // enough for the import's index pages and bounded for peak RSS. With the bulk load only the table
+  // (appended) and its two constraint indexes are written while reading, so 16 MB does as well
+  // (1M rows: reading 29.6 s vs 30.3 s, peak RSS 279 vs 289 MB).
   const cacheMb = Number(process.env.CONVDESK_IMPORT_CACHE_MB) || 0;
-  db.pragma(`cache_size = -${(cacheMb || 32) * 1024}`);
   // CREATE INDEX sorts its keys with SQLite's external merge sort. With temp_store=MEMORY (the
   // connection default) that sort never spills: on a million events it held ~150 MB more. With FILE
   // it sorts runs of at most the page cache size and merges them from temp files, which hold index

@@ -6,13 +6,13 @@
  * same rules are applied here first, so no row the database would refuse gets in; a test holds this
  * list to SQLite's own verdict on the same values.
  */
-import { EVENT_NAMES as CONVERSION_EVENT_NAMES } from '../../shared/domain/events';
+import { CONSENT_VALUES, EVENT_NAMES as CONVERSION_EVENT_NAMES } from '../../shared/domain/events';
 import { INSERT_COLUMNS } from '../events/repo';
 
 const HEX64 = /^[0-9a-f]{64}$/;
 const CURRENCY = /^[A-Z]{3}$/;
 const EVENT_NAMES = new Set<unknown>(CONVERSION_EVENT_NAMES);
-const CONSENT = new Set<unknown>(['granted', 'denied', 'unspecified']);
+const CONSENT = new Set<unknown>(CONSENT_VALUES);
 const at = (column: (typeof INSERT_COLUMNS)[number]) => INSERT_COLUMNS.indexOf(column);
 
 const HASHES = (['user_email_hash', 'user_phone_hash', 'user_first_name_hash', 'user_last_name_hash'] as const).map((c) => [c, at(c)] as const);
