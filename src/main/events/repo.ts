@@ -97,7 +97,7 @@ export function listHistory(db: Sqlite, eventId: string): HistoryEntry[] {
 }
 
 /** Sort keys: every one is NOT NULL so keyset comparisons are total (value uses -1 for "no value"). */
-const SORT_EXPRESSIONS = {
+export const SORT_EXPRESSIONS = {
   event_time: 'event_time',
   created_at: 'created_at',
   event_name: 'event_name',

@@ -1,0 +1,159 @@
+/**
+ * Loads the facet index's columns (facets.ts) from conversion_events: one rowid-ordered scan for the
+ * columns and one covering-index scan per sort for its order, all in one read transaction so every
+ * array describes the same snapshot.
+ */
+import { EVENT_NAMES, SYNC_STATUSES } from '../../shared/domain/events';
+import type { Sqlite } from '../db/connection';
+import { parseStoredUtc } from '../exports/zone-time';
+import type { FacetColumns } from './facets';
+import { VALUE_KEY } from './filter-sql';
+import { SORT_EXPRESSIONS } from './repo';
+
+/** The same expressions as CLICK_ID / HASHED_ID in filter-sql.ts (and idx_conversion_events_identifiers). */
+const FLAGS_SQL =
+  '((gclid IS NOT NULL OR gbraid IS NOT NULL OR wbraid IS NOT NULL) | ((user_email_hash IS NOT NULL OR user_phone_hash IS NOT NULL) << 1))';
+const caseOf = (column: string, values: readonly string[]) =>
+  `CASE ${column} ${values.map((v, i) => `WHEN '${v}' THEN ${i}`).join(' ')} ELSE -1 END`;
+
+const COLUMNS_SQL = `SELECT rowid, ${caseOf('sync_status', SYNC_STATUSES)}, ${caseOf('event_name', EVENT_NAMES)},
+  campaign_id, brand_id, import_id, event_time, ${VALUE_KEY}, ${FLAGS_SQL}, created_at
+  FROM conversion_events ORDER BY rowid`;
+
+const ORDERED_FIELDS = ['event_time', 'created_at', 'event_name', 'event_value'] as const;
+
+/** Canonical stored time `YYYY-MM-DDTHH:MM:SS.SSSZ` (fields in range; day-of-month checked after parsing). */
+const CANONICAL_UTC = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+
+export class NonCanonicalTimeError extends Error {}
+
+/** Epoch ms of a canonical stored time; throws on anything else (its TEXT order might not be its time order). */
+function storedMs(text: unknown, column: string): number {
+  if (typeof text !== 'string' || !CANONICAL_UTC.test(text)) throw new NonCanonicalTimeError(`${column} is not a canonical UTC time: ${String(text)}`);
+  const ms = parseStoredUtc(text);
+  // Day 29–31: the month must have it (Date.parse rolls 02-30 over into March).
+  const day = text.charCodeAt(8) === 51 || (text.charCodeAt(8) === 50 && text.charCodeAt(9) === 57);
+  if (!Number.isFinite(ms) || (day && new Date(ms).getUTCDate() !== Number(text.slice(8, 10)))) {
+    throw new NonCanonicalTimeError(`${column} is not a real UTC time: ${text}`);
+  }
+  return ms;
+}
+
+/** Dictionary encoder for a nullable TEXT id column (consecutive rows often share an id). */
+function encoder(ids: string[]) {
+  const codes = new Map<string, number>();
+  let last: unknown = null;
+  let lastCode = -1;
+  return (value: unknown): number => {
+    if (value === null) return -1;
+    if (value === last) return lastCode;
+    let code = codes.get(value as string);
+    if (code === undefined) {
+      code = ids.length;
+      ids.push(value as string);
+      codes.set(value as string, code);
+    }
+    last = value;
+    lastCode = code;
+    return code;
+  };
+}
+
+/** rowid → position: a direct table when rowids are dense enough, else a binary search. */
+function positionFinder(rowids: Float64Array): (rowid: number) => number {
+  const n = rowids.length;
+  if (n === 0) return () => -1;
+  const min = rowids[0]!;
+  const span = rowids[n - 1]! - min + 1;
+  if (span <= 4 * n + 1024) {
+    const table = new Int32Array(span).fill(-1);
+    for (let i = 0; i < n; i++) table[rowids[i]! - min] = i;
+    return (rowid) => (rowid >= min && rowid - min < span ? table[rowid - min]! : -1);
+  }
+  return (rowid) => {
+    let lo = 0;
+    let hi = n - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const at = rowids[mid]!;
+      if (at === rowid) return mid;
+      if (at < rowid) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  };
+}
+
+/**
+ * The facet columns of one snapshot of conversion_events. Throws when a stored time is not canonical
+ * (the caller falls back to SQL then).
+ */
+export function loadFacetColumns(db: Sqlite): FacetColumns {
+  const read = () => {
+    const count = db.prepare('SELECT count(*) FROM conversion_events').pluck().get() as number;
+    const c: FacetColumns = {
+      count,
+      rowids: new Float64Array(count),
+      status: new Uint8Array(count),
+      name: new Uint8Array(count),
+      campaign: new Int32Array(count),
+      brand: new Int32Array(count),
+      importRef: new Int32Array(count),
+      campaignIds: [],
+      brandIds: [],
+      importIds: [],
+      time: new Float64Array(count),
+      value: new Float64Array(count),
+      flags: new Uint8Array(count),
+      orders: { event_time: new Uint32Array(count), created_at: new Uint32Array(count), event_name: new Uint32Array(count), event_value: new Uint32Array(count) },
+      created: new Float64Array(count),
+    };
+    const campaign = encoder(c.campaignIds);
+    const brand = encoder(c.brandIds);
+    const importRef = encoder(c.importIds);
+    let lastCreated = '';
+    let lastCreatedMs = 0;
+    let i = 0;
+    for (const row of db.prepare(COLUMNS_SQL).raw().iterate() as IterableIterator<unknown[]>) {
+      if (i >= count) throw new Error('conversion_events changed while loading the facet index');
+      const status = row[1] as number;
+      const name = row[2] as number;
+      if (status < 0 || name < 0) throw new Error(`Unknown sync_status or event_name at rowid ${String(row[0])}`);
+      c.rowids[i] = row[0] as number;
+      c.status[i] = status;
+      c.name[i] = name;
+      c.campaign[i] = campaign(row[3]);
+      c.brand[i] = brand(row[4]);
+      c.importRef[i] = importRef(row[5]);
+      c.time[i] = storedMs(row[6], 'event_time');
+      c.value[i] = row[7] as number;
+      c.flags[i] = row[8] as number;
+      const created = row[9] as string;
+      if (created !== lastCreated) (lastCreatedMs = storedMs(created, 'created_at')), (lastCreated = created);
+      c.created[i] = lastCreatedMs;
+      i++;
+    }
+    if (i !== count) throw new Error('conversion_events changed while loading the facet index');
+    const positionOf = positionFinder(c.rowids);
+    for (const field of ORDERED_FIELDS) {
+      const order = c.orders[field];
+      let k = 0;
+      const sql = `SELECT rowid FROM conversion_events ORDER BY ${SORT_EXPRESSIONS[field]} ASC, id ASC`;
+      for (const rowid of db.prepare(sql).pluck().iterate() as IterableIterator<number>) {
+        const position = positionOf(rowid);
+        if (position < 0 || k >= count) throw new Error('conversion_events changed while loading the facet index');
+        order[k++] = position;
+      }
+      if (k !== count) throw new Error('conversion_events changed while loading the facet index');
+    }
+    return c;
+  };
+  // One deferred read transaction: every statement reads the same snapshot.
+  return db.transaction(read)();
+}
+
+/** The rowid of an event by its id (conversion_events.id, the UUID primary key), or null when gone. */
+export function rowidOfEventId(db: Sqlite, id: string): number | null {
+  const rowid = db.prepare('SELECT rowid FROM conversion_events WHERE id = ?').pluck().get(id) as number | undefined;
+  return rowid ?? null;
+}
