@@ -41,8 +41,10 @@ describe('database file and migrations', () => {
     const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type='index' AND tbl_name='conversion_events'").pluck().all() as string[];
     expect(indexes).toEqual(expect.arrayContaining([
       'idx_conversion_events_sync_status', 'idx_conversion_events_campaign_id', 'idx_conversion_events_brand_id',
-      'idx_conversion_events_status_time', 'idx_conversion_events_time_id', 'idx_conversion_events_name_id',
+      'idx_conversion_events_time_id', 'idx_conversion_events_name_id',
     ]));
+    // 0010: status changes no longer move entries around a (sync_status, event_time, id) b-tree.
+    expect(indexes).not.toContain('idx_conversion_events_status_time');
     // The original plan's five indexed columns each lead an index (0008 dropped the single-column
     // event_time and event_name copies that (event_time, id) and (event_name, id) already serve).
     const leading = new Set(indexes.map((name) => (db.pragma(`index_info(${name})`) as { name: string | null }[])[0]?.name));

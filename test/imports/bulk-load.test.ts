@@ -62,7 +62,7 @@ const PLANS: [string, unknown[], string][] = [
   ['SELECT id FROM conversion_events WHERE import_id = ?', ['x'], 'idx_conversion_events_import_id'],
   ['SELECT id FROM conversion_events WHERE transaction_id = ?', ['O-1'], 'idx_conversion_events_transaction_id'],
   ['SELECT id FROM conversion_events ORDER BY event_time DESC, id DESC LIMIT 50', [], 'idx_conversion_events_time_id'],
-  ["SELECT id FROM conversion_events WHERE sync_status = 'pending' ORDER BY event_time DESC, id DESC LIMIT 50", [], 'idx_conversion_events_status_time'],
+  ["SELECT id FROM conversion_events WHERE event_value_micros IS NOT NULL ORDER BY ifnull(event_value_micros, -1) DESC, id DESC LIMIT 50", [], 'idx_conversion_events_value_id'],
   ['SELECT id FROM conversion_events WHERE campaign_id = ?', ['c'], 'idx_conversion_events_campaign_id'],
   ['SELECT id FROM conversion_events ORDER BY created_at, id LIMIT 50', [], 'idx_conversion_events_created_id'],
   ['SELECT import_id FROM conversion_events WHERE event_id = ?', ['e'], 'sqlite_autoindex_conversion_events_2'],
@@ -95,7 +95,7 @@ describe('bulk load: drop and rebuild the event indexes inside the import transa
     PLANS.forEach(([, , index], i) => expect(plansBefore[i]).toContain(index));
     const droppable = droppableIndexes(ctx.db).map((i) => i.name);
     // Random-order keys are rebuilt; keys that an import fills at their right edge are kept (and the constraint indexes always).
-    expect(droppable).toEqual(expect.arrayContaining(['idx_conversion_events_time_id', 'idx_conversion_events_status_time', 'idx_conversion_events_value_id', 'idx_conversion_events_transaction_id', 'idx_conversion_events_identifiers']));
+    expect(droppable).toEqual(expect.arrayContaining(['idx_conversion_events_time_id', 'idx_conversion_events_value_id', 'idx_conversion_events_transaction_id', 'idx_conversion_events_identifiers']));
     for (const kept of ['idx_conversion_events_import_id', 'idx_conversion_events_created_id', 'idx_conversion_events_sync_status', 'idx_conversion_events_name_id', 'sqlite_autoindex_conversion_events_1', 'sqlite_autoindex_conversion_events_2']) {
       expect(droppable).not.toContain(kept);
     }

@@ -173,7 +173,7 @@ export function readAndWrite(db: Sqlite, options: RunExportOptions, hooks: RunEx
     const row = Object.fromEntries(columns.map((c) => [c, null])) as unknown as ExportRow;
     const target = row as unknown as Record<string, unknown>;
     const selectList = columns.map((c) => (c === 'batch_id' ? `${LINKED_BATCH_SQL} AS batch_id` : c)).join(', ');
-    const select = db.prepare(`SELECT ${selectList} FROM conversion_events WHERE ${where.sql} ORDER BY event_time, id`).raw(true);
+    const select = db.prepare(`SELECT ${selectList} FROM conversion_events WHERE ${where.sql} ORDER BY rowid`).raw(true);
     for (const values of select.iterate(...where.params) as IterableIterator<unknown[]>) {
       for (let c = 0; c < width; c++) target[columns[c]!] = values[c];
       const line = writer.line(row);
