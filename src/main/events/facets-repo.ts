@@ -137,14 +137,15 @@ export function loadFacetColumns(db: Sqlite): FacetColumns {
     const positionOf = positionFinder(c.rowids);
     for (const field of ORDERED_FIELDS) {
       const order = c.orders[field];
-      let k = 0;
+      // .all() of one integer column is ~1/3 faster than .iterate() here (1M rows).
       const sql = `SELECT rowid FROM conversion_events ORDER BY ${SORT_EXPRESSIONS[field]} ASC, id ASC`;
-      for (const rowid of db.prepare(sql).pluck().iterate() as IterableIterator<number>) {
-        const position = positionOf(rowid);
-        if (position < 0 || k >= count) throw new Error('conversion_events changed while loading the facet index');
-        order[k++] = position;
+      const ordered = db.prepare(sql).pluck().all() as number[];
+      if (ordered.length !== count) throw new Error('conversion_events changed while loading the facet index');
+      for (let k = 0; k < count; k++) {
+        const position = positionOf(ordered[k]!);
+        if (position < 0) throw new Error('conversion_events changed while loading the facet index');
+        order[k] = position;
       }
-      if (k !== count) throw new Error('conversion_events changed while loading the facet index');
     }
     return c;
   };
