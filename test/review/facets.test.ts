@@ -139,6 +139,8 @@ describe('facet index', () => {
             expect(index.countByStatus(parsed)).toEqual(countByStatus(db, parsed));
             const first = listEventRows(db, { filter: parsed, sort: { field, direction }, limit: 100 }).rows.map((r) => rowidOfEventId(db, r.id));
             expect(index.pageRowids({ filter: parsed, sort: { field, direction }, limit: 100 })).toEqual(first);
+            const offset = listEventRows(db, { filter: parsed, sort: { field, direction }, limit: 10, offset: 13 }).rows.map((r) => rowidOfEventId(db, r.id));
+            expect(index.pageRowids({ filter: parsed, sort: { field, direction }, limit: 10, offset: 13 })).toEqual(offset);
             stats.rows += assertSamePages(db, index, filter, field, direction, 7).length;
             stats.queries++;
           }
@@ -210,6 +212,17 @@ describe('facet index', () => {
     expect(after.positionOfRowid(rowid)).toBe(-1);
     expect(after.pageRowids({ filter: {}, sort, limit: 5, after: { key: last.sort_key, tie: last.sort_tie, tiePosition: -1 } })).toBeNull();
     expect(after.pageRowids({ filter: {}, sort: { field: 'sync_status', direction: 'asc' }, limit: 5, after: { key: 'pending', tie: rowid } })).toBeNull();
+  });
+
+  it('compares time bounds past year 9999 or before year 0 as SQLite compares the TEXT', () => {
+    const db = ctx.db;
+    reseed(db, Array.from({ length: 10 }, (_, i) => ({ ...sample(), id: `0190a000-0000-7000-8000-0000000003${String(i).padStart(2, '0')}`, time: TIMES[i % TIMES.length]! })));
+    const index = new FacetIndex(loadFacetColumns(db));
+    for (const filter of [{ timeFrom: '9999-12-31T23:00:00-05:00' }, { timeTo: '9999-12-31T23:00:00-05:00' }, { timeFrom: '0000-01-01T00:00:00+01:00' }, { timeTo: '0000-01-01T00:00:00+01:00' }]) {
+      const parsed = EventFilterSchema.parse(filter);
+      expect(parsed.timeFrom ?? parsed.timeTo).toMatch(/^[+-]/);
+      expect(index.countByStatus(parsed)).toEqual(countByStatus(db, parsed));
+    }
   });
 
   it('leaves search and batch filters to SQL', () => {

@@ -52,6 +52,8 @@ export interface FacetPageQuery {
   filter: EventFilterParsed;
   sort: { field: FacetSortField; direction: 'asc' | 'desc' };
   limit: number;
+  /** Matches to skip first (classic paging, as SQL's OFFSET); ignored when `after` is given, as in listStatement. */
+  offset?: number;
   /**
    * The previous page's last row: its sort key and tie (as the SQL path gives them: sort_key, sort_tie)
    * and its position (index in rowids; positionOfRowid of its rowid). The status sort's tie is the
@@ -138,6 +140,7 @@ export class FacetIndex {
     const order = this.order(query.sort.field);
     const asc = query.sort.direction === 'asc';
     let start = asc ? 0 : this.count - 1;
+    let skip = query.after ? 0 : (query.offset ?? 0);
     if (query.after) {
       const at = this.cursorIndex(query.sort.field, query.after);
       if (at < 0) return null;
@@ -147,16 +150,12 @@ export class FacetIndex {
     const out: number[] = [];
     const limit = query.limit;
     if (limit <= 0) return out;
-    if (asc) {
-      for (let i = start; i < this.count; i++) {
-        const p = order[i]!;
-        if (mask[p] && out.push(rowids[p]!) >= limit) break;
-      }
-    } else {
-      for (let i = start; i >= 0; i--) {
-        const p = order[i]!;
-        if (mask[p] && out.push(rowids[p]!) >= limit) break;
-      }
+    const step = asc ? 1 : -1;
+    for (let i = start; i >= 0 && i < this.count; i += step) {
+      const p = order[i]!;
+      if (!mask[p]) continue;
+      if (skip > 0) skip--;
+      else if (out.push(rowids[p]!) >= limit) break;
     }
     return out;
   }
@@ -238,8 +237,11 @@ export class FacetIndex {
       }
       return ok;
     };
+    // SQL compares the TEXT: a bound past year 9999 or before year 0 ("+010000-…", "-000001-…") sorts
+    // before every stored (4-digit-year) time, so it is -Infinity here, whatever its instant.
     const time = (iso: string | undefined, fallback: number) => {
       if (!iso) return fallback;
+      if (!/^\d{4}-/.test(iso)) return -Infinity;
       const ms = Date.parse(iso);
       if (Number.isNaN(ms)) throw new Error(`Not a date-time: ${iso}`);
       return ms;
