@@ -177,7 +177,7 @@ export class FacetIndex {
     return this.statusOrder;
   }
 
-  /** The match mask of a filter (1 = the row matches), cached for the last few filters. */
+  /** The match mask of a filter (1 = the row matches), cached for the last few filters: shared, do not modify. */
   mask(filter: EventFilterParsed): Uint8Array {
     if (!this.supports(filter)) throw new Error('The facet index does not answer search or batch filters');
     const key = JSON.stringify(filter);
