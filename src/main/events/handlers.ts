@@ -1,15 +1,28 @@
 import type { eventsChannels, StatusCounts } from '../../shared/ipc/channels/events';
 import type { AppContext } from '../app/context';
 import type { Handlers } from '../ipc/bind';
-import { readerPoolFor } from '../jobs/reader';
+import { facetLoaderFor, readerPoolFor } from '../jobs/reader';
 import { jobServiceForContext, targetSizeAtMost, toBulkSpec, type BulkRequest } from '../jobs/specs';
 import { changeSize } from './transitions-repo';
+import type { EventFilterParsed } from '../../shared/domain/filters';
+import { attachFacetCache } from './facet-cache';
+import type { FacetColumns } from './facets';
 import * as events from './service';
 
 export function createEventsHandlers(ctx: AppContext): Pick<Handlers, keyof typeof eventsChannels> {
   const changed = (reason: string) => ctx.push.emit('events:changed', { reason });
   const jobs = jobServiceForContext(ctx);
   const reader = readerPoolFor({ db: ctx.db, dbPath: ctx.dbPath, nativeBinding: ctx.nativeBinding });
+  // The grid's lists and counts come from the in-memory facet index while it is current; after a
+  // change it is reloaded on a thread of its own while SQL answers.
+  const facetLoader = facetLoaderFor({ db: ctx.db, dbPath: ctx.dbPath, nativeBinding: ctx.nativeBinding });
+  const facets = attachFacetCache(ctx.db, () => facetLoader.query<FacetColumns>({ op: 'facets:load' }));
+  /** Exact counts: the facet index (a few ms) when current, else SQL on the reader thread. */
+  const count = async (filter: EventFilterParsed) => {
+    const index = facets.current();
+    if (index?.supports(filter)) return events.countsFrom(index.countByStatus(filter));
+    return reader.query<{ total: number; byStatus: StatusCounts }>({ op: 'events:count', filter });
+  };
   /**
    * Big targets (over the bulk threshold) and anything asked while a job holds the write lock run in
    * the jobs worker; the answer comes when it has finished, in the same shape as the in-thread path.
@@ -36,10 +49,10 @@ export function createEventsHandlers(ctx: AppContext): Pick<Handlers, keyof type
       return result;
     },
     'events:list': (input) => events.listEvents(ctx.db, input),
-    // Exact counts over a big filter can take longer than a frame (a table lookup per matching row
-    // when the filter's index has no status): they run on the reader thread, never on this one.
-    'events:count': ({ filter }) => reader.query<{ total: number; byStatus: StatusCounts }>({ op: 'events:count', filter }),
-    'events:statusCounts': async () => (await reader.query<{ total: number; byStatus: StatusCounts }>({ op: 'events:count', filter: {} })).byStatus,
+    // Exact counts over a big filter in SQL can take longer than a frame (a table lookup per matching
+    // row when the filter's index has no status): without the facet index they run on the reader thread.
+    'events:count': ({ filter }) => count(filter),
+    'events:statusCounts': async () => (await count({})).byStatus,
     'events:updateSync': ({ id, patch }) => {
       const event = events.updateSyncFields(ctx.db, id, patch);
       changed('sync');

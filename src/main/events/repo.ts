@@ -317,3 +317,24 @@ export function assignWhere(db: Sqlite, where: SqlFragment, fields: { campaign_i
   if (fields.brand_id !== undefined) (sets.push('brand_id = ?'), params.push(fields.brand_id));
   return db.prepare(`UPDATE conversion_events SET ${sets.join(', ')} WHERE ${where.sql}`).run(...params, ...where.params).changes;
 }
+
+/**
+ * Names the database state this connection sees: `PRAGMA data_version` moves when another connection
+ * commits, `total_changes()` when this one writes. Equal tokens = nothing committed in between.
+ */
+export function stateToken(db: Sqlite): string {
+  return `${db.pragma('data_version', { simple: true }) as number}:${db.prepare('SELECT total_changes()').pluck().get() as number}`;
+}
+
+/** Rows by rowid in the given order, with the sort's key and tie-break (as listEventRows gives them). */
+export function eventRowsByRowid(db: Sqlite, rowids: readonly number[], field: SortField): ListRows['rows'] {
+  if (!rowids.length) return [];
+  const rows = db
+    .prepare(
+      `SELECT ${EVENT_COLUMNS}, ${SORT_EXPRESSIONS[field]} AS sort_key, ${TIE_BREAKS[field]} AS sort_tie, rowid AS row_number
+       FROM conversion_events WHERE rowid IN (SELECT value FROM json_each(?))`,
+    )
+    .all(JSON.stringify(rowids)) as (ListRows['rows'][number] & { row_number: number })[];
+  const byRowid = new Map(rows.map((row) => [row.row_number, row]));
+  return rowids.map((rowid) => byRowid.get(rowid)).filter((row) => row !== undefined);
+}

@@ -14,6 +14,9 @@ import type { Sqlite } from '../db/connection';
 import { hashIdentity, IdentityError } from '../identity';
 import { formatIssues } from '../ipc/bind';
 import { randomToken, uuidv7 } from '../lib/ids';
+import { facetCacheOf } from './facet-cache';
+import type { FacetIndex, FacetPageQuery } from './facets';
+import { rowidOfEventId } from './facets-repo';
 import * as repo from './repo';
 import { applyTransition, changeExists, statusBreakdown, undoChange } from './transitions-repo';
 
@@ -108,26 +111,56 @@ function decodeCursor(cursor: string): { key: string | number; id: string | numb
   throw new AppError('validation', 'Invalid cursor: it did not come from a previous page of this list');
 }
 
+/**
+ * A page's rows chosen by the facet index (then read by rowid), or null when the index cannot answer
+ * this query (search or batch filter, OFFSET paging, a cursor row that no longer exists).
+ */
+function listFromFacets(db: Sqlite, index: FacetIndex, query: repo.ListQuery): repo.ListRows | null {
+  if (!index.supports(query.filter) || query.offset) return null;
+  let after: FacetPageQuery['after'];
+  if (query.after) {
+    const { key, id } = query.after;
+    if (query.sort.field === 'sync_status') after = { key, tie: id };
+    else {
+      const rowid = typeof id === 'string' ? rowidOfEventId(db, id) : null;
+      if (rowid === null) return null;
+      after = { key, tie: id, tiePosition: index.positionOfRowid(rowid) };
+    }
+  }
+  const rowids = index.pageRowids({ filter: query.filter, sort: query.sort, limit: query.limit, after });
+  if (!rowids) return null;
+  const rows = repo.eventRowsByRowid(db, rowids, query.sort.field);
+  // A row the snapshot had but the table no longer has: the index is stale after all.
+  return rows.length === rowids.length ? { rows } : null;
+}
+
 export function listEvents(db: Sqlite, input: EventListInput): EventPage {
   const query = parseOrThrow(EventListInputSchema, input, 'list request');
-  const result = repo.listEventRows(db, {
+  const listQuery: repo.ListQuery = {
     filter: query.filter,
     sort: query.sort,
     limit: query.limit,
     after: query.cursor ? decodeCursor(query.cursor) : undefined,
     offset: query.offset,
-  });
+  };
+  const facets = facetCacheOf(db)?.current();
+  const result = (facets && listFromFacets(db, facets, listQuery)) || repo.listEventRows(db, listQuery);
   const last = result.rows[result.rows.length - 1];
   return {
     events: result.rows.map((row) => repo.rowToEvent(row)),
-    total: query.withTotal ? repo.countEvents(db, query.filter) : null,
+    total: query.withTotal ? countEvents(db, query.filter).total : null,
     nextCursor: last && result.rows.length === query.limit ? encodeCursor(last.sort_key, last.sort_tie) : null,
   };
 }
 
-export function countEvents(db: Sqlite, filter: EventFilterParsed): { total: number; byStatus: StatusCounts } {
-  const byStatus = repo.countByStatus(db, filter);
+export function countsFrom(byStatus: StatusCounts): { total: number; byStatus: StatusCounts } {
   return { total: Object.values(byStatus).reduce((sum, n) => sum + n, 0), byStatus };
+}
+
+/** Exact counts by status: from the facet index when it is current, else from SQL. */
+export function countEvents(db: Sqlite, filter: EventFilterParsed): { total: number; byStatus: StatusCounts } {
+  const facets = facetCacheOf(db)?.current();
+  return countsFrom(facets?.supports(filter) ? facets.countByStatus(filter) : repo.countByStatus(db, filter));
 }
 
 /** The original API's PATCH: sync fields only (whitelist enforced by a strict schema). */

@@ -11,7 +11,7 @@ import { AppError } from '../../shared/ipc/result';
 import { openDatabase } from '../db/connection';
 import { lowerThreadPriority } from '../lib/thread-priority';
 import { JobCancelled, runBulk, type BulkSpec } from './bulk';
-import { runReaderQuery, type ReaderRequest, type ReaderResponse } from './reader-queries';
+import { runReaderQuery, transferablesOf, type ReaderRequest, type ReaderResponse } from './reader-queries';
 
 export interface BulkWorkerData {
   role: 'bulk';
@@ -84,15 +84,18 @@ function runReader(data: ReaderWorkerData): void {
   db.pragma('query_only = ON');
   parentPort!.on('message', (request: ReaderRequest) => {
     let response: ReaderResponse;
+    let transfer: ArrayBuffer[] = [];
     try {
-      response = { id: request.id, ok: true, value: runReaderQuery(db, request) };
+      const value = runReaderQuery(db, request);
+      transfer = transferablesOf(value);
+      response = { id: request.id, ok: true, value };
     } catch (error) {
       response =
         error instanceof AppError
           ? { id: request.id, ok: false, code: error.code, message: error.message }
           : { id: request.id, ok: false, code: 'internal', message: (error as Error)?.message ?? String(error) };
     }
-    parentPort!.postMessage(response);
+    parentPort!.postMessage(response, transfer);
   });
 }
 

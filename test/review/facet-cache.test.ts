@@ -1,0 +1,129 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase, type Sqlite } from '../../src/main/db/connection';
+import { attachFacetCache, facetCacheOf, type FacetCache } from '../../src/main/events/facet-cache';
+import { loadFacetColumns } from '../../src/main/events/facets-repo';
+import * as events from '../../src/main/events/service';
+import { EventFilterSchema, type EventFilter } from '../../src/shared/domain/filters';
+import { seedEvents, type TestContext } from './helpers';
+import { createTestContext } from '../helpers/context';
+
+const STATUSES = ['pending', 'pending', 'queued', 'sent', 'failed', 'skipped'] as const;
+
+describe('facet cache: the grid uses the in-memory index only while it describes the database', () => {
+  let ctx: TestContext;
+  /** The loader's own connection, as the reader thread has. */
+  let loaderDb: Sqlite;
+  /** Another writer (a worker, the CLI). */
+  let otherDb: Sqlite;
+  /** A connection without a facet cache: the SQL path, for comparison. */
+  let sqlDb: Sqlite;
+  let cache: FacetCache;
+  let loads: number;
+
+  beforeEach(() => {
+    ctx = createTestContext();
+    seedEvents(ctx.db, 600, { status: (i) => STATUSES[i % STATUSES.length]! });
+    loaderDb = openDatabase(ctx.dbPath);
+    otherDb = openDatabase(ctx.dbPath);
+    sqlDb = openDatabase(ctx.dbPath);
+    loads = 0;
+    cache = attachFacetCache(ctx.db, async () => {
+      loads++;
+      return loadFacetColumns(loaderDb);
+    });
+  });
+  afterEach(() => {
+    for (const db of [loaderDb, otherDb, sqlDb]) db.close();
+    ctx.cleanup();
+  });
+
+  const counts = (db: Sqlite, filter: EventFilter = {}) => events.countEvents(db, EventFilterSchema.parse(filter));
+  const ids = (db: Sqlite, filter: EventFilter, field: 'event_time' | 'sync_status' | 'event_value' = 'event_time') =>
+    events.listEvents(db, { filter, sort: { field, direction: 'desc' }, limit: 50, withTotal: false }).events.map((e) => e.id);
+
+  it('loads in the background on first use, then answers lists and counts like SQL', async () => {
+    expect(facetCacheOf(ctx.db)).toBe(cache);
+    expect(cache.current()).toBeNull();
+    const index = await cache.fresh();
+    expect(index).not.toBeNull();
+    expect(loads).toBe(1);
+    expect(cache.current()).toBe(index);
+    for (const filter of [{}, { statuses: ['failed', 'queued'] }, { eventNames: ['lead'] as const }, { hasClickId: false, valueMin: '100' }] as EventFilter[]) {
+      expect(counts(ctx.db, filter)).toEqual(counts(sqlDb, filter));
+      for (const field of ['event_time', 'sync_status', 'event_value'] as const) expect(ids(ctx.db, filter, field)).toEqual(ids(sqlDb, filter, field));
+    }
+    // Paging through cursors on the index gives the same rows as SQL.
+    const walk = (db: Sqlite) => {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = events.listEvents(db, { filter: { statuses: ['pending'] }, sort: { field: 'event_name', direction: 'asc' }, limit: 37, cursor, withTotal: false });
+        seen.push(...page.events.map((e) => e.id));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      return seen;
+    };
+    expect(walk(ctx.db)).toEqual(walk(sqlDb));
+    expect(cache.current()).toBe(index);
+    expect(loads).toBe(1);
+  });
+
+  it("another connection's commit makes it stale at once: SQL answers the new state, then a reload takes over", async () => {
+    await cache.fresh();
+    otherDb.prepare("UPDATE conversion_events SET sync_status = 'skipped' WHERE sync_status = 'pending'").run();
+    expect(cache.current()).toBeNull();
+    expect(counts(ctx.db).byStatus).toMatchObject({ pending: 0, skipped: 300 });
+    const reloaded = await cache.fresh();
+    expect(reloaded).not.toBeNull();
+    expect(loads).toBe(2);
+    expect(reloaded!.countByStatus(EventFilterSchema.parse({}))).toMatchObject({ pending: 0, skipped: 300 });
+  });
+
+  it("this connection's own writes make it stale too", async () => {
+    await cache.fresh();
+    const [first] = ids(ctx.db, { statuses: ['pending'] });
+    events.transitionEvents(ctx.db, 'queue', { ids: [first!] });
+    expect(cache.current()).toBeNull();
+    expect(counts(ctx.db)).toEqual(counts(sqlDb));
+    expect(counts(ctx.db).byStatus.queued).toBe(101);
+  });
+
+  it('a load that a commit overtook is not installed', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slow = attachFacetCache(sqlDb, async () => {
+      const columns = loadFacetColumns(loaderDb);
+      await gate;
+      return columns;
+    });
+    expect(slow.current()).toBeNull();
+    // Committed after the loader's snapshot: that snapshot no longer describes the database.
+    otherDb.prepare("UPDATE conversion_events SET sync_status = 'sent' WHERE sync_status = 'queued'").run();
+    release();
+    await slow.fresh();
+    expect(slow.current()).toBeNull();
+    expect(await slow.fresh()).not.toBeNull();
+    expect(events.countEvents(sqlDb, EventFilterSchema.parse({})).byStatus.queued).toBe(0);
+  });
+
+  it('a load that fails leaves SQL answering, and is not retried until something changes', async () => {
+    ctx.db.prepare("UPDATE conversion_events SET event_time = '2026-01-01 10:00:00' WHERE rowid = 1").run();
+    expect(cache.current()).toBeNull();
+    await cache.fresh();
+    expect(cache.lastError).toMatch(/not a canonical UTC time/);
+    expect(cache.current()).toBeNull();
+    expect(loads).toBe(1);
+    expect(counts(ctx.db)).toEqual(counts(sqlDb));
+    ctx.db.prepare("UPDATE conversion_events SET event_time = '2026-01-01T10:00:00.000Z' WHERE rowid = 1").run();
+    expect(await cache.fresh()).not.toBeNull();
+    expect(loads).toBe(2);
+  });
+
+  it('search and batch filters, and OFFSET pages, take the SQL path', async () => {
+    const index = (await cache.fresh())!;
+    expect(index.supports(EventFilterSchema.parse({ search: 'E1' }))).toBe(false);
+    expect(ids(ctx.db, { search: 'E1' })).toEqual(ids(sqlDb, { search: 'E1' }));
+    const offsetPage = (db: Sqlite) => events.listEvents(db, { filter: {}, sort: { field: 'event_time', direction: 'asc' }, limit: 10, offset: 20, withTotal: false }).events.map((e) => e.id);
+    expect(offsetPage(ctx.db)).toEqual(offsetPage(sqlDb));
+  });
+});
