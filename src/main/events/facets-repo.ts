@@ -6,7 +6,7 @@
 import { EVENT_NAMES, SYNC_STATUSES } from '../../shared/domain/events';
 import type { Sqlite } from '../db/connection';
 import { parseStoredUtc } from '../exports/zone-time';
-import type { FacetColumns } from './facets';
+import { statusOrderOf, type FacetColumns } from './facets';
 import { VALUE_KEY } from './filter-sql';
 import { SORT_EXPRESSIONS } from './repo';
 
@@ -147,6 +147,7 @@ export function loadFacetColumns(db: Sqlite): FacetColumns {
         order[k] = position;
       }
     }
+    c.statusOrder = statusOrderOf(c.status);
     return c;
   };
   // One deferred read transaction: every statement reads the same snapshot.

@@ -38,6 +38,21 @@ export interface FacetColumns {
   orders: { event_time: Uint32Array; created_at: Uint32Array; event_name: Uint32Array; event_value: Uint32Array };
   /** created_at as epoch ms (the created_at sort's key). */
   created: Float64Array;
+  /** The status sort's order (statusOrderOf), when the loader computed it off the window's thread. */
+  statusOrder?: Uint32Array;
+}
+
+/** Positions ordered by (sync_status as TEXT, rowid): a counting sort, O(n). */
+export function statusOrderOf(status: Uint8Array): Uint32Array {
+  const count = status.length;
+  const start = new Uint32Array(SYNC_STATUSES.length);
+  const sizes = new Uint32Array(SYNC_STATUSES.length);
+  for (let i = 0; i < count; i++) sizes[status[i]!]!++;
+  let next = 0;
+  for (const s of STATUS_TEXT_ORDER) (start[s] = next), (next += sizes[s]!);
+  const order = new Uint32Array(count);
+  for (let i = 0; i < count; i++) order[start[status[i]!]!++] = i;
+  return order;
 }
 
 export const FLAG_CLICK_ID = 1;
@@ -163,17 +178,7 @@ export class FacetIndex {
   /** Positions in ascending sort order (the status sort's is derived here by a counting sort). */
   order(field: FacetSortField): Uint32Array {
     if (field !== 'sync_status') return this.columns.orders[field];
-    if (!this.statusOrder) {
-      const status = this.columns.status;
-      const start = new Uint32Array(SYNC_STATUSES.length);
-      const sizes = new Uint32Array(SYNC_STATUSES.length);
-      for (let i = 0; i < this.count; i++) sizes[status[i]!]!++;
-      let next = 0;
-      for (const s of STATUS_TEXT_ORDER) (start[s] = next), (next += sizes[s]!);
-      const order = new Uint32Array(this.count);
-      for (let i = 0; i < this.count; i++) order[start[status[i]!]!++] = i;
-      this.statusOrder = order;
-    }
+    this.statusOrder ??= this.columns.statusOrder ?? statusOrderOf(this.columns.status);
     return this.statusOrder;
   }
 
