@@ -4,7 +4,7 @@ import { attachFacetCache, facetCacheOf, type FacetCache } from '../../src/main/
 import { loadFacetColumns } from '../../src/main/events/facets-repo';
 import * as events from '../../src/main/events/service';
 import { EventFilterSchema, type EventFilter } from '../../src/shared/domain/filters';
-import { seedEvents, type TestContext } from './helpers';
+import { reviewContext, seedEvents, type TestContext } from './helpers';
 import { createTestContext } from '../helpers/context';
 
 const STATUSES = ['pending', 'pending', 'queued', 'sent', 'failed', 'skipped'] as const;
@@ -125,5 +125,40 @@ describe('facet cache: the grid uses the in-memory index only while it describes
     expect(ids(ctx.db, { search: 'E1' })).toEqual(ids(sqlDb, { search: 'E1' }));
     const offsetPage = (db: Sqlite) => events.listEvents(db, { filter: {}, sort: { field: 'event_time', direction: 'asc' }, limit: 10, offset: 20, withTotal: false }).events.map((e) => e.id);
     expect(offsetPage(ctx.db)).toEqual(offsetPage(sqlDb));
+  });
+});
+
+describe('events:list / events:count through the real handlers and threads', () => {
+  it('answer the same before the index is loaded (SQL on the reader thread), once it is (facets), and right after a change', async () => {
+    const review = reviewContext();
+    try {
+      const { ctx, call } = review;
+      seedEvents(ctx.db, 900, { status: (i) => STATUSES[i % STATUSES.length]! });
+      const truth = openDatabase(ctx.dbPath);
+      const expected = () => ({
+        page: events.listEvents(truth, { filter: { statuses: ['pending', 'failed'] }, sort: { field: 'event_value', direction: 'desc' }, limit: 25 }),
+        counts: events.countEvents(truth, EventFilterSchema.parse({ eventNames: ['lead', 'purchase'] })),
+      });
+      const actual = async () => ({
+        page: await call('events:list', { filter: { statuses: ['pending', 'failed'] }, sort: { field: 'event_value', direction: 'desc' }, limit: 25 }),
+        counts: await call('events:count', { filter: { eventNames: ['lead', 'purchase'] } }),
+      });
+      const cache = facetCacheOf(ctx.db)!;
+      expect(cache.current()).toBeNull();
+      expect(await actual()).toEqual(expected());
+      // Loaded by the facet loader's own reader thread; its arrays arrive transferred.
+      const index = await cache.fresh();
+      expect(index?.count).toBe(900);
+      expect(cache.current()).toBe(index);
+      expect(await actual()).toEqual(expected());
+      const page = await call('events:list', { filter: { statuses: ['pending'] }, sort: { field: 'event_time', direction: 'desc' }, limit: 10 });
+      await call('events:transition', { action: 'queue', target: { ids: page.events.map((e) => e.id) } });
+      expect(cache.current()).toBeNull();
+      expect(await actual()).toEqual(expected());
+      expect((await call('events:count', { filter: {} })).byStatus.queued).toBe(160);
+      truth.close();
+    } finally {
+      await review.cleanup();
+    }
   });
 });

@@ -1,7 +1,9 @@
 import type { EventFilterParsed } from '../../shared/domain/filters';
 import type { TimelineParsed } from '../../shared/ipc/channels/overview';
 import type { Sqlite } from '../db/connection';
+import type { EventListInput } from '../../shared/domain/filters';
 import { loadFacetColumns } from '../events/facets-repo';
+import { listEvents } from '../events/service';
 import { countByStatus } from '../events/repo';
 import { overviewTiles, overviewTimeline } from '../overview/repo';
 
@@ -15,6 +17,8 @@ export type ReaderQuery =
   | { op: 'overview:timeline'; input: TimelineParsed }
   | { op: 'overview:tiles'; filter: EventFilterParsed }
   | { op: 'events:count'; filter: EventFilterParsed }
+  /** A grid page through SQL (when the window's facet index is reloading, or cannot answer the query). */
+  | { op: 'events:list'; input: EventListInput }
   /** The facet index's columns (events/facets.ts); their buffers are transferred, not copied. */
   | { op: 'facets:load' };
 export type ReaderRequest = ReaderQuery & { id: number };
@@ -39,6 +43,8 @@ export function runReaderQuery(db: Sqlite, query: ReaderQuery): unknown {
       return overviewTiles(db, query.filter);
     case 'events:count':
       return countByStatusTotal(db, query.filter);
+    case 'events:list':
+      return listEvents(db, query.input);
     case 'facets:load':
       return loadFacetColumns(db);
   }
