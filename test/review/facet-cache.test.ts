@@ -162,3 +162,47 @@ describe('events:list / events:count through the real handlers and threads', () 
     }
   });
 });
+
+describe('own status changes patch the index instead of reloading it', () => {
+  it('keeps the index current through a small queue, a PATCH and an undo on the window thread, and still agrees with SQL', async () => {
+    const review = reviewContext({ bulkThreshold: 1000 });
+    try {
+      const { ctx, call } = review;
+      seedEvents(ctx.db, 700, { status: (i) => STATUSES[i % STATUSES.length]! });
+      const truth = openDatabase(ctx.dbPath);
+      const cache = facetCacheOf(ctx.db) ?? (await call('events:count', { filter: {} }), facetCacheOf(ctx.db)!);
+      cache.current();
+      const index = (await cache.fresh())!;
+      const agree = async () => {
+        for (const filter of [{}, { statuses: ['queued'] }, { statuses: ['pending', 'skipped'], eventNames: ['lead'] }] as EventFilter[]) {
+          expect(await call('events:count', { filter })).toEqual(events.countEvents(truth, EventFilterSchema.parse(filter)));
+          const sort = { field: 'sync_status', direction: 'asc' } as const;
+          expect((await call('events:list', { filter, sort, limit: 40 })).events.map((e) => e.id)).toEqual(
+            events.listEvents(truth, { filter, sort, limit: 40 }).events.map((e) => e.id),
+          );
+        }
+      };
+      await agree();
+      const pending = (await call('events:list', { filter: { statuses: ['pending'] }, limit: 30 })).events.map((e) => e.id);
+      const outcome = await call('events:transition', { action: 'queue', target: { ids: pending } });
+      expect(outcome.changed).toBe(30);
+      expect(cache.current()).toBe(index);
+      await agree();
+      await call('events:updateSync', { id: pending[0]!, patch: { sync_status: 'failed', sync_error: 'rejected' } });
+      expect(cache.current()).toBe(index);
+      await agree();
+      await call('events:undoTransition', { undoToken: outcome.undoToken! });
+      expect(cache.current()).toBe(index);
+      await agree();
+      // Another connection's commit in between: no patch, the index is dropped and reloads.
+      const before = cache.currentToken();
+      truth.prepare("UPDATE conversion_events SET sync_status = 'skipped' WHERE id = ?").run(pending[5]);
+      cache.patch(before, () => []);
+      expect(cache.current()).toBeNull();
+      await agree();
+      truth.close();
+    } finally {
+      await review.cleanup();
+    }
+  });
+});

@@ -46,6 +46,23 @@ export class FacetCache {
     return this.index && this.token === stateToken(this.db) ? this.index : null;
   }
 
+  /** The token the index is current for, or null (taken before an own write that patch() may follow). */
+  currentToken(): string | null {
+    return this.index && this.token === stateToken(this.db) ? this.token : null;
+  }
+
+  /**
+   * After a status change this connection made itself: patches the rows' statuses into the index so it
+   * stays current, provided the index was current before the change (`before`) and no other connection
+   * committed since (data_version unchanged). Otherwise the index reloads as after any other change.
+   */
+  patch(before: string | null, readChanged: () => { rowid: number; status: string }[]): void {
+    if (!before || !this.index || this.token !== before) return;
+    const now = stateToken(this.db);
+    if (now.split(':')[0] !== before.split(':')[0]) return;
+    if (this.index.patchStatuses(readChanged())) this.token = now;
+  }
+
   /** Loads synchronously on this thread (benchmarks, tests). */
   loadNow(): FacetIndex {
     const token = stateToken(this.db);

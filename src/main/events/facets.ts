@@ -115,6 +115,26 @@ export class FacetIndex {
     this.count = columns.count;
   }
 
+  /**
+   * Applies status changes this snapshot's owner made itself (rowid → new status). False (and nothing
+   * changed) when a row or status is unknown: the caller reloads instead.
+   */
+  patchStatuses(rows: readonly { rowid: number; status: string }[]): boolean {
+    const updates: [number, number][] = [];
+    for (const row of rows) {
+      const position = this.positionOfRowid(row.rowid);
+      const code = (SYNC_STATUSES as readonly string[]).indexOf(row.status);
+      if (position < 0 || code < 0) return false;
+      updates.push([position, code]);
+    }
+    for (const [position, code] of updates) this.columns.status[position] = code;
+    this.masks.clear();
+    this.statusOrder = null;
+    this.columns.statusOrder = undefined;
+    delete this.inverse.sync_status;
+    return true;
+  }
+
   /** Search and batch filters stay in SQL. */
   supports(filter: EventFilterParsed): boolean {
     return !filter.search && !filter.batchId;

@@ -3,7 +3,7 @@ import type { AppContext } from '../app/context';
 import type { Handlers } from '../ipc/bind';
 import { facetLoaderFor, readerPoolFor } from '../jobs/reader';
 import { jobServiceForContext, targetSizeAtMost, toBulkSpec, type BulkRequest } from '../jobs/specs';
-import { changeSize } from './transitions-repo';
+import { changeSize, statusesOfChange, statusOfEvent } from './transitions-repo';
 import { EventListInputSchema, type EventFilterParsed } from '../../shared/domain/filters';
 import { attachFacetCache } from './facet-cache';
 import type { FacetColumns } from './facets';
@@ -61,7 +61,9 @@ export function createEventsHandlers(ctx: AppContext): Pick<Handlers, keyof type
     'events:count': ({ filter }) => count(filter),
     'events:statusCounts': async () => (await count({})).byStatus,
     'events:updateSync': ({ id, patch }) => {
+      const before = facets.currentToken();
       const event = events.updateSyncFields(ctx.db, id, patch);
+      facets.patch(before, () => statusOfEvent(ctx.db, id));
       changed('sync');
       return event;
     },
@@ -70,7 +72,10 @@ export function createEventsHandlers(ctx: AppContext): Pick<Handlers, keyof type
         const result = await runJob({ op: 'transition', action, target, reason });
         if (result.op === 'transition') return result.outcome;
       }
+      const before = facets.currentToken();
       const outcome = events.transitionEvents(ctx.db, action, target, reason);
+      // Small changes on this thread keep the facet index current (the keyboard's q / s on a few rows).
+      facets.patch(before, () => (outcome.undoToken ? statusesOfChange(ctx.db, outcome.undoToken) : []));
       changed('transition');
       return outcome;
     },
@@ -79,7 +84,9 @@ export function createEventsHandlers(ctx: AppContext): Pick<Handlers, keyof type
         const result = await runJob({ op: 'undo', undoToken });
         if (result.op === 'undo') return { restored: result.restored };
       }
+      const before = facets.currentToken();
       const result = events.undoTransition(ctx.db, undoToken);
+      facets.patch(before, () => statusesOfChange(ctx.db, undoToken));
       changed('undo');
       return result;
     },

@@ -101,3 +101,15 @@ export function changeSize(db: Sqlite, changeId: string, limit: number): number 
 export function changeExists(db: Sqlite, changeId: string): boolean {
   return db.prepare('SELECT 1 FROM sync_history WHERE change_id = ? LIMIT 1').get(changeId) !== undefined;
 }
+
+/** The events one change wrote history for, with their status now (to patch the window's facet index). */
+export function statusesOfChange(db: Sqlite, changeId: string): { rowid: number; status: string }[] {
+  return db
+    .prepare('SELECT e.rowid AS rowid, e.sync_status AS status FROM sync_history h JOIN conversion_events e ON e.id = h.event_id WHERE h.change_id = ?')
+    .all(changeId) as { rowid: number; status: string }[];
+}
+
+/** One event's rowid and status (empty when it does not exist). */
+export function statusOfEvent(db: Sqlite, id: string): { rowid: number; status: string }[] {
+  return db.prepare('SELECT rowid, sync_status AS status FROM conversion_events WHERE id = ?').all(id) as { rowid: number; status: string }[];
+}
