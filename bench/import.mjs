@@ -12,8 +12,9 @@ export const name = 'import';
 export const title = 'CSV import';
 
 // The sqlite3 baseline's table: the CSV's columns as text, with as many indexes as conversion_events
-// has (11 b-trees besides the table: PK id, UNIQUE event_id, 5 plan indexes, status+time, import_id,
-// batch_id, time+id), each on a column of similar width.
+// had when this baseline was set (11 b-trees besides the table: PK id, UNIQUE event_id, 5 plan indexes,
+// status+time, import_id, batch_id, time+id), each on a column of similar width. conversion_events has
+// 12 since 0010 (review indexes added, status+time and batch_id dropped); the baseline is kept as set.
 const SQLITE_SCHEMA = `
 PRAGMA journal_mode=WAL;
 PRAGMA synchronous=FULL;
@@ -110,7 +111,7 @@ export async function run({ rows, tmp, root, log }) {
   ];
   if (sqlite) {
     const ratio = appMs / sqlite.wallMs;
-    lines.push(`| app ≤ 1.5× sqlite3 \`.import\` time (same 11 indexes) | ${ratio.toFixed(2)}× | ${ratio <= 1.5 ? 'yes' : 'no'} |`);
+    lines.push(`| app ≤ 1.5× sqlite3 \`.import\` time (11 indexes; the app's table has 12) | ${ratio.toFixed(2)}× | ${ratio <= 1.5 ? 'yes' : 'no'} |`);
     if (sqliteBare) {
       const bareRatio = appMs / sqliteBare.wallMs;
       lines.push(`| app / sqlite3 \`.import\` into a bare table (reference: no indexes, no hashing) | ${bareRatio.toFixed(2)}× | (reference) |`);

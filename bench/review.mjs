@@ -259,7 +259,7 @@ export async function run({ rows, tmp, root, log }) {
   const facetBytes = Object.values(facetIndex.columns).concat(Object.values(facetIndex.columns.orders)).filter((v) => ArrayBuffer.isView(v)).reduce((sum, v) => sum + v.byteLength, 0);
   const facetRssMb = (process.memoryUsage().rss - rssBefore) / 1024 ** 2;
   log(`facet index loaded in ${fmt(facetLoadMs)} ms (${(facetBytes / 1024 ** 2).toFixed(0)} MB of arrays)`);
-  const REPS = 10;
+  const REPS = 20;
   const listRows = [];
   const countRows = [];
   let worstFirst = 0;
