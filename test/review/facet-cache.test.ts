@@ -206,3 +206,21 @@ describe('own status changes patch the index instead of reloading it', () => {
     }
   });
 });
+
+describe('size limit', () => {
+  it('refuses to load more events than FACET_MAX_ROWS allows, and the cache then stays on SQL', async () => {
+    const ctx = createTestContext();
+    try {
+      seedEvents(ctx.db, 30);
+      expect(() => loadFacetColumns(ctx.db, 29)).toThrow(/30 events: more than the facet index holds \(29\)/);
+      expect(loadFacetColumns(ctx.db, 30).count).toBe(30);
+      const cache = attachFacetCache(ctx.db, async () => loadFacetColumns(ctx.db, 29));
+      expect(cache.current()).toBeNull();
+      expect(await cache.fresh()).toBeNull();
+      expect(cache.lastError).toMatch(/more than the facet index holds/);
+      expect(events.countEvents(ctx.db, EventFilterSchema.parse({})).total).toBe(30);
+    } finally {
+      ctx.cleanup();
+    }
+  });
+});

@@ -88,9 +88,16 @@ function positionFinder(rowids: Float64Array): (rowid: number) => number {
  * The facet columns of one snapshot of conversion_events. Throws when a stored time is not canonical
  * (the caller falls back to SQL then).
  */
-export function loadFacetColumns(db: Sqlite): FacetColumns {
+/**
+ * Above this many events the index is not built (~64 bytes an event in the window's process, ~5 s a
+ * load per million): the grid stays on the SQL path, as it is while the index reloads.
+ */
+export const FACET_MAX_ROWS = 5_000_000;
+
+export function loadFacetColumns(db: Sqlite, maxRows = FACET_MAX_ROWS): FacetColumns {
   const read = () => {
     const count = db.prepare('SELECT count(*) FROM conversion_events').pluck().get() as number;
+    if (count > maxRows) throw new Error(`${count} events: more than the facet index holds (${maxRows}); the grid uses SQL`);
     const c: FacetColumns = {
       count,
       rowids: new Float64Array(count),
