@@ -6,7 +6,7 @@
 import { EVENT_NAMES, SYNC_STATUSES } from '../../shared/domain/events';
 import type { Sqlite } from '../db/connection';
 import { parseStoredUtc } from '../exports/zone-time';
-import { statusOrderOf, type FacetColumns } from './facets';
+import { searchRowid, statusOrderOf, type FacetColumns } from './facets';
 import { VALUE_KEY } from './filter-sql';
 import { SORT_EXPRESSIONS } from './repo';
 
@@ -70,18 +70,7 @@ function positionFinder(rowids: Float64Array): (rowid: number) => number {
     for (let i = 0; i < n; i++) table[rowids[i]! - min] = i;
     return (rowid) => (rowid >= min && rowid - min < span ? table[rowid - min]! : -1);
   }
-  return (rowid) => {
-    let lo = 0;
-    let hi = n - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const at = rowids[mid]!;
-      if (at === rowid) return mid;
-      if (at < rowid) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return -1;
-  };
+  return (rowid) => searchRowid(rowids, rowid);
 }
 
 /**

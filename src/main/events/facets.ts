@@ -42,6 +42,20 @@ export interface FacetColumns {
   statusOrder?: Uint32Array;
 }
 
+/** Binary search in ascending rowids: the position of a rowid, or -1. */
+export function searchRowid(rowids: Float64Array, rowid: number): number {
+  let lo = 0;
+  let hi = rowids.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const at = rowids[mid]!;
+    if (at === rowid) return mid;
+    if (at < rowid) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
 /** Positions ordered by (sync_status as TEXT, rowid): a counting sort, O(n). */
 export function statusOrderOf(status: Uint8Array): Uint32Array {
   const count = status.length;
@@ -142,17 +156,7 @@ export class FacetIndex {
 
   /** Position (index in rowids) of a rowid, or -1 when the snapshot has no such row. */
   positionOfRowid(rowid: number): number {
-    const rowids = this.columns.rowids;
-    let lo = 0;
-    let hi = this.count - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const at = rowids[mid]!;
-      if (at === rowid) return mid;
-      if (at < rowid) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return -1;
+    return searchRowid(this.columns.rowids, rowid);
   }
 
   /** Exact per-status counts for a filter (the same as repo.countByStatus). */
