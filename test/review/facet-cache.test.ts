@@ -4,6 +4,8 @@ import { attachFacetCache, facetCacheOf, type FacetCache } from '../../src/main/
 import { loadFacetColumns } from '../../src/main/events/facets-repo';
 import * as events from '../../src/main/events/service';
 import { EventFilterSchema, type EventFilter } from '../../src/shared/domain/filters';
+import { TimelineInputSchema } from '../../src/shared/ipc/channels/overview';
+import { overviewTiles, overviewTimeline } from '../../src/main/overview/repo';
 import { reviewContext, seedEvents, type TestContext } from './helpers';
 import { createTestContext } from '../helpers/context';
 
@@ -135,13 +137,18 @@ describe('events:list / events:count through the real handlers and threads', () 
       const { ctx, call } = review;
       seedEvents(ctx.db, 900, { status: (i) => STATUSES[i % STATUSES.length]! });
       const truth = openDatabase(ctx.dbPath);
+      const timelineInput = { filter: { statuses: ['queued', 'pending'] as const }, utcOffsetMinutes: -300 };
       const expected = () => ({
         page: events.listEvents(truth, { filter: { statuses: ['pending', 'failed'] }, sort: { field: 'event_value', direction: 'desc' }, limit: 25 }),
         counts: events.countEvents(truth, EventFilterSchema.parse({ eventNames: ['lead', 'purchase'] })),
+        tiles: overviewTiles(truth, EventFilterSchema.parse({ eventNames: ['lead'] })),
+        timeline: overviewTimeline(truth, TimelineInputSchema.parse(timelineInput)),
       });
       const actual = async () => ({
         page: await call('events:list', { filter: { statuses: ['pending', 'failed'] }, sort: { field: 'event_value', direction: 'desc' }, limit: 25 }),
         counts: await call('events:count', { filter: { eventNames: ['lead', 'purchase'] } }),
+        tiles: await call('overview:tiles', { filter: { eventNames: ['lead'] } }),
+        timeline: await call('overview:timeline', { ...timelineInput, filter: { statuses: ['queued', 'pending'] } }),
       });
       const cache = facetCacheOf(ctx.db)!;
       expect(cache.current()).toBeNull();

@@ -17,7 +17,7 @@ const caseOf = (column: string, values: readonly string[]) =>
   `CASE ${column} ${values.map((v, i) => `WHEN '${v}' THEN ${i}`).join(' ')} ELSE -1 END`;
 
 const COLUMNS_SQL = `SELECT rowid, ${caseOf('sync_status', SYNC_STATUSES)}, ${caseOf('event_name', EVENT_NAMES)},
-  campaign_id, brand_id, import_id, event_time, ${VALUE_KEY}, ${FLAGS_SQL}, created_at
+  campaign_id, brand_id, import_id, event_time, ${VALUE_KEY}, ${FLAGS_SQL}, created_at, currency
   FROM conversion_events ORDER BY rowid`;
 
 const ORDERED_FIELDS = ['event_time', 'created_at', 'event_name', 'event_value'] as const;
@@ -98,6 +98,8 @@ export function loadFacetColumns(db: Sqlite, maxRows = FACET_MAX_ROWS): FacetCol
       campaignIds: [],
       brandIds: [],
       importIds: [],
+      currency: new Int32Array(count),
+      currencies: [],
       time: new Float64Array(count),
       value: new Float64Array(count),
       flags: new Uint8Array(count),
@@ -107,6 +109,7 @@ export function loadFacetColumns(db: Sqlite, maxRows = FACET_MAX_ROWS): FacetCol
     const campaign = encoder(c.campaignIds);
     const brand = encoder(c.brandIds);
     const importRef = encoder(c.importIds);
+    const currency = encoder(c.currencies);
     let lastCreated = '';
     let lastCreatedMs = 0;
     let i = 0;
@@ -121,6 +124,7 @@ export function loadFacetColumns(db: Sqlite, maxRows = FACET_MAX_ROWS): FacetCol
       c.campaign[i] = campaign(row[3]);
       c.brand[i] = brand(row[4]);
       c.importRef[i] = importRef(row[5]);
+      c.currency[i] = currency(row[10]);
       c.time[i] = storedMs(row[6], 'event_time');
       c.value[i] = row[7] as number;
       c.flags[i] = row[8] as number;

@@ -28,6 +28,9 @@ export interface FacetColumns {
   campaignIds: string[];
   brandIds: string[];
   importIds: string[];
+  /** Index into currencies (the overview's value sums are per currency). */
+  currency: Int32Array;
+  currencies: string[];
   /** event_time as epoch ms. */
   time: Float64Array;
   /** ifnull(event_value_micros, -1), the value sort key (VALUE_KEY in filter-sql.ts). */
@@ -110,7 +113,6 @@ interface Predicate {
 const ANY = -2;
 const NOTHING = -3;
 const MASK_CACHE_SIZE = 4;
-
 /** Dictionary lookup for an `= ?` / `IS NULL` filter on an encoded id column. */
 function idCode(ids: string[], wanted: string | null | undefined): number {
   if (wanted === undefined) return ANY;

@@ -1,12 +1,11 @@
 import type { EventPage, eventsChannels, StatusCounts } from '../../shared/ipc/channels/events';
 import type { AppContext } from '../app/context';
 import type { Handlers } from '../ipc/bind';
-import { facetLoaderFor, readerPoolFor } from '../jobs/reader';
+import { readerPoolFor } from '../jobs/reader';
 import { jobServiceForContext, targetSizeAtMost, toBulkSpec, type BulkRequest } from '../jobs/specs';
 import { changeSize, statusesOfChange, statusOfEvent } from './transitions-repo';
 import { EventListInputSchema, type EventFilterParsed } from '../../shared/domain/filters';
-import { attachFacetCache } from './facet-cache';
-import type { FacetColumns } from './facets';
+import { facetCacheForContext } from './facet-context';
 import * as events from './service';
 
 export function createEventsHandlers(ctx: AppContext): Pick<Handlers, keyof typeof eventsChannels> {
@@ -15,8 +14,7 @@ export function createEventsHandlers(ctx: AppContext): Pick<Handlers, keyof type
   const reader = readerPoolFor({ db: ctx.db, dbPath: ctx.dbPath, nativeBinding: ctx.nativeBinding });
   // The grid's lists and counts come from the in-memory facet index while it is current; after a
   // change it is reloaded on a thread of its own while SQL answers.
-  const facetLoader = facetLoaderFor({ db: ctx.db, dbPath: ctx.dbPath, nativeBinding: ctx.nativeBinding });
-  const facets = attachFacetCache(ctx.db, () => facetLoader.query<FacetColumns>({ op: 'facets:load' }));
+  const facets = facetCacheForContext(ctx);
   /** Exact counts: the facet index (a few ms) when current, else SQL on the reader thread. */
   const count = async (filter: EventFilterParsed) => {
     const index = facets.current();

@@ -28,7 +28,8 @@ function dayStartUtc(day: string, offsetMinutes: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) - offsetMinutes * 60_000).toISOString();
 }
 
-interface TimelineRow {
+/** One group of matching events: per day (timeline only), status and currency. */
+export interface OverviewRow {
   day: string;
   status: ConversionSyncStatus;
   currency: string;
@@ -36,25 +37,41 @@ interface TimelineRow {
   v: number;
 }
 
-/** Conversions per day stacked by status (count, and value per currency), for a review filter. */
-export function overviewTimeline(db: Sqlite, input: TimelineParsed): OverviewTimeline {
-  const offset = input.utcOffsetMinutes;
+export interface TimelineScope {
+  /** The review filter, narrowed to the requested window when its end is known. */
+  filter: EventFilterParsed;
+  endDay: string | null;
+}
+
+export function timelineScope(input: TimelineParsed): TimelineScope {
   const filter: EventFilterParsed = { ...input.filter };
   let endDay: string | null = null;
-  if (filter.timeTo) endDay = dayOf(new Date(Date.parse(filter.timeTo) - 1).toISOString(), offset);
+  if (filter.timeTo) endDay = dayOf(new Date(Date.parse(filter.timeTo) - 1).toISOString(), input.utcOffsetMinutes);
   if (input.days && endDay) {
-    // Narrow the scan to the window when its end is known.
-    const from = dayStartUtc(addDays(endDay, -(input.days - 1)), offset);
+    const from = dayStartUtc(addDays(endDay, -(input.days - 1)), input.utcOffsetMinutes);
     if (!filter.timeFrom || filter.timeFrom < from) filter.timeFrom = from;
   }
-  const where = filterToWhere(filter);
-  const day = dayExpression(offset);
+  return { filter, endDay };
+}
+
+/** Conversions per day stacked by status (count, and value per currency), for a review filter. */
+export function overviewTimeline(db: Sqlite, input: TimelineParsed): OverviewTimeline {
+  const scope = timelineScope(input);
+  const where = filterToWhere(scope.filter);
+  const day = dayExpression(input.utcOffsetMinutes);
   const rows = db
     .prepare(
       `SELECT ${day} AS day, sync_status AS status, currency, count(*) AS n, ifnull(sum(event_value_micros), 0) AS v
        FROM conversion_events WHERE ${where.sql} GROUP BY 1, 2, 3`,
     )
-    .all(...where.params) as TimelineRow[];
+    .all(...where.params) as OverviewRow[];
+  return assembleTimeline(rows, input, scope);
+}
+
+/** The timeline from grouped rows (SQL's GROUP BY or the facet index's). */
+export function assembleTimeline(rows: readonly OverviewRow[], input: TimelineParsed, scope: TimelineScope): OverviewTimeline {
+  const offset = input.utcOffsetMinutes;
+  const { filter, endDay } = scope;
   if (rows.length === 0) return { from: null, to: null, days: [], currencies: [] };
 
   let firstDay = rows[0]!.day;
@@ -94,7 +111,12 @@ export function overviewTiles(db: Sqlite, filter: EventFilterParsed): OverviewTi
       `SELECT sync_status AS status, currency, count(*) AS n, ifnull(sum(event_value_micros), 0) AS v
        FROM conversion_events WHERE ${where.sql} GROUP BY 1, 2`,
     )
-    .all(...where.params) as Omit<TimelineRow, 'day'>[];
+    .all(...where.params) as Omit<OverviewRow, 'day'>[];
+  return assembleTiles(rows);
+}
+
+/** The tiles from grouped rows (SQL's GROUP BY or the facet index's). */
+export function assembleTiles(rows: readonly Omit<OverviewRow, 'day'>[]): OverviewTiles {
   const byStatus = zeroCounts();
   const valueByStatus = Object.fromEntries(SYNC_STATUSES.map((s) => [s, {}])) as OverviewTiles['valueByStatus'];
   const perCurrency = new Map<string, { valueMicros: number; count: number }>();
