@@ -2,9 +2,10 @@ import type { EventPage, eventsChannels, StatusCounts } from '../../shared/ipc/c
 import type { AppContext } from '../app/context';
 import type { Handlers } from '../ipc/bind';
 import { readerPoolFor } from '../jobs/reader';
+import type { BulkTarget } from '../jobs/bulk';
 import { jobServiceForContext, targetSizeAtMost, toBulkSpec, type BulkRequest } from '../jobs/specs';
 import { changeSize, statusesOfChange, statusOfEvent } from './transitions-repo';
-import { EventListInputSchema, type EventFilterParsed } from '../../shared/domain/filters';
+import { EventFilterSchema, EventListInputSchema, type EventFilterParsed } from '../../shared/domain/filters';
 import { facetCacheForContext } from './facet-context';
 import * as events from './service';
 
@@ -15,6 +16,13 @@ export function createEventsHandlers(ctx: AppContext): Pick<Handlers, keyof type
   // The grid's lists and counts come from the in-memory facet index while it is current; after a
   // change it is reloaded on a thread of its own while SQL answers.
   const facets = facetCacheForContext(ctx);
+  /** How many events a target names (capped for filters): counted in the facet index when it is current. */
+  const sizeOf = (target: BulkTarget) => {
+    const index = 'filter' in target ? facets.current() : null;
+    const filter = 'filter' in target ? EventFilterSchema.parse(target.filter) : null;
+    if (index && filter && index.supports(filter)) return events.countsFrom(index.countByStatus(filter)).total;
+    return targetSizeAtMost(ctx.db, target, jobs.bulkThreshold);
+  };
   /** Exact counts: the facet index (a few ms) when current, else SQL on the reader thread. */
   const count = async (filter: EventFilterParsed) => {
     const index = facets.current();
@@ -38,7 +46,7 @@ export function createEventsHandlers(ctx: AppContext): Pick<Handlers, keyof type
     },
     'events:get': ({ id }) => events.getEventDetail(ctx.db, id),
     'events:delete': async ({ target }) => {
-      if (viaWorker(targetSizeAtMost(ctx.db, target, jobs.bulkThreshold))) {
+      if (viaWorker(sizeOf(target))) {
         const result = await runJob({ op: 'delete', target });
         if (result.op === 'delete') return { deleted: result.deleted, refused: result.refused, reason: result.reason };
       }
@@ -66,7 +74,7 @@ export function createEventsHandlers(ctx: AppContext): Pick<Handlers, keyof type
       return event;
     },
     'events:transition': async ({ action, target, reason }) => {
-      if (viaWorker(targetSizeAtMost(ctx.db, target, jobs.bulkThreshold))) {
+      if (viaWorker(sizeOf(target))) {
         const result = await runJob({ op: 'transition', action, target, reason });
         if (result.op === 'transition') return result.outcome;
       }
@@ -89,7 +97,7 @@ export function createEventsHandlers(ctx: AppContext): Pick<Handlers, keyof type
       return result;
     },
     'events:assign': async ({ target, campaignId, brandId }) => {
-      if (viaWorker(targetSizeAtMost(ctx.db, target, jobs.bulkThreshold))) {
+      if (viaWorker(sizeOf(target))) {
         const result = await runJob({ op: 'assign', target, campaignId, brandId });
         if (result.op === 'assign') return { changed: result.changed };
       }
