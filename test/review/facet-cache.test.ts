@@ -231,3 +231,19 @@ describe('size limit', () => {
     }
   });
 });
+
+describe('shutdown', () => {
+  it('a load that finishes after the connection closed is dropped quietly (no unhandled rejection)', async () => {
+    const ctx = createTestContext();
+    seedEvents(ctx.db, 10);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const columns = loadFacetColumns(ctx.db);
+    const cache = attachFacetCache(ctx.db, async () => (await gate, columns));
+    expect(cache.current()).toBeNull();
+    const loading = cache.fresh();
+    ctx.cleanup();
+    release();
+    await expect(loading).resolves.toBeNull();
+  });
+});

@@ -79,6 +79,8 @@ export class FacetCache {
     this.loading = this.loader().then(
       (columns) => {
         this.loading = null;
+        // The connection closed meanwhile (the app quit, a test ended): nothing to install into.
+        if (!this.db.open) return;
         // Installed only if nothing was committed since the request: then the loader's snapshot,
         // taken after the request, is exactly the state the token names.
         if (stateToken(this.db) !== token) return;
