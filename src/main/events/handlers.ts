@@ -1,13 +1,13 @@
+import { EventFilterSchema, EventListInputSchema, type EventFilterParsed } from '../../shared/domain/filters';
 import type { EventPage, eventsChannels, StatusCounts } from '../../shared/ipc/channels/events';
 import type { AppContext } from '../app/context';
 import type { Handlers } from '../ipc/bind';
-import { readerPoolFor } from '../jobs/reader';
 import type { BulkTarget } from '../jobs/bulk';
+import { readerPoolFor } from '../jobs/reader';
 import { jobServiceForContext, targetSizeAtMost, toBulkSpec, type BulkRequest } from '../jobs/specs';
-import { changeSize, statusesOfChange, statusOfEvent } from './transitions-repo';
-import { EventFilterSchema, EventListInputSchema, type EventFilterParsed } from '../../shared/domain/filters';
 import { facetCacheForContext } from './facet-context';
 import * as events from './service';
+import { changeSize, statusesOfChange, statusOfEvent } from './transitions-repo';
 
 export function createEventsHandlers(ctx: AppContext): Pick<Handlers, keyof typeof eventsChannels> {
   const changed = (reason: string) => ctx.push.emit('events:changed', { reason });

@@ -245,11 +245,6 @@ export function explainList(db: Sqlite, query: ListQuery): string[] {
   return rows.map((row) => row.detail);
 }
 
-export function countEvents(db: Sqlite, filter: EventFilterParsed): number {
-  const where = filterToWhere(filter);
-  return (db.prepare(`SELECT count(*) AS n FROM conversion_events WHERE ${where.sql}`).get(...where.params) as { n: number }).n;
-}
-
 export function countByStatus(db: Sqlite, filter: EventFilterParsed): StatusCounts {
   const where = filterToWhere(filter);
   const counts = Object.fromEntries(SYNC_STATUSES.map((status) => [status, 0])) as StatusCounts;
