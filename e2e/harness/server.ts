@@ -138,7 +138,7 @@ function shutdown(): void {
   transport.closeStreams();
   server.closeAllConnections();
   server.close();
-  closeAppContext(ctx);
+  void closeAppContext(ctx);
   if (!keep) {
     try {
       rmSync(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });

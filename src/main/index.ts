@@ -62,7 +62,7 @@ app.on('window-all-closed', () => {
     .shutdown()
     .catch(() => undefined)
     .finally(() => {
-      closeAppContext(current);
+      void closeAppContext(current);
       app.quit();
     });
 });

@@ -10,8 +10,9 @@ export function createTestContext(): AppContext & { cleanup(): void } {
   return {
     ...ctx,
     cleanup() {
-      closeAppContext(ctx);
-      rmSync(dataDir, { recursive: true, force: true });
+      void closeAppContext(ctx);
+      // A reader thread may still be closing its connection (-wal / -shm files) for a moment.
+      rmSync(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
     },
   };
 }

@@ -1,4 +1,6 @@
+import { readdirSync, readlinkSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { closeAppContext } from '../../src/main/app/context';
 import { openDatabase, type Sqlite } from '../../src/main/db/connection';
 import { attachFacetCache, facetCacheOf, type FacetCache } from '../../src/main/events/facet-cache';
 import { loadFacetColumns } from '../../src/main/events/facets-repo';
@@ -245,5 +247,30 @@ describe('shutdown', () => {
     ctx.cleanup();
     release();
     await expect(loading).resolves.toBeNull();
+  });
+});
+
+describe('closing the app context', () => {
+  const openFilesUnder = (dir: string) =>
+    readdirSync('/proc/self/fd').flatMap((fd) => {
+      try {
+        const target = readlinkSync(`/proc/self/fd/${fd}`);
+        return target.startsWith(dir) ? [target] : [];
+      } catch {
+        return [];
+      }
+    });
+
+  it.runIf(process.platform === 'linux')('stops the reader and facet-loader threads, so no connection keeps the database open', async () => {
+    const review = reviewContext();
+    const { ctx, call } = review;
+    seedEvents(ctx.db, 50);
+    await call('overview:tiles', { filter: { search: 'E1' } }); // SQL on the reader thread
+    expect(await facetCacheOf(ctx.db)!.fresh()).not.toBeNull(); // loaded on the facet-loader thread
+    expect(openFilesUnder(ctx.dataDir).filter((path) => path.endsWith('convdesk.db')).length).toBeGreaterThanOrEqual(3);
+    await review.jobs.shutdown();
+    await closeAppContext(ctx);
+    expect(openFilesUnder(ctx.dataDir)).toEqual([]);
+    ctx.cleanup();
   });
 });

@@ -3,6 +3,7 @@ import { createKysely, openDatabase, type Sqlite } from '../db/connection';
 import { migrate } from '../db/migrate';
 import type { DB } from '../db/schema';
 import { recoverInterruptedImports } from '../imports/repo';
+import { closeReaderPools } from '../jobs/reader';
 import { PushHub } from '../ipc/push';
 import { migrationsDir } from '../runtime';
 
@@ -70,6 +71,9 @@ export function openAppContext(options: OpenContextOptions): AppContext {
   };
 }
 
-export function closeAppContext(ctx: AppContext): void {
+export function closeAppContext(ctx: AppContext): Promise<void> {
+  // The reader threads (overview, SQL counts, the facet index loader) have connections of their own.
+  const readers = closeReaderPools(ctx.db);
   if (ctx.db.open) ctx.db.close();
+  return readers;
 }

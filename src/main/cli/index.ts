@@ -54,7 +54,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     io.err(message);
     return code;
   } finally {
-    if (ctx) closeAppContext(ctx);
+    if (ctx) void closeAppContext(ctx);
   }
 }
 

@@ -92,3 +92,14 @@ export const readerPoolFor = (deps: ReaderDeps): ReaderPool => poolFor('reader',
  * pages the grid asks for meanwhile do not queue behind it on the first one.
  */
 export const facetLoaderFor = (deps: ReaderDeps): ReaderPool => poolFor('facets', deps);
+
+/** Stops the connection's reader threads (when the app context closes); their connections close with them. */
+export function closeReaderPools(db: Sqlite): Promise<void> {
+  const closing: Promise<void>[] = [];
+  for (const registry of Object.values(pools)) {
+    const pool = registry.get(db);
+    registry.delete(db);
+    if (pool) closing.push(pool.close());
+  }
+  return Promise.all(closing).then(() => undefined);
+}
