@@ -97,6 +97,18 @@ describe('file registry', () => {
 });
 
 describe('any byte string', () => {
+  it('a file holding only a line break is a validation error, not a bare exception (a counterexample the property below found)', async () => {
+    const db = openDatabase(join(tmp, 'newline.db'));
+    migrate(db, migrationsDir());
+    const path = join(tmp, 'newline.csv');
+    writeFileSync(path, '\n');
+    createImportRow(db, { id: 'nl', fileName: 'newline.csv', fileSize: 1, filePath: path, mapping: { columns: ['email'] }, options: { onDuplicate: 'skip' }, headers: [] });
+    const run = runPipeline(db, { path, fileName: 'newline.csv', importId: 'nl', mapping: { columns: ['email'] }, options: { onDuplicate: 'skip', eventName: 'lead', timezone: 'UTC' } });
+    await expect(run).rejects.toBeInstanceOf(AppError);
+    await expect(run).rejects.toThrow('newline.csv has no rows');
+    db.close();
+  });
+
   it('ends with a report or a clear AppError, never another exception (property)', async () => {
     const db = openDatabase(join(tmp, 'prop.db'));
     migrate(db, migrationsDir());

@@ -9,7 +9,7 @@ import { createDecoder, detectEncoding, EncodingMismatch } from './decode';
 import { dropIndexes, estimateRows, rebuildIndexes, rebuildMode, shouldRebuild, type RebuildMode } from './bulk-load';
 import { catalogLookups, finishImportRow, MAX_STORED_ERRORS, prepareImportStatements, type ImportCounts } from './repo';
 import { BRAND_MARKER, CAMPAIGN_MARKER, createUuidV7Source, inThreadPool, workerPool, type MapperConfig, type MapperPool, type MapResult } from './map-pool';
-import { parametersTimeZone, readHead, sniffFile } from './sniff';
+import { parametersTimeZone, readHead, SniffError, sniffFile } from './sniff';
 import { storableProblem } from './storable';
 import { isValidTimeZone } from './time';
 
@@ -66,13 +66,23 @@ export class ImportCancelled extends Error {
  * events' secondary indexes after BEGIN and rebuilds them before COMMIT, so a rollback restores them
  * too. Throws AppError for file-level problems and ImportCancelled when cancelled.
  */
+/** The file's delimiter when the import did not say; a file with nothing to sniff is a validation error. */
+function sniffDelimiter(input: PipelineInput): ImportDelimiter {
+  try {
+    return sniffFile(input.path, input.fileName, { encoding: input.options.encoding }).delimiter;
+  } catch (error) {
+    if (error instanceof SniffError) throw new AppError('validation', error.message);
+    throw error;
+  }
+}
+
 export async function runPipeline(db: Sqlite, input: PipelineInput, hooks: PipelineHooks = {}): Promise<PipelineResult> {
   const bytesTotal = statSync(input.path).size;
   const head = readHead(input.path);
   if (head.length === 0) throw new AppError('validation', `${input.fileName} is empty (0 bytes)`);
   const detected = detectEncoding(head, input.fileName);
   const forced = input.options.encoding;
-  const delimiter = input.options.delimiter ?? sniffFile(input.path, input.fileName, { encoding: forced }).delimiter;
+  const delimiter = input.options.delimiter ?? sniffDelimiter(input);
   db.pragma('synchronous = FULL');
   // Page cache while inserting (set in the transaction below, once the bulk load is decided): 32 MB,
   // enough for the import's index pages and bounded for peak RSS. With the bulk load only the table
