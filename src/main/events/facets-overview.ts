@@ -4,33 +4,25 @@
  */
 import { SYNC_STATUSES } from '../../shared/domain/events';
 import type { EventFilterParsed } from '../../shared/domain/filters';
+import type { OverviewRow } from '../overview/repo';
 import type { FacetIndex } from './facets';
 
 const DAY_MS = 86_400_000;
 /** days × statuses × currencies the overview grouping may allocate (~10 years × 5 × 20 currencies ≈ 365k). */
 const MAX_OVERVIEW_CELLS = 2_000_000;
 
-/** One overview group (overview/repo.ts OverviewRow): day is '' when not grouped by day. */
-export interface OverviewGroup {
-  day: string;
-  status: (typeof SYNC_STATUSES)[number];
-  currency: string;
-  n: number;
-  v: number;
-}
-
-
 /**
  * The matching events grouped as the overview's GROUP BY groups them: by calendar day in a fixed UTC
- * offset (timeline) or not at all (tiles, offsetMinutes null), then status and currency, with counts
+ * offset (timeline) or not at all (tiles, offsetMinutes null: day is ''), then status and currency, with counts
  * and value sums (a missing value adds 0). Null when a sum could lose precision in a double (over
  * 2^53 micros in all) or the days span too much: the caller asks SQL then.
  */
-export function overviewGroups(index: FacetIndex, filter: EventFilterParsed, offsetMinutes: number | null): OverviewGroup[] | null {
+export function overviewGroups(index: FacetIndex, filter: EventFilterParsed, offsetMinutes: number | null): OverviewRow[] | null {
   const mask = index.mask(filter);
   const { time, status, currency, value } = index.columns;
   const n = index.count;
-  const perDay = SYNC_STATUSES.length * Math.max(1, index.columns.currencies.length);
+  const currencies = Math.max(1, index.columns.currencies.length);
+  const perDay = SYNC_STATUSES.length * currencies;
   const shift = (offsetMinutes ?? 0) * 60_000;
   let firstDay = Infinity;
   let lastDay = -Infinity;
@@ -48,7 +40,6 @@ export function overviewGroups(index: FacetIndex, filter: EventFilterParsed, off
   if (cells > MAX_OVERVIEW_CELLS) return null;
   const counts = new Float64Array(cells);
   const sums = new Float64Array(cells);
-  const currencies = Math.max(1, index.columns.currencies.length);
   let total = 0;
   for (let i = 0; i < n; i++) {
     if (!mask[i]) continue;
@@ -59,7 +50,7 @@ export function overviewGroups(index: FacetIndex, filter: EventFilterParsed, off
     if (v > 0) (sums[cell]! += v), (total += v);
   }
   if (total > Number.MAX_SAFE_INTEGER) return null;
-  const groups: OverviewGroup[] = [];
+  const groups: OverviewRow[] = [];
   for (let cell = 0; cell < cells; cell++) {
     if (!counts[cell]) continue;
     const day = Math.floor(cell / perDay);

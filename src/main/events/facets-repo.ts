@@ -7,12 +7,11 @@ import { EVENT_NAMES, SYNC_STATUSES } from '../../shared/domain/events';
 import type { Sqlite } from '../db/connection';
 import { parseStoredUtc } from '../exports/zone-time';
 import { searchRowid, statusOrderOf, type FacetColumns } from './facets';
-import { VALUE_KEY } from './filter-sql';
+import { CLICK_ID, HASHED_ID, VALUE_KEY } from './filter-sql';
 import { SORT_EXPRESSIONS } from './repo';
 
-/** The same expressions as CLICK_ID / HASHED_ID in filter-sql.ts (and idx_conversion_events_identifiers). */
-const FLAGS_SQL =
-  '((gclid IS NOT NULL OR gbraid IS NOT NULL OR wbraid IS NOT NULL) | ((user_email_hash IS NOT NULL OR user_phone_hash IS NOT NULL) << 1))';
+/** FacetColumns.flags from the filters' own expressions (filter-sql.ts, idx_conversion_events_identifiers). */
+const FLAGS_SQL = `(${CLICK_ID} | (${HASHED_ID} << 1))`;
 const caseOf = (column: string, values: readonly string[]) =>
   `CASE ${column} ${values.map((v, i) => `WHEN '${v}' THEN ${i}`).join(' ')} ELSE -1 END`;
 
@@ -74,14 +73,15 @@ function positionFinder(rowids: Float64Array): (rowid: number) => number {
 }
 
 /**
- * The facet columns of one snapshot of conversion_events. Throws when a stored time is not canonical
- * (the caller falls back to SQL then).
- */
-/**
- * Above this many events the index is not built (~64 bytes an event in the window's process, ~5 s a
+ * Above this many events the index is not built (~68 bytes an event in the window's process, ~3.5 s a
  * load per million): the grid stays on the SQL path, as it is while the index reloads.
  */
 export const FACET_MAX_ROWS = 5_000_000;
+
+/**
+ * The facet columns of one snapshot of conversion_events. Throws when a stored time is not canonical
+ * or there are more than maxRows events (the caller falls back to SQL then).
+ */
 
 export function loadFacetColumns(db: Sqlite, maxRows = FACET_MAX_ROWS): FacetColumns {
   const read = () => {

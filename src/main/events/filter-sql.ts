@@ -6,8 +6,8 @@ export interface SqlFragment {
   params: unknown[];
 }
 
-const CLICK_ID = '(gclid IS NOT NULL OR gbraid IS NOT NULL OR wbraid IS NOT NULL)';
-const HASHED_ID = '(user_email_hash IS NOT NULL OR user_phone_hash IS NOT NULL)';
+export const CLICK_ID = '(gclid IS NOT NULL OR gbraid IS NOT NULL OR wbraid IS NOT NULL)';
+export const HASHED_ID = '(user_email_hash IS NOT NULL OR user_phone_hash IS NOT NULL)';
 
 /** The value sort key and value-range expression (events without a value sort as -1). */
 export const VALUE_KEY = 'ifnull(event_value_micros, -1)';

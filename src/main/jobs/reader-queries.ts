@@ -3,14 +3,10 @@ import type { TimelineParsed } from '../../shared/ipc/channels/overview';
 import type { Sqlite } from '../db/connection';
 import type { EventListInput } from '../../shared/domain/filters';
 import { loadFacetColumns } from '../events/facets-repo';
-import { listEvents } from '../events/service';
+import { countsFrom, listEvents } from '../events/service';
 import { countByStatus } from '../events/repo';
 import { overviewTiles, overviewTimeline } from '../overview/repo';
 
-function countByStatusTotal(db: Sqlite, filter: EventFilterParsed) {
-  const byStatus = countByStatus(db, filter);
-  return { total: Object.values(byStatus).reduce((sum, n) => sum + n, 0), byStatus };
-}
 
 /** Heavy read-only queries the reader worker answers (so aggregates over 1M rows stay off the main thread). */
 export type ReaderQuery =
@@ -42,7 +38,7 @@ export function runReaderQuery(db: Sqlite, query: ReaderQuery): unknown {
     case 'overview:tiles':
       return overviewTiles(db, query.filter);
     case 'events:count':
-      return countByStatusTotal(db, query.filter);
+      return countsFrom(countByStatus(db, query.filter));
     case 'events:list':
       return listEvents(db, query.input);
     case 'facets:load':
