@@ -48,6 +48,23 @@ export interface ConversionEventsTable {
   event_time: string;
   created_at: string;
   updated_at: string;
+  /** 0011: the file's own conversion name; NULL for events stored before 0011 (name = category). */
+  conversion_name: string | null;
+  meta_city_hash: string | null;
+  meta_state_hash: string | null;
+  meta_zip_hash: string | null;
+  meta_country_hash: string | null;
+  meta_dob_hash: string | null;
+  meta_gender_hash: string | null;
+  meta_external_id_hash: string | null;
+  /** Sent in clear to Google Data Manager (AddressInfo.regionCode / postalCode). */
+  google_region_code: string | null;
+  google_postal_code: string | null;
+  /** JSON array, e.g. ["LDU"]. */
+  data_processing_options: string | null;
+  dpo_country: number | null;
+  dpo_state: number | null;
+  source_line: number | null;
 }
 export interface ImportsTable {
   id: string;
@@ -67,6 +84,8 @@ export interface ImportsTable {
   rows_updated: number;
   headers: string | null;
   file_path: string | null;
+  rows_warned: number;
+  rows_merged: number;
 }
 export interface ImportErrorsTable {
   id: number;
@@ -75,6 +94,8 @@ export interface ImportErrorsTable {
   column_name: string | null;
   masked_value: string | null;
   reason: string;
+  severity: string;
+  related_event_id: string | null;
 }
 export interface SyncBatchesTable {
   id: string;
