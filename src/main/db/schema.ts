@@ -121,7 +121,28 @@ export interface SyncHistoryTable {
   note: string | null;
   batch_id: string | null;
   change_id: string | null;
+  prev_sync_error: string | null;
+  prev_synced_at: string | null;
+  prev_attempts: number | null;
+  /** 0012: the destination whose delivery changed; NULL = the event's overall sync_status. */
+  destination: string | null;
+  run_id: string | null;
+  prev_error_code: string | null;
   created_at: string;
+}
+/** 0012: one event's delivery to one destination (created lazily; see the migration). */
+export interface EventDeliveriesTable {
+  event_id: string;
+  destination: string;
+  status: string;
+  attempts: number;
+  last_error: string | null;
+  last_error_code: string | null;
+  synced_at: string | null;
+  batch_id: string | null;
+  run_id: string | null;
+  platform_ids: string | null;
+  updated_at: string;
 }
 export interface MappingPresetsTable {
   id: string;
@@ -143,6 +164,7 @@ export interface DB {
   sync_batches: SyncBatchesTable;
   sync_batch_events: SyncBatchEventsTable;
   sync_history: SyncHistoryTable;
+  event_deliveries: EventDeliveriesTable;
   mapping_presets: MappingPresetsTable;
   settings: SettingsTable;
 }

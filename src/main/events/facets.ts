@@ -153,7 +153,7 @@ export class FacetIndex {
 
   /** Search and batch filters stay in SQL. */
   supports(filter: EventFilterParsed): boolean {
-    return !filter.search && !filter.batchId;
+    return !filter.search && !filter.batchId && !filter.delivery;
   }
 
   /** Position (index in rowids) of a rowid, or -1 when the snapshot has no such row. */

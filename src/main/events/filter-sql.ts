@@ -1,5 +1,6 @@
 import type { EventFilterParsed } from '../../shared/domain/filters';
 import { decimalToMicros } from '../../shared/domain/money';
+import { deliveryFilterSql } from '../delivery/filter-sql';
 
 export interface SqlFragment {
   sql: string;
@@ -53,6 +54,11 @@ export function filterToWhere(filter: EventFilterParsed): SqlFragment {
     const upper = filter.search + '\u{10FFFF}';
     clauses.push('((event_id >= ? AND event_id < ?) OR (transaction_id >= ? AND transaction_id < ?))');
     params.push(filter.search, upper, filter.search, upper);
+  }
+  if (filter.delivery) {
+    const delivery = deliveryFilterSql(filter.delivery);
+    clauses.push(delivery.sql);
+    params.push(...delivery.params);
   }
   return { sql: clauses.length ? clauses.join(' AND ') : '1 = 1', params };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DeliveryFilterSchema } from './delivery';
 import { ConversionEventNameSchema, ConversionSyncStatusSchema, DecimalValueSchema, IsoDateTimeSchema } from './events';
 
 export const EventFilterSchema = z
@@ -16,6 +17,8 @@ export const EventFilterSchema = z
     hasClickId: z.boolean().optional(),
     hasIdentifiers: z.boolean().optional(),
     search: z.string().trim().max(200).optional(),
+    /** Destination × status: events whose delivery to that destination is in one of the statuses. */
+    delivery: DeliveryFilterSchema.optional(),
   })
   .strict();
 export type EventFilter = z.input<typeof EventFilterSchema>;
