@@ -11,7 +11,7 @@ import { illegalTransitionReason, TRANSITIONS, type SyncAction } from '../../sha
 import type { EventDetail, EventPage, StatusCounts, TransitionOutcome } from '../../shared/ipc/channels/events';
 import { AppError } from '../../shared/ipc/result';
 import type { Sqlite } from '../db/connection';
-import { hashIdentity, IdentityError } from '../identity';
+import { hashIdentityOrThrow, IdentityError } from '../identity';
 import { formatIssues } from '../ipc/bind';
 import { randomToken, uuidv7 } from '../lib/ids';
 import { facetCacheOf } from './facet-cache';
@@ -39,7 +39,7 @@ export function createEvent(db: Sqlite, input: ConversionEventInsert): Conversio
   const data = parseOrThrow(ConversionEventInsertSchema, input, 'event');
   let hashes;
   try {
-    hashes = hashIdentity({ email: data.email, phone: data.phone, firstName: data.first_name, lastName: data.last_name }, data.default_country);
+    hashes = hashIdentityOrThrow({ email: data.email, phone: data.phone, firstName: data.first_name, lastName: data.last_name }, data.default_country);
   } catch (error) {
     if (error instanceof IdentityError) throw new AppError('validation', `Invalid ${error.field}: ${error.reason}`, { field: error.field });
     throw error;

@@ -1,4 +1,6 @@
-export { IdentityError, isPrehashed, normalizeEmail, normalizeName, normalizePhone } from './normalize';
-export type { IdentityField, Platform } from './normalize';
-export { hashField, hashIdentity, normalizeFor, sha256Hex } from './hash';
-export type { IdentityHashes, RawIdentity } from './hash';
+export { hashForLookup, hashIdentity, normalizeFor } from './identity';
+export { isMd5Hex, isPrehashed, isSha256Hex, sha256Hex } from './hash';
+export { IdentityError } from './types';
+export type { IdentityColumns, IdentityField, IdentityOptions, IdentityProblem, IdentityResult, Platform, RawIdentity } from './types';
+export { hashIdentityOrThrow } from './legacy';
+export type { IdentityHashes, LegacyIdentityField, LegacyRawIdentity } from './legacy';

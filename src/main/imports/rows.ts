@@ -2,7 +2,7 @@ import { ConversionEventInsertSchema, CurrencySchema, EVENT_NAMES, type Conversi
 import type { ImportOptions, ImportRowError, ImportTarget } from '../../shared/domain/imports';
 import { decimalToMicros, MoneyFormatError } from '../../shared/domain/money';
 import type { InsertRow } from '../events/repo';
-import { hashIdentity, IdentityError, sha256Hex, type IdentityHashes } from '../identity';
+import { hashIdentityOrThrow, IdentityError, sha256Hex, type IdentityHashes, type LegacyIdentityField } from '../identity';
 import { maskValue } from './mask';
 import { normalizeHeader } from './mapping';
 import { parseEventTime, TimeParseError, type ZoneClock } from './time';
@@ -161,12 +161,12 @@ export class RowMapper {
 
     let hashes: IdentityHashes;
     try {
-      hashes = hashIdentity(
+      hashes = hashIdentityOrThrow(
         { email: this.get(fields, 'email'), phone: this.get(fields, 'phone'), firstName: this.get(fields, 'first_name'), lastName: this.get(fields, 'last_name') },
         this.options.defaultCountry,
       );
     } catch (error) {
-      if (error instanceof IdentityError) throw new RowError(error.field, error.reason);
+      if (error instanceof IdentityError) throw new RowError(error.field as LegacyIdentityField, error.reason);
       throw error;
     }
 
