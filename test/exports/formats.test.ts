@@ -150,11 +150,16 @@ describe('exclusions', () => {
     expect(line('google-click', { currency: 'USD' })).toMatchObject({ code: 'currency_mismatch', reason: expect.stringContaining('USD differs from the Google Ads account currency EUR') });
     expect(line('meta', { currency: 'USD' })).toMatchObject({ code: 'currency_mismatch' });
   });
-  it('the 90-day Google window and the 7-day Meta window', () => {
+  it('the 90-day Google window; Meta: 62 days for physical_store, 7 days for other action sources', () => {
     expect(typeof line('google-click', { event_time: '2026-08-28T12:00:00.000Z' })).toBe('string');
     expect(line('google-click', { event_time: '2026-08-27T11:59:59.000Z' })).toMatchObject({ code: 'too_old' });
-    expect(typeof line('meta', { event_time: '2026-11-18T12:00:00.000Z' })).toBe('string');
-    expect(line('meta', { event_time: '2026-11-18T11:59:59.000Z' })).toMatchObject({ code: 'too_old', reason: expect.stringContaining('more than 7 days ago') });
+    expect(settings.meta.actionSource).toBe('physical_store');
+    expect(typeof line('meta', { event_time: '2026-09-24T12:00:00.000Z' })).toBe('string');
+    expect(line('meta', { event_time: '2026-09-24T11:59:59.000Z' })).toMatchObject({ code: 'too_old', reason: expect.stringContaining('more than 62 days ago') });
+    const website = AppSettingsSchema.parse({ ...settings, meta: { ...settings.meta, actionSource: 'website' } });
+    const webLine = (patch: Partial<ExportRow>) => createFormatWriter('meta', { settings: website, nowMs }).line({ ...base, ...patch });
+    expect(typeof webLine({ event_time: '2026-11-18T12:00:00.000Z' })).toBe('string');
+    expect(webLine({ event_time: '2026-11-18T11:59:59.000Z' })).toMatchObject({ code: 'too_old', reason: expect.stringContaining('more than 7 days ago') });
   });
   it('a future time (beyond 5 minutes of clock skew)', () => {
     expect(typeof line('google-click', { event_time: '2026-11-25T12:04:00.000Z' })).toBe('string');
@@ -168,11 +173,11 @@ describe('exclusions', () => {
   it('missing mappings and identifiers, all reasons listed', () => {
     expect(line('google-click', { event_name: 'lead', gclid: null })).toEqual({
       code: 'no_conversion_action',
-      reason: 'no Google Ads conversion action is mapped for "lead" (Settings → Destinations); no click id (GCLID, GBRAID or WBRAID); use the enhanced-conversions-for-leads file for events with an email or phone',
+      reason: 'no Google Ads conversion action is mapped for "lead" (Settings → Conversion names, or the "lead" category in Settings → Destinations); no click id (GCLID, GBRAID or WBRAID); use the enhanced-conversions-for-leads file for events with an email or phone',
     });
-    expect(line('google-leads', { user_email_hash: null })).toMatchObject({ code: 'no_identifiers' });
+    expect(line('google-leads', { user_email_hash: null, meta_email_hash: null })).toMatchObject({ code: 'no_identifiers' });
     expect(line('meta', { event_name: 'custom' })).toMatchObject({ code: 'no_meta_event' });
-    expect(line('meta', { meta_email_hash: null })).toMatchObject({ code: 'no_identifiers' });
+    expect(line('meta', { meta_email_hash: null, user_email_hash: null })).toMatchObject({ code: 'no_identifiers' });
     expect(typeof line('meta', { meta_email_hash: null, fbp: 'fb.1.1.1' })).toBe('string');
   });
 });
@@ -188,3 +193,75 @@ describe('parseStoredUtc', () => {
   });
 });
 
+describe('conversion names in the platform files (issue 11, defect 2)', () => {
+  const settings = AppSettingsSchema.parse({
+    destinations: { purchase: { googleConversionName: 'Offline purchase', metaEventName: 'Purchase' }, lead: { googleConversionName: 'All leads', metaEventName: 'Lead' } },
+    conversionNames: { 'Booked consultation': { googleConversionName: 'Consultation (CRM)', metaEventName: 'Schedule' }, 'Spam lead': { googleConversionName: null } },
+  });
+  const nowMs = Date.parse('2026-11-25T12:00:00Z');
+  const base: ExportRow = {
+    rowid: 1, id: 'x', event_name: 'lead', conversion_name: 'Qualified lead', event_id: 'e1', event_time: '2026-11-24T12:00:00.000Z', event_value_micros: 1_000_000, currency: 'EUR', transaction_id: 'T1',
+    gclid: 'G', gbraid: null, wbraid: null, fbc: null, fbp: null, user_email_hash: 'a'.repeat(64), user_phone_hash: null,
+    meta_email_hash: 'b'.repeat(64), meta_phone_hash: null, meta_first_name_hash: null, meta_last_name_hash: null,
+    consent_ad_user_data: 'granted', consent_ad_personalization: 'granted',
+  };
+  const line = (format: 'google-click' | 'google-leads' | 'meta', patch: Partial<ExportRow>) => createFormatWriter(format, { settings, nowMs }).line({ ...base, ...patch });
+  const field = (text: unknown, index: number) => (typeof text === 'string' ? text.split(',')[index] : `excluded: ${JSON.stringify(text)}`);
+
+  it('Google: the own name is the conversion action, unless Settings map it; categories and Meta spellings fall back', () => {
+    expect(field(line('google-click', {}), 1)).toBe('Qualified lead');
+    expect(field(line('google-click', { conversion_name: 'Booked consultation', event_name: 'custom' }), 1)).toBe('Consultation (CRM)');
+    expect(field(line('google-leads', { conversion_name: 'Qualified lead' }), 3)).toBe('Qualified lead');
+    expect(field(line('google-click', { conversion_name: null }), 1)).toBe('All leads');
+    expect(field(line('google-click', { conversion_name: 'lead' }), 1)).toBe('All leads');
+    expect(field(line('google-click', { conversion_name: 'Lead' }), 1)).toBe('All leads');
+    expect(line('google-click', { conversion_name: 'InitiateCheckout', event_name: 'custom' })).toMatchObject({ code: 'no_conversion_action', reason: expect.stringContaining('"InitiateCheckout"') });
+    expect(line('google-click', { conversion_name: 'Spam lead' })).toMatchObject({ code: 'no_conversion_action', reason: expect.stringContaining('set not to be sent to Google Ads') });
+  });
+
+  it('Meta: a standard event name stays itself (InitiateCheckout is not Purchase); others map by Settings or category', () => {
+    expect(field(line('meta', { conversion_name: 'InitiateCheckout', event_name: 'custom' }), 0)).toBe('InitiateCheckout');
+    expect(field(line('meta', { conversion_name: 'initiate_checkout', event_name: 'custom' }), 0)).toBe('InitiateCheckout');
+    expect(field(line('meta', { conversion_name: 'Search', event_name: 'custom' }), 0)).toBe('Search');
+    expect(field(line('meta', { conversion_name: 'AddPaymentInfo', event_name: 'custom' }), 0)).toBe('AddPaymentInfo');
+    expect(field(line('meta', {}), 0)).toBe('Lead');
+    expect(field(line('meta', { conversion_name: 'Booked consultation', event_name: 'custom' }), 0)).toBe('Schedule');
+    expect(line('meta', { conversion_name: 'Deal 4412', event_name: 'custom' })).toMatchObject({ code: 'no_meta_event', reason: expect.stringContaining('"Deal 4412"') });
+  });
+
+  it('Meta Purchase without a value is excluded with the reason (defect 11); other events may go without', () => {
+    expect(line('meta', { conversion_name: 'Purchase', event_name: 'purchase', event_value_micros: null })).toEqual({
+      code: 'purchase_without_value',
+      reason: 'Meta requires a value and a currency for Purchase events; this one has no value',
+    });
+    expect(line('meta', { conversion_name: null, event_name: 'purchase', event_value_micros: null })).toMatchObject({ code: 'purchase_without_value' });
+    expect(field(line('meta', { conversion_name: 'Purchase', event_name: 'purchase', event_value_micros: 0 }), 0)).toBe('Purchase');
+    expect(field(line('meta', { conversion_name: 'InitiateCheckout', event_name: 'custom', event_value_micros: null }), 0)).toBe('InitiateCheckout');
+  });
+
+  it('Meta file carries the address hashes, external id and Limited Data Use columns', () => {
+    const writer = createFormatWriter('meta', { settings, nowMs });
+    const header = writer.head.trim().split(',');
+    const h = (n: string) => 'c'.repeat(63) + n;
+    const text = line('meta', {
+      meta_email_hash: null, meta_city_hash: h('1'), meta_state_hash: h('2'), meta_zip_hash: h('3'), meta_country_hash: h('4'),
+      meta_dob_hash: h('5'), meta_gender_hash: h('6'), meta_external_id_hash: h('7'), data_processing_options: '["LDU"]', dpo_country: 1, dpo_state: 1000,
+    });
+    expect(typeof text).toBe('string');
+    const cells = Object.fromEntries((text as string).trim().split(',').map((v, i) => [header[i], v]));
+    expect(cells).toMatchObject({ ct: h('1'), st: h('2'), zp: h('3'), country: h('4'), db: h('5'), ge: h('6'), external_id: h('7'), em: '' });
+    expect(cells).toMatchObject({ data_processing_options: 'LDU', data_processing_options_country: '1', data_processing_options_state: '1000' });
+    const none = Object.fromEntries((line('meta', { data_processing_options: '[]', dpo_country: null, dpo_state: null }) as string).trim().split(',').map((v, i) => [header[i], v]));
+    expect(none).toMatchObject({ data_processing_options: '', data_processing_options_country: '', data_processing_options_state: '' });
+  });
+
+  it('identifiers pre-hashed for one platform are explained by the other one', () => {
+    expect(line('meta', { meta_email_hash: null })).toMatchObject({ code: 'hashed_for_other_platform', reason: expect.stringContaining('pre-hashed for Google') });
+    expect(line('google-leads', { user_email_hash: null })).toMatchObject({ code: 'hashed_for_other_platform', reason: expect.stringContaining('pre-hashed for Meta') });
+  });
+
+  it('Google files keep their columns', () => {
+    expect(createFormatWriter('google-click', { settings, nowMs }).head.split('\n')[1]).toBe('Google Click ID,Conversion Name,Conversion Time,Conversion Value,Conversion Currency,Order ID,Ad User Data,Ad Personalization');
+    expect(createFormatWriter('google-leads', { settings, nowMs }).head.split('\n')[1]).toBe('Email,Phone Number,Google Click ID,Conversion Name,Conversion Time,Conversion Value,Conversion Currency,Order ID,Ad User Data,Ad Personalization');
+  });
+});

@@ -60,7 +60,8 @@ describe('golden files', () => {
     expect(excludedSummary(result.excluded)).toContain('too-old:too_old');
     expect(excludedSummary(result.excluded)).toContain('in-future:in_future');
     expect(result.excluded.find((e) => e.eventId === 'berlin-cest-0230')?.reason).toBe(
-      'no hashed email or phone and no fbc/fbp for Meta to match on; conversion time 2026-10-25T00:30:00.000Z is more than 7 days ago; Meta no longer accepts it',
+      // 31 days old: inside the 62 days Meta allows physical_store events, so only the identifiers are missing.
+      'no hashed email, phone, external id or name with address, no fbc/fbp and no IP with user agent for Meta to match on',
     );
     expect(result.exported).toBe(3);
   });

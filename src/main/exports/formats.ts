@@ -18,6 +18,7 @@
  * - CSV injection (cells starting with = + - @ TAB CR LF) —
  *   https://owasp.org/www-community/attacks/CSV_Injection
  */
+import { destinationCache, googleActionFor, metaEventFor } from '../../shared/domain/destinations';
 import type { ConversionEventName } from '../../shared/domain/events';
 import type { ExclusionCode, ExportFormat, WarningCode } from '../../shared/domain/exports';
 import { currencyMinorUnits, formatMicrosForCurrency, microsToDecimal } from '../../shared/domain/money';
@@ -33,10 +34,16 @@ const DAY_MS = 86_400_000;
 export const GOOGLE_WINDOW_DAYS = 90;
 /**
  * Meta's Conversions API rejects events whose event_time is more than 7 days old (and one bad event
- * rejects the whole request). `action_source: physical_store` is reported to allow 62 days
- * (unconfirmed), so the export keeps the documented 7 days.
+ * rejects the whole request), except `action_source: physical_store` events, which may be uploaded up
+ * to 62 days after the conversion (offline-events guidance; research/upload-apis.md §4.2).
  */
 export const META_WINDOW_DAYS = 7;
+export const META_PHYSICAL_STORE_WINDOW_DAYS = 62;
+
+/** The age window Meta applies to this action_source. */
+export function metaWindowDays(actionSource: string): number {
+  return actionSource === 'physical_store' ? META_PHYSICAL_STORE_WINDOW_DAYS : META_WINDOW_DAYS;
+}
 /** Clock skew tolerated before an event counts as "in the future". */
 export const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
@@ -46,6 +53,8 @@ export interface ExportRow {
   rowid: number;
   id: string;
   event_name: ConversionEventName;
+  /** The event's own name (0011); NULL for events stored before it (their name is their category). */
+  conversion_name?: string | null;
   event_id: string;
   event_time: string;
   event_value_micros: number | null;
@@ -191,7 +200,7 @@ export function googleParameters(settings: AppSettings): string {
   return `Parameters:TimeZone=${UTC_NAMES.has(settings.timeZone) ? '+0000' : settings.timeZone}\n`;
 }
 
-const GOOGLE_CONVERSION_COLUMNS = ['event_name', 'event_time', 'event_value_micros', 'currency', 'transaction_id', 'gclid', 'consent_ad_user_data', 'consent_ad_personalization'];
+const GOOGLE_CONVERSION_COLUMNS = ['event_name', 'conversion_name', 'event_time', 'event_value_micros', 'currency', 'transaction_id', 'gclid', 'consent_ad_user_data', 'consent_ad_personalization'];
 
 /**
  * Google Ads click-conversion upload. One click id per row: the gclid, else the gbraid or wbraid
@@ -206,7 +215,7 @@ function googleClick(context: FormatContext): FormatWriter {
     warn: google.warn,
     line(row) {
       const problems: Exclusion[] = [];
-      const name = googleConversionName(row, context.settings, problems);
+      const name = google.actionName(row, problems);
       if (!row.gclid && !row.gbraid && !row.wbraid) problems.push({ code: 'no_click_id', reason: 'no click id (GCLID, GBRAID or WBRAID); use the enhanced-conversions-for-leads file for events with an email or phone' });
       else if (row.gbraid && row.wbraid) problems.push({ code: 'both_braids', reason: 'has both a GBRAID and a WBRAID; Google accepts exactly one click id' });
       const ms = google.check(row, problems);
@@ -224,7 +233,14 @@ function googleClick(context: FormatContext): FormatWriter {
 function googleConversion({ settings, nowMs }: FormatContext) {
   const clock = new ZoneClock(settings.timeZone);
   const { adUserData, adPersonalization } = settings.consentDefaults;
+  const actionOf = destinationCache(googleActionFor, settings);
   return {
+    /** The conversion action this event is uploaded as (its own name unless mapped), or an exclusion. */
+    actionName(row: ExportRow, problems: Exclusion[]): string | null {
+      const action = actionOf(row);
+      if (action.name === null) problems.push({ code: 'no_conversion_action', reason: action.reason });
+      return action.name;
+    },
     head: (header: readonly string[]) => googleParameters(settings) + csvLine(header),
     warn: googleWarnings(adUserData, adPersonalization),
     /** Adds the window and currency exclusions; returns the event time in ms. */
@@ -247,12 +263,6 @@ function googleConversion({ settings, nowMs }: FormatContext) {
   };
 }
 
-/** The conversion action this event is uploaded as, or an exclusion when none is mapped. */
-function googleConversionName(row: ExportRow, settings: FormatContext['settings'], problems: Exclusion[]): string | null {
-  const name = settings.destinations[row.event_name]?.googleConversionName ?? null;
-  if (!name) problems.push({ code: 'no_conversion_action', reason: `no Google Ads conversion action is mapped for "${row.event_name}" (Settings → Destinations)` });
-  return name;
-}
 
 // ---------------------------------------------------------------- Google: enhanced conversions for leads
 
@@ -266,13 +276,17 @@ const GOOGLE_LEADS_HEADER = ['Email', 'Phone Number', 'Google Click ID', 'Conver
 function googleLeads(context: FormatContext): FormatWriter {
   const google = googleConversion(context);
   return {
-    columns: [...GOOGLE_CONVERSION_COLUMNS, 'user_email_hash', 'user_phone_hash'],
+    columns: [...GOOGLE_CONVERSION_COLUMNS, 'user_email_hash', 'user_phone_hash', 'meta_email_hash', 'meta_phone_hash'],
     head: google.head(GOOGLE_LEADS_HEADER),
     warn: google.warn,
     line(row) {
       const problems: Exclusion[] = [];
-      const name = googleConversionName(row, context.settings, problems);
-      if (!row.user_email_hash && !row.user_phone_hash) problems.push({ code: 'no_identifiers', reason: 'no hashed email or phone for Google; use the click-conversion file for events with only a click id' });
+      const name = google.actionName(row, problems);
+      if (!row.user_email_hash && !row.user_phone_hash) {
+        if (row.meta_email_hash || row.meta_phone_hash) {
+          problems.push({ code: 'hashed_for_other_platform', reason: 'it has a Meta hash of its email / phone but no Google one: identifiers pre-hashed for Meta in the file cannot be used for Google, which normalizes them differently' });
+        } else problems.push({ code: 'no_identifiers', reason: 'no hashed email or phone for Google; use the click-conversion file for events with only a click id' });
+      }
       const ms = google.check(row, problems);
       if (problems.length) return combine(problems);
       return (row.user_email_hash ?? '') + ',' + (row.user_phone_hash ?? '') + ',' + csvField(row.gclid ?? '') + ',' + google.fields(row, name!, ms);
@@ -282,26 +296,78 @@ function googleLeads(context: FormatContext): FormatWriter {
 
 // ---------------------------------------------------------------- Meta
 
-const META_HEADER = ['event_name', 'event_time', 'event_id', 'action_source', 'em', 'ph', 'fn', 'ln', 'fbc', 'fbp', 'value', 'currency', 'order_id'];
+const META_HEADER = [
+  'event_name', 'event_time', 'event_id', 'action_source',
+  'em', 'ph', 'fn', 'ln', 'ct', 'st', 'zp', 'country', 'db', 'ge', 'external_id',
+  'client_ip_address', 'client_user_agent', 'fbc', 'fbp',
+  'value', 'currency', 'order_id',
+  'data_processing_options', 'data_processing_options_country', 'data_processing_options_state',
+];
+
+const META_COLUMNS = [
+  'event_name', 'conversion_name', 'event_id', 'event_time', 'event_value_micros', 'currency', 'transaction_id', 'fbc', 'fbp',
+  'meta_email_hash', 'meta_phone_hash', 'meta_first_name_hash', 'meta_last_name_hash',
+  'meta_city_hash', 'meta_state_hash', 'meta_zip_hash', 'meta_country_hash', 'meta_dob_hash', 'meta_gender_hash', 'meta_external_id_hash',
+  'user_ip', 'user_agent', 'user_email_hash', 'user_phone_hash',
+  'data_processing_options', 'dpo_country', 'dpo_state',
+];
+
+/** Meta's customer-information rule, the same as the import's pre-flight (imports/repo.ts matchKeys). */
+function metaCanMatch(row: ExportRow): boolean {
+  return !!(
+    row.meta_email_hash || row.meta_phone_hash || row.meta_external_id_hash || row.fbc || row.fbp ||
+    (row.meta_first_name_hash && row.meta_last_name_hash && (row.meta_zip_hash || row.meta_city_hash || row.meta_dob_hash)) ||
+    (row.user_ip && row.user_agent)
+  );
+}
+
+/** Limited Data Use: the options as Meta's file takes them ("LDU"; blank for none), country and state codes. */
+function metaDataProcessing(row: ExportRow): string {
+  let options = '';
+  if (typeof row.data_processing_options === 'string') {
+    try {
+      const parsed: unknown = JSON.parse(row.data_processing_options);
+      if (Array.isArray(parsed)) options = parsed.map(String).join(';');
+    } catch {
+      options = '';
+    }
+  }
+  const code = (value: unknown) => (typeof value === 'number' ? String(value) : '');
+  return csvField(options) + ',' + code(row.dpo_country) + ',' + code(row.dpo_state);
+}
+
+const hash = (value: unknown) => (typeof value === 'string' ? value : '');
 
 /**
  * Meta offline events with the Conversions API's field names (the gateway's file upload uses the
  * same names): Meta-normalized hashes (phone digits only, no "+"; names without punctuation; no
- * gmail rule), event_time in Unix seconds, event_id for deduplication with the pixel.
+ * gmail rule; address, birth date, gender and external id hashed too), event_time in Unix seconds,
+ * event_id for deduplication with the pixel, Limited Data Use as stored. The event name is the
+ * event's own (InitiateCheckout stays InitiateCheckout) unless Settings map it otherwise.
  */
 function meta({ settings, nowMs }: FormatContext): FormatWriter {
+  const eventOf = destinationCache(metaEventFor, settings);
+  const windowDays = metaWindowDays(settings.meta.actionSource);
   return {
-    columns: ['event_name', 'event_id', 'event_time', 'event_value_micros', 'currency', 'transaction_id', 'fbc', 'fbp', 'meta_email_hash', 'meta_phone_hash', 'meta_first_name_hash', 'meta_last_name_hash'],
+    columns: META_COLUMNS,
     head: csvLine(META_HEADER),
     warn(row, counts) {
       if (!row.transaction_id) counts.no_order_id = (counts.no_order_id ?? 0) + 1;
     },
     line(row) {
       const problems: Exclusion[] = [];
-      const name = settings.destinations[row.event_name]?.metaEventName;
-      if (!name) problems.push({ code: 'no_meta_event', reason: `no Meta event name is mapped for "${row.event_name}" (Settings → Destinations)` });
-      if (!row.meta_email_hash && !row.meta_phone_hash && !row.fbc && !row.fbp) problems.push({ code: 'no_identifiers', reason: 'no hashed email or phone and no fbc/fbp for Meta to match on' });
-      const ms = windowChecks(row, nowMs, META_WINDOW_DAYS, 'Meta', problems);
+      const destination = eventOf(row);
+      const name = destination.name;
+      if (name === null) problems.push({ code: 'no_meta_event', reason: destination.reason });
+      if (!metaCanMatch(row)) {
+        if (row.user_email_hash || row.user_phone_hash) {
+          problems.push({ code: 'hashed_for_other_platform', reason: 'it has a Google hash of its email / phone but no Meta one: identifiers pre-hashed for Google in the file cannot be used for Meta, which normalizes them differently' });
+        } else problems.push({ code: 'no_identifiers', reason: 'no hashed email, phone, external id or name with address, no fbc/fbp and no IP with user agent for Meta to match on' });
+      }
+      if (name === 'Purchase' && (row.event_value_micros === null || !row.currency)) {
+        problems.push({ code: 'purchase_without_value', reason: 'Meta requires a value and a currency for Purchase events; this one has no value' });
+      }
+      const ms = windowChecks(row, nowMs, windowDays, 'Meta', problems);
       currencyCheck(row, settings.meta.requiredCurrency, 'Meta', problems);
       if (problems.length) return combine(problems);
       return (
@@ -309,15 +375,25 @@ function meta({ settings, nowMs }: FormatContext): FormatWriter {
         Math.floor(ms / 1000) + ',' +
         csvField(row.event_id) + ',' +
         settings.meta.actionSource + ',' +
-        (row.meta_email_hash ?? '') + ',' +
-        (row.meta_phone_hash ?? '') + ',' +
-        (row.meta_first_name_hash ?? '') + ',' +
-        (row.meta_last_name_hash ?? '') + ',' +
+        hash(row.meta_email_hash) + ',' +
+        hash(row.meta_phone_hash) + ',' +
+        hash(row.meta_first_name_hash) + ',' +
+        hash(row.meta_last_name_hash) + ',' +
+        hash(row.meta_city_hash) + ',' +
+        hash(row.meta_state_hash) + ',' +
+        hash(row.meta_zip_hash) + ',' +
+        hash(row.meta_country_hash) + ',' +
+        hash(row.meta_dob_hash) + ',' +
+        hash(row.meta_gender_hash) + ',' +
+        hash(row.meta_external_id_hash) + ',' +
+        csvField(hash(row.user_ip)) + ',' +
+        csvField(hash(row.user_agent)) + ',' +
         csvField(row.fbc ?? '') + ',' +
         csvField(row.fbp ?? '') + ',' +
         platformValue(row.event_value_micros, row.currency) + ',' +
         row.currency + ',' +
-        csvField(row.transaction_id ?? '') + '\n'
+        csvField(row.transaction_id ?? '') + ',' +
+        metaDataProcessing(row) + '\n'
       );
     },
   };
@@ -326,7 +402,7 @@ function meta({ settings, nowMs }: FormatContext): FormatWriter {
 // ---------------------------------------------------------------- CSV (all columns)
 
 export const CSV_COLUMNS = [
-  'id', 'event_name', 'event_id', 'sync_status', 'event_time', 'event_value', 'currency', 'transaction_id',
+  'id', 'event_name', 'conversion_name', 'event_id', 'sync_status', 'event_time', 'event_value', 'currency', 'transaction_id',
   'gclid', 'gbraid', 'wbraid', 'fbc', 'fbp',
   'user_email_hash', 'user_phone_hash', 'user_first_name_hash', 'user_last_name_hash',
   'meta_email_hash', 'meta_phone_hash', 'meta_first_name_hash', 'meta_last_name_hash',

@@ -38,12 +38,29 @@ export function updateSettings(db: Sqlite, patchInput: AppSettingsPatch): AppSet
       const key = name as keyof typeof destinations;
       destinations[key] = { ...destinations[key], ...blankToNull(value) } as (typeof destinations)[typeof key];
     }
+    const conversionNames = { ...current.conversionNames };
+    for (const [rawName, entry] of Object.entries(patch.conversionNames ?? {})) {
+      const name = rawName.trim();
+      if (entry === null) {
+        delete conversionNames[name];
+        continue;
+      }
+      const next: Record<string, string | null | undefined> = { ...conversionNames[name] };
+      for (const [field, value] of Object.entries(entry)) {
+        if (value === undefined) continue;
+        if (typeof value === 'string' && value.trim() === '') delete next[field];
+        else next[field] = value;
+      }
+      if (Object.keys(next).length) conversionNames[name] = next;
+      else delete conversionNames[name];
+    }
     const merged = {
       ...current,
       ...(patch.timeZone !== undefined ? { timeZone: patch.timeZone } : {}),
       ...(patch.defaultCountry !== undefined ? { defaultCountry: patch.defaultCountry } : {}),
       ...(patch.importMaxFileMb !== undefined ? { importMaxFileMb: patch.importMaxFileMb } : {}),
       destinations,
+      conversionNames,
       consentDefaults: { ...current.consentDefaults, ...patch.consentDefaults },
       google: { ...current.google, ...blankToNull(patch.google) },
       meta: { ...current.meta, ...blankToNull(patch.meta) },

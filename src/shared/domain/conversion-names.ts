@@ -37,6 +37,8 @@ const META_STANDARD_EVENTS: Readonly<Record<string, ConversionEventName>> = {
   FindLocation: 'custom',
   CustomizeProduct: 'custom',
   Donate: 'custom',
+  // The offline-events uploader's catch-all (meta_offline_rich.csv has 50 of them); sent as itself.
+  Other: 'custom',
 };
 
 /**

@@ -23,6 +23,10 @@ export const EXCLUSION_CODES = [
   'too_old',
   'in_future',
   'currency_mismatch',
+  /** The event's identifiers came pre-hashed for the other platform (its normalization differs). */
+  'hashed_for_other_platform',
+  /** Meta requires value and currency on Purchase. */
+  'purchase_without_value',
 ] as const;
 export type ExclusionCode = (typeof EXCLUSION_CODES)[number];
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isIsoCurrency } from './currencies';
+import { ConversionNameSchema } from './conversion-names';
 import { ConsentSchema, EVENT_NAMES, type ConversionEventName } from './events';
 
 /** True when the runtime's Intl knows this IANA time zone (e.g. "Europe/Berlin"). */
@@ -29,20 +30,33 @@ const OptionalCurrencySchema = z
  * Google Ads: the conversion action's name exactly as in Google Ads (the upload's "Conversion Name").
  * Meta: a standard event name (Purchase, Lead…) or a custom one. null = this event is not sent there.
  */
+const GoogleActionNameSchema = z.string().trim().min(1).max(100);
+const MetaEventNameSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(50)
+  .regex(/^[A-Za-z0-9_ -]+$/, 'may only contain letters, digits, space, _ and -');
+
 export const EventDestinationSchema = z
   .object({
-    googleConversionName: z.string().trim().min(1).max(100).nullable().default(null),
-    metaEventName: z
-      .string()
-      .trim()
-      .min(1)
-      .max(50)
-      .regex(/^[A-Za-z0-9_ -]+$/, 'may only contain letters, digits, space, _ and -')
-      .nullable()
-      .default(null),
+    googleConversionName: GoogleActionNameSchema.nullable().default(null),
+    metaEventName: MetaEventNameSchema.nullable().default(null),
   })
   .strict();
 export type EventDestination = z.infer<typeof EventDestinationSchema>;
+
+/**
+ * Where one conversion name goes, overriding the automatic choice (destinations.ts): a field left out
+ * = automatic, a name = that conversion action / Meta event, null = not sent to that platform.
+ */
+export const ConversionNameDestinationSchema = z
+  .object({
+    googleConversionName: GoogleActionNameSchema.nullable().optional(),
+    metaEventName: MetaEventNameSchema.nullable().optional(),
+  })
+  .strict();
+export type ConversionNameDestination = z.infer<typeof ConversionNameDestinationSchema>;
 
 /** Meta's action_source values that fit offline conversions (Conversions API "Server Event Parameters"). */
 export const META_ACTION_SOURCES = ['physical_store', 'system_generated', 'phone_call', 'email', 'chat', 'website', 'other'] as const;
@@ -87,6 +101,15 @@ export const AppSettingsSchema = z
         EventDestination
       >,
     ),
+    /**
+     * Per conversion name (exactly as the events store it, e.g. "Qualified lead"): the Google conversion
+     * action and the Meta event, when the automatic choice is not right. `destinations` is the
+     * per-category fallback.
+     */
+    conversionNames: z
+      .record(ConversionNameSchema, ConversionNameDestinationSchema)
+      .refine((record) => Object.keys(record).length <= 5000, 'at most 5000 conversion names')
+      .default({}),
     /** Used for events whose consent is "unspecified" (Google's Ad User Data / Ad Personalization columns). */
     consentDefaults: ConsentDefaultsSchema.default({ adUserData: 'unspecified', adPersonalization: 'unspecified' }),
     google: z
@@ -115,6 +138,13 @@ export const AppSettingsPatchSchema = z
     defaultCountry: z.string().optional(),
     importMaxFileMb: z.number().optional(),
     destinations: z.partialRecord(z.enum(EVENT_NAMES), z.object({ googleConversionName: z.string().nullable().optional(), metaEventName: z.string().nullable().optional() }).strict()).optional(),
+    /**
+     * Per conversion name: null removes the name's mapping; in an entry, "" makes that field automatic
+     * again, null means "not sent there", a name maps it.
+     */
+    conversionNames: z
+      .record(z.string().max(200), z.object({ googleConversionName: z.string().nullable().optional(), metaEventName: z.string().nullable().optional() }).strict().nullable())
+      .optional(),
     consentDefaults: z.object({ adUserData: ConsentSchema.optional(), adPersonalization: ConsentSchema.optional() }).strict().optional(),
     google: z.object({ requiredCurrency: z.string().nullable().optional() }).strict().optional(),
     meta: z.object({ actionSource: z.enum(META_ACTION_SOURCES).optional(), requiredCurrency: z.string().nullable().optional() }).strict().optional(),

@@ -28,14 +28,18 @@ export const EXCLUSION_TITLES: Record<ExclusionCode, string> = {
   too_old: 'Too old for the platform',
   in_future: 'Conversion time in the future',
   currency_mismatch: 'Currency differs from the account',
+  hashed_for_other_platform: 'Identifiers pre-hashed for the other platform',
+  purchase_without_value: 'Purchase without value',
 };
 
 /** What to do about each exclusion, in one sentence. */
 export const EXCLUSION_FIX: Partial<Record<ExclusionCode, { text: string; settings?: boolean }>> = {
   no_click_id: { text: 'Try the “enhanced conversions for leads” file for events that carry an email or phone.' },
   no_identifiers: { text: 'These events cannot be matched by this platform; skip them in Review.' },
-  no_conversion_action: { text: 'Enter the Google Ads conversion action name for this event in Settings.', settings: true },
-  no_meta_event: { text: 'Enter the Meta event name for this event in Settings.', settings: true },
+  no_conversion_action: { text: 'Map this conversion name to a Google Ads conversion action in Settings.', settings: true },
+  no_meta_event: { text: 'Map this conversion name to a Meta event in Settings.', settings: true },
+  hashed_for_other_platform: { text: 'The file gave these identifiers already hashed with the other platform’s rules; import the clear values to send them here.' },
+  purchase_without_value: { text: 'Meta needs a value and currency on every Purchase: fix the value, or map the name to another Meta event in Settings.', settings: true },
   currency_mismatch: { text: 'Change the required account currency in Settings, or skip these events.', settings: true },
   too_old: { text: 'The platform will not accept them any more; skip them in Review.' },
 };
