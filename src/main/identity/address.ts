@@ -14,8 +14,13 @@ const NON_ASCII_LETTER = /[^a-z]/g;
 const STARTS_WITH_LETTER = /^[a-z]/;
 const MAX_ADDRESS_PART = 200;
 
+/**
+ * Decision: an address part or external id longer than 200 characters is refused (the references accept any length).
+ * No city, state, postal code or country is that long: such a cell means a wrong column, and the cap bounds the per-row
+ * work (the state/country name search) on the import's hot path.
+ */
 function bounded(field: 'city' | 'state' | 'zip' | 'country' | 'external_id', raw: string): string {
-  if (raw.length > MAX_ADDRESS_PART * 4) throw new IdentityError(field, `is longer than ${MAX_ADDRESS_PART} characters`);
+  if (raw.trim().length > MAX_ADDRESS_PART) throw new IdentityError(field, `is longer than ${MAX_ADDRESS_PART} characters (is the right column mapped?)`);
   return raw;
 }
 
@@ -24,7 +29,7 @@ export function metaCity(raw: string): string | null {
   if (!raw.trim()) return null;
   const value = bounded('city', raw).replace(NON_LATIN_ALNUM, '').toLowerCase();
   if (!STARTS_WITH_LETTER.test(value)) throw new IdentityError('city', 'has no Latin letters (Meta takes a-z city names)');
-  return value.slice(0, MAX_ADDRESS_PART);
+  return value;
 }
 
 /**
@@ -80,7 +85,7 @@ export function metaZip(raw: string): string | null {
   if (!raw.trim()) return null;
   const value = bounded('zip', raw).toLowerCase().split('-', 1)[0]!.replace(/\s+/g, '');
   if (value.length < 2) throw new IdentityError('zip', 'is shorter than 2 characters');
-  return value.slice(0, MAX_ADDRESS_PART);
+  return value;
 }
 
 /** external_id: lowercase, whitespace removed. */

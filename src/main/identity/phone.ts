@@ -1,4 +1,4 @@
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { getCountryCallingCode, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { IdentityError } from './types';
 
 /**
@@ -27,13 +27,33 @@ export function parsePhone(raw: string, defaultCountry?: string): string | null 
   }
 
   const country = defaultCountry ? (defaultCountry.toUpperCase() as CountryCode) : undefined;
+  // Digits that already carry their country code, without '+' (Meta's documented form).
+  const withCode = () => parsePhoneNumberFromString(`+${trimmed.replace(/^0+/, '')}`);
   if (country) {
     const national = parsePhoneNumberFromString(trimmed, country);
-    if (national?.isValid()) return national.number;
+    if (national?.isValid()) {
+      // Both readings can be valid ("442079460958" read in Germany). A national number is written with its trunk prefix
+      // ("030 …") except in the NANP (calling code 1), so without a leading 0 outside the NANP the digits are taken as
+      // carrying their country code when that reading is valid.
+      if (firstDigit(trimmed) === '0' || callingCode(country) === '1') return national.number;
+      const international = withCode();
+      return international?.isValid() ? international.number : national.number;
+    }
   }
-  // Digits that already carry their country code, without '+'.
-  const withCode = parsePhoneNumberFromString(`+${trimmed.replace(/^0+/, '')}`);
-  if (withCode?.isValid()) return withCode.number;
+  const international = withCode();
+  if (international?.isValid()) return international.number;
   if (!country) throw new IdentityError('phone', 'has no valid country code (+…) and no default country is set');
   throw new IdentityError('phone', `is not a valid phone number for country ${country}`);
+}
+
+function firstDigit(text: string): string | undefined {
+  return /\d/.exec(text)?.[0];
+}
+
+function callingCode(country: CountryCode): string | undefined {
+  try {
+    return getCountryCallingCode(country);
+  } catch {
+    return undefined; // not a country libphonenumber knows
+  }
 }
