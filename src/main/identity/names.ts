@@ -16,6 +16,7 @@ export const MAX_NAME = 200;
 const GIVEN_NAME_PREFIX = /^(?:mr|mrs|ms|dr)\.(?:\s|$)/;
 // formatFamilyName: suffixes removed repeatedly from the end ("quinn, jr. dds" → "quinn").
 const FAMILY_NAME_SUFFIX = /(?:,\s*|\s+)(?:jr\.?|sr\.?|2nd|3rd|ii|iii|iv|v|vi|cpa|dc|dds|vm|jd|md|phd)\s?$/;
+const HAS_SEPARATOR = /[\s,]/;
 // capi-param-builder commonUtil.js STRIP_WHITESPACE_AND_PUNCTUATION_REGEX: ASCII punctuation and (Unicode) whitespace
 // only, so "Mary–Jane" keeps its en dash and emoji with their variation selectors stay, as the reference keeps them.
 const META_STRIP = /[!"#$%&'()*+,\-./:;<=>?@ [\\\]^_`{|}~\s]+/g;
@@ -40,7 +41,8 @@ export function googleName(raw: string, field: NameField): string | null {
     value = value.replace(GIVEN_NAME_PREFIX, '').trim();
     if (!value) throw new IdentityError(field, 'is only a title (Mr., Mrs., Ms., Dr.)');
   } else {
-    while (FAMILY_NAME_SUFFIX.test(value)) value = value.replace(FAMILY_NAME_SUFFIX, '');
+    // A suffix follows a comma or a space: one-word names (the common case) skip the regex.
+    if (HAS_SEPARATOR.test(value)) while (FAMILY_NAME_SUFFIX.test(value)) value = value.replace(FAMILY_NAME_SUFFIX, '');
     value = value.trim();
     if (!value) throw new IdentityError(field, 'is only a suffix (Jr., Sr., III, DDS…)');
   }
