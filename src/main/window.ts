@@ -2,9 +2,13 @@ import { BrowserWindow, session, shell, type WebContents } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { APP_CSP } from './csp';
+import { GOOGLE_CONSENT_HOST } from './google/config';
 
-/** https hosts the app may open in the user's browser (help pages); everything else is refused. */
-const EXTERNAL_ALLOWLIST = new Set(['support.google.com', 'developers.google.com', 'developers.facebook.com', 'www.facebook.com']);
+/**
+ * https hosts the app may open in the user's browser: help pages, and Google's consent page for
+ * signing in (accounts.google.com); everything else is refused.
+ */
+const EXTERNAL_ALLOWLIST = new Set(['support.google.com', 'developers.google.com', 'developers.facebook.com', 'www.facebook.com', GOOGLE_CONSENT_HOST]);
 
 export { APP_CSP };
 
