@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { createKysely, openDatabase, type Sqlite } from '../db/connection';
 import { migrate } from '../db/migrate';
 import type { DB } from '../db/schema';
+import { recoverExportFiles } from '../exports/temp-files';
 import { recoverInterruptedImports } from '../imports/repo';
 import { closeReaderPools } from '../jobs/reader';
 import { PushHub } from '../ipc/push';
@@ -58,6 +59,8 @@ export function openAppContext(options: OpenContextOptions): AppContext {
   const db = openDatabase(options.dbPath, { nativeBinding: options.nativeBinding, busyTimeoutMs: options.busyTimeoutMs });
   migrate(db, migrationsDir());
   recoverInterruptedImports(db);
+  // A killed export's temporary files: finished when its batch committed, otherwise removed.
+  recoverExportFiles(db);
   return {
     db,
     kysely: createKysely(db),

@@ -155,6 +155,26 @@ export interface SettingsTable {
   key: string;
   value: string;
 }
+/** 0015: temporary export files in flight (removed or finished at the next start after a crash). */
+export interface ExportTempFilesTable {
+  path: string;
+  final_path: string;
+  batch_id: string;
+  owner_pid: number;
+  created_at: string;
+}
+/** 0015: one row per erasure (forget a person / retention), never the identifier. */
+export interface ErasureLogTable {
+  id: string;
+  kind: 'forget' | 'retention';
+  identifier_kind: 'email' | 'phone' | null;
+  retention_days: number | null;
+  events_deleted: number;
+  history_deleted: number;
+  batch_links_deleted: number;
+  deliveries_deleted: number;
+  created_at: string;
+}
 export interface DB {
   brands: BrandsTable;
   campaigns: CampaignsTable;
@@ -167,4 +187,6 @@ export interface DB {
   event_deliveries: EventDeliveriesTable;
   mapping_presets: MappingPresetsTable;
   settings: SettingsTable;
+  export_temp_files: ExportTempFilesTable;
+  erasure_log: ErasureLogTable;
 }

@@ -1,5 +1,5 @@
 import type { BatchStatus, ExportFormat, SyncBatch } from '../../shared/domain/exports';
-import type { Sqlite } from '../db/connection';
+import { allRows, createKysely, firstRow, runQuery, type Sqlite } from '../db/connection';
 
 interface BatchRow {
   id: string;
@@ -69,4 +69,37 @@ export function idsOutsideBatch(db: Sqlite, batchId: string, ids: readonly strin
       .prepare('SELECT value AS id FROM json_each(?) WHERE value NOT IN (SELECT event_id FROM sync_batch_events WHERE batch_id = ?)')
       .all(JSON.stringify(ids), batchId) as { id: string }[]
   ).map((r) => r.id);
+}
+
+// Temporary export files in flight (0015; temp-files.ts).
+
+export interface TempFileRow {
+  path: string;
+  final_path: string;
+  batch_id: string;
+  owner_pid: number;
+  created_at: string;
+}
+
+/** A query builder only (compiles; never connects): the statements run on the caller's connection. */
+const builder = createKysely(null as unknown as Sqlite);
+
+/** Records the files before they are created (autocommit: the rows must outlive a rolled-back export). */
+export function recordTempFiles(db: Sqlite, rows: readonly TempFileRow[]): void {
+  if (!rows.length) return;
+  runQuery(db, builder.insertInto('export_temp_files').values([...rows]).onConflict((oc) => oc.column('path').doNothing()));
+}
+
+export function forgetTempFiles(db: Sqlite, paths: readonly string[]): void {
+  if (!paths.length) return;
+  runQuery(db, builder.deleteFrom('export_temp_files').where('path', 'in', [...paths]));
+}
+
+export function listTempFiles(db: Sqlite): TempFileRow[] {
+  return allRows<TempFileRow>(db, builder.selectFrom('export_temp_files').selectAll().orderBy('created_at'));
+}
+
+/** The committed batch's file (undefined when the batch was never committed). */
+export function batchFile(db: Sqlite, batchId: string): { file_path: string | null; file_sha256: string | null } | undefined {
+  return firstRow(db, builder.selectFrom('sync_batches').select(['file_path', 'file_sha256']).where('id', '=', batchId));
 }

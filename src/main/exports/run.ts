@@ -5,7 +5,8 @@
  *   and streams the lines to a temporary file (SHA-256 computed on the way).
  * - `runExport` does everything in one thread: in the write transaction that read the events it
  *   creates the sync batch, links the exported queued events (`batchLinker`, rows of
- *   sync_batch_events), renames the file into place and commits.
+ *   sync_batch_events) and commits; then renames the file into place (temp-files.ts: a killed
+ *   export never leaves a final file without its batch, and its .part file is cleaned up at the next start).
  * - For large exports the worker runs the read/write part on a second thread with its own
  *   connection whose read snapshot starts while this thread holds the write lock (so both see the
  *   same rows), and links the batch meanwhile (see worker.ts).
@@ -13,7 +14,7 @@
  * Cancelling rolls everything back and removes the partial file.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, rmSync, writeSync } from 'node:fs';
 import type { ExcludedEvent, ExclusionCode, ExportFormat, ExportPreview, WarningCode } from '../../shared/domain/exports';
 import type { EventFilterParsed } from '../../shared/domain/filters';
 import type { AppSettings } from '../../shared/domain/settings';
@@ -23,6 +24,7 @@ import { filterToWhere, type SqlFragment } from '../events/filter-sql';
 import { LINKED_BATCH_SQL } from '../events/repo';
 import { createFormatWriter, type ExportRow } from './formats';
 import { appendPart, withRange, warningsOf, type KeyRange } from './parts';
+import { journalTempFiles, placeFile, releaseTempFiles } from './temp-files';
 
 export interface RunExportOptions {
   format: ExportFormat;
@@ -280,21 +282,32 @@ export function finishBatchRow(db: Sqlite, batchId: string, sha256: string, expo
   db.prepare('UPDATE sync_batches SET file_sha256 = ?, event_count = ? WHERE id = ?').run(sha256, exported, batchId);
 }
 
-/** The whole export in this thread (previews, and exports small enough not to need a second thread). */
-export function runExport(db: Sqlite, options: RunExportOptions, hooks: RunExportHooks): RunExportOutcome {
+/**
+ * The whole export in this thread (previews, and exports small enough not to need a second thread).
+ * `tmpPath`: a temporary path the caller has already journaled (temp-files.ts); otherwise one is made.
+ */
+export function runExport(db: Sqlite, options: RunExportOptions, hooks: RunExportHooks, tmpPath?: string): RunExportOutcome {
   const output = options.output;
-  // A write transaction for a real export (the file and the batch agree with the database); a read
-  // snapshot for a preview.
-  db.exec(output ? 'BEGIN IMMEDIATE' : 'BEGIN');
-  let tmpPath: string | null = null;
-  try {
-    if (!output) {
+  if (!output) {
+    // A read snapshot for a preview.
+    db.exec('BEGIN');
+    try {
       const read = readAndWrite(db, options, hooks);
-      db.exec('ROLLBACK');
       return { ...read.preview, timings: read.timings };
+    } finally {
+      if (db.inTransaction) db.exec('ROLLBACK');
     }
-    tmpPath = temporaryPathFor(output.path);
-    const read = readAndWrite(db, options, hooks, { tmpPath });
+  }
+  const partPath = tmpPath ?? temporaryPathFor(output.path);
+  journalTempFiles(db, [partPath], output);
+  let committed = false;
+  let placed = false;
+  try {
+    // A write transaction: the file and the batch agree with the database. Its COMMIT is durable
+    // (FULL) before the file takes its final name, so not even a power loss leaves a file without a batch.
+    db.pragma('synchronous = FULL');
+    db.exec('BEGIN IMMEDIATE');
+    const read = readAndWrite(db, options, hooks, { tmpPath: partPath });
     assertSomethingToExport(read.preview);
     const file = read.file!;
     let mark = performance.now();
@@ -305,16 +318,19 @@ export function runExport(db: Sqlite, options: RunExportOptions, hooks: RunExpor
     const linked = linker.finish(read.excludedRowids);
     read.timings.linkBatch = Math.round(performance.now() - mark);
     mark = performance.now();
-    renameSync(file.tmpPath, output.path);
-    tmpPath = null;
     db.exec('COMMIT');
+    committed = true;
+    // Only a committed batch gets its file under the final name.
+    placeFile(file.tmpPath, output.path, output.batchId);
+    placed = true;
     read.timings.commit = Math.round(performance.now() - mark);
     return { ...read.preview, timings: read.timings, file: { path: output.path, sha256: file.sha256, bytes: file.bytes, batchId: output.batchId, linked } };
   } catch (error) {
     if (db.inTransaction) db.exec('ROLLBACK');
     throw error;
   } finally {
-    if (tmpPath !== null) rmSync(tmpPath, { force: true });
+    // A committed batch whose file could not be renamed keeps its journal row: the next start retries.
+    if (!committed || placed) releaseTempFiles(db, [partPath]);
   }
 }
 

@@ -10,7 +10,7 @@
  * at the end, before COMMIT. From SPLIT_MIN_ROWS on, two readers each take half of the rows and the
  * first appends the second's file to its own (parts.ts).
  */
-import { rmSync, renameSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { parentPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
 import type { TransitionOutcome } from '../../shared/ipc/channels/events';
 import { AppError } from '../../shared/ipc/result';
@@ -36,6 +36,7 @@ import {
 } from './run';
 import { mergePreviews, middleKey, PART_ABANDONED, PART_READY, signalPart, waitForPart, type KeyRange } from './parts';
 import { lowerThreadPriority } from '../lib/thread-priority';
+import { journalTempFiles, placeFile, releaseTempFiles } from './temp-files';
 
 export interface ExportWorkerData {
   dbPath: string;
@@ -140,7 +141,21 @@ interface ReaderState {
  * The writer side of a parallel export: one reader thread, or two that each read half of the rows;
  * this thread links the batch meanwhile. Resolves with the outcome or the reason it stopped.
  */
-function runParallel(db: Sqlite, data: ExportWorkerData, options: RunExportOptions, matching: number, flag: Int32Array): Promise<ExportWorkerMessage> {
+/** How far a parallel export got: a committed batch whose file could not be renamed keeps its .part file for the next start. */
+interface Placement {
+  committed: boolean;
+  placed: boolean;
+}
+
+function runParallel(
+  db: Sqlite,
+  data: ExportWorkerData,
+  options: RunExportOptions,
+  matching: number,
+  flag: Int32Array,
+  journaled: readonly string[],
+  placement: Placement,
+): Promise<ExportWorkerMessage> {
   const output = options.output!;
   const started = performance.now();
   const where = exportWhere(options);
@@ -148,7 +163,7 @@ function runParallel(db: Sqlite, data: ExportWorkerData, options: RunExportOptio
   const partCell = new SharedArrayBuffer(4);
   const partState = new Int32Array(partCell);
   const ranges: (KeyRange | undefined)[] = middle ? [{ to: middle }, { from: middle }] : [undefined];
-  const tmpPaths = ranges.map(() => temporaryPathFor(output.path));
+  const tmpPaths = ranges.map((_, index) => journaled[index]!);
   const readers: ReaderState[] = ranges.map((range, index) => {
     const workerData: ReaderData = {
       role: 'reader', dbPath: data.dbPath, nativeBinding: data.nativeBinding, options, tmpPath: tmpPaths[index]!, cancel: data.cancel,
@@ -171,7 +186,7 @@ function runParallel(db: Sqlite, data: ExportWorkerData, options: RunExportOptio
     settled = true;
     if (final.type !== 'done') {
       if (db.inTransaction) db.exec('ROLLBACK');
-      for (const path of tmpPaths) rmSync(path, { force: true });
+      if (!placement.committed) for (const path of tmpPaths) rmSync(path, { force: true });
     }
     settle(final);
   };
@@ -195,8 +210,11 @@ function runParallel(db: Sqlite, data: ExportWorkerData, options: RunExportOptio
       linkMs += performance.now() - t0;
       finishBatchRow(db, output.batchId, file.sha256, preview.exported);
       const t1 = performance.now();
-      renameSync(file.tmpPath, output.path);
       db.exec('COMMIT');
+      placement.committed = true;
+      // Only a committed batch gets its file under the final name (temp-files.ts).
+      placeFile(file.tmpPath, output.path, output.batchId);
+      placement.placed = true;
       final = {
         type: 'done',
         outcome: {
@@ -269,6 +287,12 @@ function runParallel(db: Sqlite, data: ExportWorkerData, options: RunExportOptio
 async function run(data: ExportWorkerData, port: MessagePort): Promise<ExportWorkerMessage> {
   const flag = new Int32Array(data.cancel);
   let db: Sqlite | undefined;
+  let journaled: string[] = [];
+  const placement: Placement = { committed: false, placed: false };
+  const release = () => {
+    if (db?.open && !(placement.committed && !placement.placed)) releaseTempFiles(db, journaled);
+    journaled = [];
+  };
   try {
     db = openDatabase(data.dbPath, { nativeBinding: data.nativeBinding });
     if (data.close) return { type: 'closed', outcome: closeBatchOn(db, data.close) };
@@ -286,15 +310,24 @@ async function run(data: ExportWorkerData, port: MessagePort): Promise<ExportWor
     // Linking appends to sync_batch_events and scans events once: a small cache does, and keeps the
     // four threads (main, this, two readers) within the RSS budget.
     db.pragma('cache_size = -8192');
+    // The temporary files are journaled (committed) before any exists; see temp-files.ts.
+    journaled = [temporaryPathFor(options.output.path), temporaryPathFor(options.output.path)];
+    journalTempFiles(db, journaled, options.output);
+    // The batch's COMMIT is durable before its file takes the final name.
+    db.pragma('synchronous = FULL');
     db.exec('BEGIN IMMEDIATE');
     const matching = countMatching(db, exportWhere(options));
     let message: ExportWorkerMessage;
     if (matching >= (data.parallelMinRows ?? PARALLEL_MIN_ROWS)) {
-      message = await runParallel(db, data, options, matching, flag);
+      message = await runParallel(db, data, options, matching, flag, journaled, placement);
     } else {
       db.exec('ROLLBACK');
-      message = { type: 'done', outcome: runExport(db, options, hooks) };
+      // runExport takes care of the first path itself (kept for the next start only if its rename failed).
+      const [first, ...unused] = journaled;
+      journaled = unused;
+      message = { type: 'done', outcome: runExport(db, options, hooks, first) };
     }
+    release();
     if (message.type !== 'done') return message;
     port.postMessage(message);
     try {
@@ -308,6 +341,11 @@ async function run(data: ExportWorkerData, port: MessagePort): Promise<ExportWor
     if (error instanceof ExportCancelled) return { type: 'cancelled' };
     return failure(error);
   } finally {
+    try {
+      release();
+    } catch {
+      /* the database is busy: the next start removes the files */
+    }
     db?.close();
   }
 }
