@@ -36,6 +36,8 @@ function baseRow(id: string, i: number): InsertRow {
 const eventArb = fc.record({
   id: fc.uuid(),
   name: fc.constantFrom(...EVENT_NAMES),
+  // NULL = an event stored before 0011 (its name is its category).
+  conversionName: fc.constantFrom(null, null, 'Qualified lead', 'InitiateCheckout', 'purchase', 'lead', 'Store purchase'),
   status: fc.constantFrom(...SYNC_STATUSES),
   time: fc.constantFrom(...TIMES),
   created: fc.constantFrom(...CREATED),
@@ -58,6 +60,7 @@ const filterArb: fc.Arbitrary<EventFilter> = fc
   .record({
     statuses: maybe(fc.subarray([...SYNC_STATUSES])),
     eventNames: maybe(fc.subarray([...EVENT_NAMES])),
+    conversionNames: maybe(fc.subarray(['Qualified lead', 'InitiateCheckout', 'purchase', 'lead', 'signup', 'Store purchase', 'Nowhere'], { minLength: 1 })),
     campaignId: maybe(fc.constantFrom(null, UNKNOWN, ...CAMPAIGNS)),
     brandId: maybe(fc.constantFrom(null, UNKNOWN, ...BRANDS)),
     importId: maybe(fc.constantFrom('', 'nope', ...IMPORTS)),
@@ -73,6 +76,7 @@ const filterArb: fc.Arbitrary<EventFilter> = fc
 function reseed(db: Sqlite, events: GenEvent[]): void {
   const insert = prepareInsert(db);
   const setStatus = db.prepare('UPDATE conversion_events SET sync_status = ? WHERE id = ?');
+  const setName = db.prepare('UPDATE conversion_events SET conversion_name = ? WHERE id = ?');
   const drop = db.prepare('DELETE FROM conversion_events WHERE id = ?');
   db.transaction(() => {
     db.exec('DELETE FROM conversion_events');
@@ -86,6 +90,7 @@ function reseed(db: Sqlite, events: GenEvent[]): void {
         meta_email_hash: e.metaOnly ? HASH : null, user_first_name_hash: e.metaOnly ? HASH : null,
       });
       if (e.status !== 'pending') setStatus.run(e.status, e.id);
+      if (e.conversionName !== null) setName.run(e.conversionName, e.id);
     });
     for (const e of events) if (e.drop) drop.run(e.id);
   })();
@@ -235,5 +240,5 @@ describe('facet index', () => {
 });
 
 function sample(): GenEvent {
-  return { id: '', name: 'lead', status: 'pending', time: TIMES[1]!, created: CREATED[0]!, value: 1_000_000, campaign: null, brand: null, importRef: null, click: null, email: false, phone: false, metaOnly: false, drop: false };
+  return { id: '', name: 'lead', conversionName: null, status: 'pending', time: TIMES[1]!, created: CREATED[0]!, value: 1_000_000, campaign: null, brand: null, importRef: null, click: null, email: false, phone: false, metaOnly: false, drop: false };
 }

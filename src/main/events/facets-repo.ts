@@ -16,8 +16,15 @@ const caseOf = (column: string, values: readonly string[]) =>
   `CASE ${column} ${values.map((v, i) => `WHEN '${v}' THEN ${i}`).join(' ')} ELSE -1 END`;
 
 const COLUMNS_SQL = `SELECT rowid, ${caseOf('sync_status', SYNC_STATUSES)}, ${caseOf('event_name', EVENT_NAMES)},
-  campaign_id, brand_id, import_id, event_time, ${VALUE_KEY}, ${FLAGS_SQL}, created_at, currency
+  campaign_id, brand_id, import_id, event_time, ${VALUE_KEY}, ${FLAGS_SQL}, created_at, currency,
+  ifnull(conversion_name, event_name)
   FROM conversion_events ORDER BY rowid`;
+
+/**
+ * Above this many distinct conversion names the index stops encoding them (their dictionary would
+ * outweigh the columns) and the conversion-name filter takes the SQL path.
+ */
+export const FACET_MAX_CONVERSION_NAMES = 50_000;
 
 const ORDERED_FIELDS = ['event_time', 'created_at', 'event_name', 'event_value'] as const;
 
@@ -92,6 +99,8 @@ export function loadFacetColumns(db: Sqlite, maxRows = FACET_MAX_ROWS): FacetCol
       rowids: new Float64Array(count),
       status: new Uint8Array(count),
       name: new Uint8Array(count),
+      conversionName: new Int32Array(count),
+      conversionNames: [],
       campaign: new Int32Array(count),
       brand: new Int32Array(count),
       importRef: new Int32Array(count),
@@ -110,6 +119,8 @@ export function loadFacetColumns(db: Sqlite, maxRows = FACET_MAX_ROWS): FacetCol
     const brand = encoder(c.brandIds);
     const importRef = encoder(c.importIds);
     const currency = encoder(c.currencies);
+    const conversionNames: string[] = [];
+    const conversionName = encoder(conversionNames);
     let lastCreated = '';
     let lastCreatedMs = 0;
     let i = 0;
@@ -125,6 +136,7 @@ export function loadFacetColumns(db: Sqlite, maxRows = FACET_MAX_ROWS): FacetCol
       c.brand[i] = brand(row[4]);
       c.importRef[i] = importRef(row[5]);
       c.currency[i] = currency(row[10]);
+      if (conversionNames.length <= FACET_MAX_CONVERSION_NAMES) c.conversionName[i] = conversionName(row[11]);
       c.time[i] = storedMs(row[6], 'event_time');
       c.value[i] = row[7] as number;
       c.flags[i] = row[8] as number;
@@ -147,6 +159,7 @@ export function loadFacetColumns(db: Sqlite, maxRows = FACET_MAX_ROWS): FacetCol
         order[k] = position;
       }
     }
+    c.conversionNames = conversionNames.length <= FACET_MAX_CONVERSION_NAMES ? conversionNames : null;
     c.statusOrder = statusOrderOf(c.status);
     return c;
   };

@@ -19,6 +19,10 @@ export interface FacetColumns {
   status: Uint8Array;
   /** Index into EVENT_NAMES. */
   name: Uint8Array;
+  /** Index into conversionNames: the event's own name, or its category when conversion_name is NULL. */
+  conversionName: Int32Array;
+  /** Distinct conversion names of the snapshot; null when there were too many to index (the filter uses SQL then). */
+  conversionNames: string[] | null;
   /** Index into campaignIds, -1 = NULL. */
   campaign: Int32Array;
   /** Index into brandIds, -1 = NULL. */
@@ -98,6 +102,7 @@ export interface FacetPageQuery {
 interface Predicate {
   statusOk: Uint8Array | null;
   nameOk: Uint8Array | null;
+  conversionNameOk: Uint8Array | null;
   /** -2 = any; -1 = NULL; -3 = an id not in the snapshot (nothing matches). */
   campaign: number;
   brand: number;
@@ -153,7 +158,7 @@ export class FacetIndex {
 
   /** Search and batch filters stay in SQL. */
   supports(filter: EventFilterParsed): boolean {
-    return !filter.search && !filter.batchId && !filter.delivery;
+    return !filter.search && !filter.batchId && !filter.delivery && (!filter.conversionNames || this.columns.conversionNames !== null);
   }
 
   /** Position (index in rowids) of a rowid, or -1 when the snapshot has no such row. */
@@ -199,6 +204,11 @@ export class FacetIndex {
       else if (out.push(rowids[p]!) >= limit) break;
     }
     return out;
+  }
+
+  /** The distinct conversion names of the snapshot, sorted (null when too many were indexed). */
+  conversionNames(): string[] | null {
+    return this.columns.conversionNames ? [...this.columns.conversionNames].sort() : null;
   }
 
   /** Positions in ascending sort order (the status sort's is derived here by a counting sort). */
@@ -287,6 +297,7 @@ export class FacetIndex {
     return {
       statusOk: lookup(SYNC_STATUSES, filter.statuses),
       nameOk: lookup(EVENT_NAMES, filter.eventNames),
+      conversionNameOk: lookup(c.conversionNames ?? [], filter.conversionNames),
       campaign: idCode(c.campaignIds, filter.campaignId),
       brand: idCode(c.brandIds, filter.brandId),
       importRef: filter.importId ? idCode(c.importIds, filter.importId) : ANY,
@@ -306,7 +317,7 @@ export class FacetIndex {
     if (p.campaign === NOTHING || p.brand === NOTHING || p.importRef === NOTHING) return mask;
     mask.fill(1);
     // One pass per active predicate: each loop stays monomorphic and tight.
-    const { statusOk, nameOk } = p;
+    const { statusOk, nameOk, conversionNameOk } = p;
     if (statusOk) {
       const col = c.status;
       for (let i = 0; i < n; i++) mask[i]! &= statusOk[col[i]!]!;
@@ -314,6 +325,10 @@ export class FacetIndex {
     if (nameOk) {
       const col = c.name;
       for (let i = 0; i < n; i++) mask[i]! &= nameOk[col[i]!]!;
+    }
+    if (conversionNameOk) {
+      const col = c.conversionName;
+      for (let i = 0; i < n; i++) mask[i]! &= conversionNameOk[col[i]!]!;
     }
     const equals = (col: Int32Array, code: number) => {
       if (code === ANY) return;

@@ -1,3 +1,4 @@
+import { EVENT_NAMES } from '../../shared/domain/events';
 import type { EventFilterParsed } from '../../shared/domain/filters';
 import { decimalToMicros } from '../../shared/domain/money';
 import { deliveryFilterSql } from '../delivery/filter-sql';
@@ -23,6 +24,17 @@ export function filterToWhere(filter: EventFilterParsed): SqlFragment {
   };
   if (filter.statuses?.length) inList('sync_status', filter.statuses);
   if (filter.eventNames?.length) inList('event_name', filter.eventNames);
+  if (filter.conversionNames?.length) {
+    // An event's name is conversion_name, or its category when that is NULL (stored before 0011):
+    // written as two index-friendly terms rather than ifnull(), so idx_conversion_events_conversion_name serves the first.
+    const names = filter.conversionNames;
+    const categories = names.filter((name) => (EVENT_NAMES as readonly string[]).includes(name));
+    const named = `conversion_name IN (${names.map(() => '?').join(', ')})`;
+    clauses.push(
+      categories.length ? `(${named} OR (conversion_name IS NULL AND event_name IN (${categories.map(() => '?').join(', ')})))` : named,
+    );
+    params.push(...names, ...categories);
+  }
   if (filter.campaignId !== undefined) {
     if (filter.campaignId === null) clauses.push('campaign_id IS NULL');
     else (clauses.push('campaign_id = ?'), params.push(filter.campaignId));

@@ -44,6 +44,7 @@ export function createEventsHandlers(ctx: AppContext): Pick<Handlers, keyof type
       return event;
     },
     'events:get': ({ id }) => events.getEventDetail(ctx.db, id),
+    'events:conversionNames': () => events.listConversionNames(ctx.db),
     'events:delete': async ({ target }) => {
       if (viaWorker(sizeOf(target))) {
         const result = await runJob({ op: 'delete', target });

@@ -3,7 +3,7 @@ import { SYNC_STATUSES } from '../../shared/domain/events';
 import type { EventFilterParsed } from '../../shared/domain/filters';
 import { microsToDecimal } from '../../shared/domain/money';
 import type { HistoryEntry, StatusCounts } from '../../shared/ipc/channels/events';
-import type { Sqlite } from '../db/connection';
+import { allRows, createKysely, type Sqlite } from '../db/connection';
 import type { ConversionEventsTable } from '../db/schema';
 import { filterToWhere, VALUE_KEY, type SqlFragment } from './filter-sql';
 
@@ -37,6 +37,7 @@ export function rowToEvent(row: EventRow): ConversionEvent {
   return {
     id: row.id,
     event_name: row.event_name as ConversionEvent['event_name'],
+    conversion_name: row.conversion_name ?? row.event_name,
     event_id: row.event_id,
     user_email_hash: row.user_email_hash,
     user_phone_hash: row.user_phone_hash,
@@ -253,6 +254,21 @@ export function countByStatus(db: Sqlite, filter: EventFilterParsed): StatusCoun
     .all(...where.params) as { status: ConversionSyncStatus; n: number }[];
   for (const row of rows) counts[row.status] = row.n;
   return counts;
+}
+
+/**
+ * The distinct conversion names in the database (an event without one is named by its category),
+ * sorted; at most `limit`. The named ones come from idx_conversion_events_conversion_name alone; the
+ * categories are read only for events stored before 0011 (conversion_name IS NULL, a range of that index).
+ */
+export function distinctConversionNames(db: Sqlite, limit: number): string[] {
+  const k = createKysely(db);
+  const named = allRows<{ name: string }>(
+    db,
+    k.selectFrom('conversion_events').select('conversion_name as name').distinct().where('conversion_name', 'is not', null).orderBy('conversion_name').limit(limit),
+  );
+  const categories = allRows<{ name: string }>(db, k.selectFrom('conversion_events').select('event_name as name').distinct().where('conversion_name', 'is', null));
+  return [...new Set([...named, ...categories].map((row) => row.name))].sort().slice(0, limit);
 }
 
 /** Ids (of those given) that exist. */

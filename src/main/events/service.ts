@@ -157,6 +157,13 @@ export function countsFrom(byStatus: StatusCounts): { total: number; byStatus: S
   return { total: Object.values(byStatus).reduce((sum, n) => sum + n, 0), byStatus };
 }
 
+/** The conversion names a filter can pick from (the facet index's dictionary when current, else SQL). */
+export function listConversionNames(db: Sqlite, limit = 1000): { names: string[]; truncated: boolean } {
+  const fromIndex = facetCacheOf(db)?.current()?.conversionNames();
+  const names = fromIndex ?? repo.distinctConversionNames(db, limit + 1);
+  return { names: names.slice(0, limit), truncated: names.length > limit };
+}
+
 /** Exact counts by status: from the facet index when it is current, else from SQL. */
 export function countEvents(db: Sqlite, filter: EventFilterParsed): { total: number; byStatus: StatusCounts } {
   const facets = facetCacheOf(db)?.current();

@@ -68,6 +68,8 @@ export type CustomParams = z.infer<typeof CustomParamsSchema>;
 export const ConversionEventSchema = z.object({
   id: z.uuid(),
   event_name: ConversionEventNameSchema,
+  /** The event's own conversion name ("Qualified lead", "InitiateCheckout"); its category for events stored before 0011. */
+  conversion_name: z.string(),
   event_id: z.string(),
   user_email_hash: Sha256HexSchema.nullable(),
   user_phone_hash: Sha256HexSchema.nullable(),

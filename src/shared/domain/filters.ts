@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConversionNameSchema } from './conversion-names';
 import { DeliveryFilterSchema } from './delivery';
 import { ConversionEventNameSchema, ConversionSyncStatusSchema, DecimalValueSchema, IsoDateTimeSchema } from './events';
 
@@ -6,6 +7,8 @@ export const EventFilterSchema = z
   .object({
     statuses: z.array(ConversionSyncStatusSchema).max(5).optional(),
     eventNames: z.array(ConversionEventNameSchema).max(6).optional(),
+    /** The events' own conversion names, exactly as stored (an event stored before 0011 is named by its category). */
+    conversionNames: z.array(ConversionNameSchema).min(1).max(100).optional(),
     campaignId: z.uuid().nullable().optional(),
     brandId: z.uuid().nullable().optional(),
     importId: z.string().max(64).optional(),

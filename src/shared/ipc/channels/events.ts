@@ -108,6 +108,8 @@ export const eventsChannels = {
     z.object({ target: TargetSchema, campaignId: z.uuid().nullable().optional(), brandId: z.uuid().nullable().optional() }),
   ).returns<{ changed: number }>(),
   'events:statusCounts': channel(z.object({}).strict()).returns<StatusCounts>(),
+  /** The events' distinct conversion names, sorted (for the review filter); at most 1000. */
+  'events:conversionNames': channel(z.object({}).strict()).returns<{ names: string[]; truncated: boolean }>(),
   /**
    * Starts a bulk change in the jobs worker whatever its size and answers at once with the job; the
    * direct channels above (transition/assign/delete/undoTransition) also use the worker for targets

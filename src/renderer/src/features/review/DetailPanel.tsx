@@ -39,7 +39,8 @@ export function DetailPanel({ id, onClose, catalog }: { id: string; onClose(): v
         <div className="detail__title">
           {e ? (
             <>
-              <span className="detail__name">{e.event_name}</span>
+              <span className="detail__name" data-testid="detail-conversion-name">{e.conversion_name}</span>
+              {e.conversion_name !== e.event_name && <span className="muted" data-testid="detail-category" title="The plan's category of this conversion name">{e.event_name}</span>}
               <span className={`status-pill status-pill--${e.sync_status}`} data-testid="detail-status">{e.sync_status}</span>
             </>
           ) : (

@@ -42,6 +42,8 @@ export interface FilterBarProps {
 
 export function FilterBar({ view, onChange, catalog, searchRef }: FilterBarProps) {
   const imports = useQuery(() => call('imports:list', { limit: 200 }), [], ['events:changed']);
+  const names = useQuery(() => call('events:conversionNames', {}), [], ['events:changed']);
+  const nameKnown = !view.conversionName || names.data?.names.includes(view.conversionName);
   const problems = viewProblems(view);
   const toggleStatus = (status: ConversionSyncStatus, on: boolean) =>
     onChange({ statuses: on ? SYNC_STATUSES.filter((s) => s === status || view.statuses.includes(s)) : view.statuses.filter((s) => s !== status) });
@@ -62,12 +64,22 @@ export function FilterBar({ view, onChange, catalog, searchRef }: FilterBarProps
           </div>
         </div>
         <label className="filter">
-          <span className="filter__label">Event name</span>
+          <span className="filter__label">Category</span>
           <select value={view.eventName} onChange={(e) => onChange({ eventName: e.target.value as ReviewView['eventName'] })}>
             <option value="">All events</option>
             {EVENT_NAMES.map((name) => (
               <option key={name} value={name}>{name}</option>
             ))}
+          </select>
+        </label>
+        <label className="filter">
+          <span className="filter__label">Conversion name</span>
+          <select value={view.conversionName} onChange={(e) => onChange({ conversionName: e.target.value })} data-testid="filter-conversion-name" className="filter__import">
+            <option value="">Any name</option>
+            {names.data?.names.map((name) => (
+              <option key={name} value={name}>{name}</option>
+            ))}
+            {!nameKnown && <option value={view.conversionName}>{view.conversionName}</option>}
           </select>
         </label>
         <label className="filter">

@@ -45,7 +45,17 @@ export const GRID_COLUMNS: GridColumn[] = [
     fixed: true,
     render: (e) => <span title={e.event_time}>{gridTime(e.event_time)}</span>,
   },
-  { id: 'event_name', header: 'Event', size: 100, sort: 'event_name', render: (e) => e.event_name },
+  {
+    id: 'conversion_name',
+    header: 'Conversion name',
+    size: 160,
+    render: (e) => (
+      <span title={e.conversion_name} data-testid="cell-conversion-name">
+        {e.conversion_name}
+      </span>
+    ),
+  },
+  { id: 'event_name', header: 'Category', size: 100, sort: 'event_name', render: (e) => e.event_name },
   {
     id: 'sync_status',
     header: 'Status',

@@ -22,6 +22,7 @@ describe('review view ↔ URL ↔ filter', () => {
     const view: ReviewView = {
       statuses: ['queued', 'failed'],
       eventName: 'purchase',
+      conversionName: 'Qualified lead',
       campaign: UUID,
       brand: 'none',
       importId: 'imp_1',

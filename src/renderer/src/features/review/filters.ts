@@ -4,7 +4,7 @@ import { SORT_FIELDS } from '../../../../shared/domain/filters';
 
 /**
  * The review view lives in the URL hash query, so it can be bookmarked or saved as a named view:
- *   #/review?status=pending,queued&event=purchase&campaign=<uuid|none>&brand=<uuid|none>&import=<id>
+ *   #/review?status=pending,queued&event=purchase&name=Qualified%20lead&campaign=<uuid|none>&brand=<uuid|none>&import=<id>
  *           &batch=<id>&from=2026-03-01&to=2026-03-31&min=10&max=500&click=yes|no&ids=yes|no&q=text
  *           &sort=event_time&dir=desc
  * `from`/`to` are local calendar days, both inclusive.
@@ -12,6 +12,8 @@ import { SORT_FIELDS } from '../../../../shared/domain/filters';
 export interface ReviewView {
   statuses: ConversionSyncStatus[];
   eventName: ConversionEventName | '';
+  /** The events' own conversion name ("Qualified lead"), exactly; '' = any. */
+  conversionName: string;
   campaign: string; // '' any, 'none', or a uuid
   brand: string;
   importId: string;
@@ -30,6 +32,7 @@ export interface ReviewView {
 export const DEFAULT_VIEW: ReviewView = {
   statuses: [],
   eventName: '',
+  conversionName: '',
   campaign: '',
   brand: '',
   importId: '',
@@ -63,6 +66,7 @@ export function viewFromParams(params: URLSearchParams): ReviewView {
   return {
     statuses: [...new Set(statuses)],
     eventName: (EVENT_NAMES as readonly string[]).includes(eventName) ? (eventName as ConversionEventName) : '',
+    conversionName: (params.get('name') ?? '').trim().slice(0, 200),
     campaign: ref(params.get('campaign')),
     brand: ref(params.get('brand')),
     importId: (params.get('import') ?? '').slice(0, 64),
@@ -84,6 +88,7 @@ export function viewToParams(view: ReviewView): URLSearchParams {
   const set = (key: string, value: string) => value && params.set(key, value);
   set('status', view.statuses.join(','));
   set('event', view.eventName);
+  set('name', view.conversionName);
   set('campaign', view.campaign);
   set('brand', view.brand);
   set('import', view.importId);
@@ -119,6 +124,7 @@ export function viewToFilter(view: ReviewView): EventFilter {
   const filter: EventFilter = {};
   if (view.statuses.length) filter.statuses = view.statuses;
   if (view.eventName) filter.eventNames = [view.eventName];
+  if (view.conversionName.trim()) filter.conversionNames = [view.conversionName.trim()];
   if (view.campaign) filter.campaignId = view.campaign === 'none' ? null : view.campaign;
   if (view.brand) filter.brandId = view.brand === 'none' ? null : view.brand;
   if (view.importId) filter.importId = view.importId;
@@ -148,6 +154,7 @@ export function filterToView(filter: EventFilter, sort?: { field?: string; direc
   const view: ReviewView = { ...DEFAULT_VIEW };
   if (filter.statuses?.length) view.statuses = SYNC_STATUSES.filter((s) => filter.statuses!.includes(s));
   if (filter.eventNames?.length) view.eventName = filter.eventNames[0]!;
+  if (filter.conversionNames?.length) view.conversionName = filter.conversionNames[0]!;
   if (filter.campaignId !== undefined) view.campaign = filter.campaignId ?? 'none';
   if (filter.brandId !== undefined) view.brand = filter.brandId ?? 'none';
   if (filter.importId) view.importId = filter.importId;
