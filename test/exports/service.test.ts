@@ -29,6 +29,11 @@ const eventRow = (eventId: string) =>
     id: string; sync_status: string; batch_id: string | null; sync_attempts: number; synced_at: string | null; sync_error: string | null;
   };
 
+/** Purchases and leads routed to Google Ads only (no Meta event mapped), so a Google batch decides their overall status. */
+function googleOnly(): void {
+  updateSettings(ctx.db, { destinations: { purchase: { metaEventName: null }, lead: { metaEventName: null } } });
+}
+
 describe('export run and sync batches', () => {
   it('creates a batch with the file hash, links only exported queued events, and keeps them queued', async () => {
     configureDestinations(ctx);
@@ -51,18 +56,24 @@ describe('export run and sync batches', () => {
       { code: 'no_order_id', count: 1, message: '1 event(s) have no order id: if this file is uploaded twice, they count twice' },
       { code: 'consent_unspecified', count: 5, message: expect.stringContaining('consent unspecified') },
     ]);
-    // Exporting the same events again (another destination) moves them to the new batch, with a warning.
-    const meta = await exportsOf(ctx).preview({ format: 'csv', filter: { batchId: result.batchId } }, { now: NOW });
-    expect(meta.warnings).toEqual([{ code: 'in_other_batch', count: 7, message: '7 event(s) were in another open batch; they move to this export’s batch' }]);
+    // Exporting the same events again for the same destination moves them to the new batch, with a warning…
+    const again = await exportsOf(ctx).preview({ format: 'google-click', filter: { batchId: result.batchId } }, { now: NOW });
+    expect(again.warnings).toContainEqual({ code: 'in_other_batch', count: 7, message: '7 event(s) were in another open batch; they move to this export’s batch' });
+    // …for another destination (or a spreadsheet) it leaves them in their Google batch: delivery is per destination.
+    for (const format of ['meta', 'csv'] as const) {
+      const other = await exportsOf(ctx).preview({ format, filter: { batchId: result.batchId } }, { now: NOW });
+      expect(other.warnings.map((w) => w.code)).not.toContain('in_other_batch');
+    }
   });
 
   it('mark uploaded: queued → sent with attempts, synced_at and history carrying the batch id; a second close is refused', async () => {
     configureDestinations(ctx);
+    googleOnly();
     seedGoldenEvents(ctx);
     const result = await exportsOf(ctx).run({ format: 'google-click' }, join(ctx.dataDir, 'a.csv'), { now: NOW });
     const failedOne = eventRow('ny-est-0130').id;
     await exportsOf(ctx).markFailed(result.batchId, 'UNPARSEABLE_GCLID', [failedOne]);
-    expect(eventRow('ny-est-0130')).toMatchObject({ sync_status: 'failed', sync_error: 'UNPARSEABLE_GCLID', sync_attempts: 1 });
+    expect(eventRow('ny-est-0130')).toMatchObject({ sync_status: 'failed', sync_error: 'Google Ads: UNPARSEABLE_GCLID', sync_attempts: 1 });
     expect(exportsOf(ctx).getBatch(result.batchId).status).toBe('exported');
 
     const { batch, outcome } = await exportsOf(ctx).markUploaded(result.batchId);
@@ -82,12 +93,13 @@ describe('export run and sync batches', () => {
 
   it('mark failed: the whole batch → failed with the reason; retry puts events back in the queue, the closed batch keeps them as history', async () => {
     configureDestinations(ctx);
+    googleOnly();
     seedGoldenEvents(ctx);
     const result = await exportsOf(ctx).run({ format: 'google-click' }, join(ctx.dataDir, 'a.csv'), { now: NOW });
     const { batch, outcome } = await exportsOf(ctx).markFailed(result.batchId, 'File rejected: wrong time zone');
     expect(outcome.changed).toBe(7);
     expect(batch).toMatchObject({ status: 'failed', error: 'File rejected: wrong time zone', byStatus: { failed: 7 } });
-    expect(eventRow('berlin-cest-0230')).toMatchObject({ sync_status: 'failed', sync_error: 'File rejected: wrong time zone', sync_attempts: 1 });
+    expect(eventRow('berlin-cest-0230')).toMatchObject({ sync_status: 'failed', sync_error: 'Google Ads: File rejected: wrong time zone', sync_attempts: 1 });
     events.transitionEvents(ctx.db, 'retry', { filter: { batchId: result.batchId } });
     expect(eventRow('berlin-cest-0230')).toMatchObject({ sync_status: 'queued', batch_id: result.batchId });
     // The next export picks them up again, in a new batch (no "other open batch" warning: that one is closed).
@@ -139,7 +151,7 @@ describe('export run and sync batches', () => {
     expect(csv).toMatchObject({ exported: 2, linked: 0 });
   });
 
-  it('reports progress on job:progress and can be cancelled (two-thread export), leaving no file, no batch and no links', async () => {
+  it('reports progress on job:progress and can be cancelled (two-thread export), leaving no file, no batch and no links', { timeout: 240_000 }, async () => {
     configureDestinations(ctx);
     const insert = ctx.db.prepare(
       "INSERT INTO conversion_events (id, event_name, event_id, gclid, event_time, sync_status, currency) VALUES (?, 'purchase', ?, ?, ?, 'queued', 'USD')",

@@ -3,7 +3,8 @@
  * review grid, the exports and the sending engine's selection. No imports from the events feature, so
  * filter-sql.ts can use it without a cycle.
  */
-import type { DeliveryFilter, Destination } from '../../shared/domain/delivery';
+import { FORMAT_DESTINATION, type DeliveryFilter, type Destination } from '../../shared/domain/delivery';
+import { EXPORT_FORMATS, type ExportFormat } from '../../shared/domain/exports';
 import type { ConversionSyncStatus } from '../../shared/domain/events';
 
 /**
@@ -29,4 +30,9 @@ export function deliveryFilterSql(filter: DeliveryFilter): { sql: string; params
     sql: `sync_status IN (${overall.map(() => '?').join(', ')}) AND ${destinationStatusSql(filter.destination)} IN (${statuses.map(() => '?').join(', ')})`,
     params: [...overall, ...statuses],
   };
+}
+
+/** The file formats uploaded to a destination (null: the spreadsheet CSV, which goes nowhere). */
+export function formatsOfDestination(destination: Destination | null): ExportFormat[] {
+  return EXPORT_FORMATS.filter((format) => FORMAT_DESTINATION[format] === destination);
 }

@@ -38,19 +38,9 @@ import { uuidv7 } from '../lib/ids';
 import { filterToWhere } from '../events/filter-sql';
 import { getSettings } from '../settings/service';
 import { k } from './sql';
+import { clearInput, createInputTable, DELIVERY_CHUNK, fillFromBatch, fillFromItems, missingOfChunk, writeChunk, type ChunkWrite, type DeliveryItem } from './write-repo';
 
-/** Events per write call that keep one chunk's statements short (~tens of ms) and the temp table small. */
-export const DELIVERY_CHUNK = 10_000;
-
-export interface DeliveryItem {
-  /** conversion_events.id */
-  eventId: string;
-  /** What the platform answered for this event (stored as JSON), e.g. { fbtrace_id }. */
-  platformIds?: Record<string, unknown> | null;
-  /** For failures: the platform's code (e.g. "100/2804003") and message. */
-  code?: string | null;
-  message?: string | null;
-}
+export { DELIVERY_CHUNK, type DeliveryItem } from './write-repo';
 
 export interface DeliveryWriteOptions {
   /** The send run (API) that wrote it. */
@@ -74,18 +64,6 @@ export interface DeliveryWriteResult {
   /** Ids that are not events. */
   missing: string[];
   changeId: string;
-}
-
-// ---------------------------------------------------------------- SQL building blocks
-
-/** deriveOverallStatus in SQL, over the deliveries `x` of one event (NULL when it has none). */
-const DERIVED_CASE = sql<string | null>`CASE WHEN count(*) = 0 THEN NULL
-  WHEN max(x.status = 'failed') THEN 'failed' WHEN max(x.status = 'queued') THEN 'queued'
-  WHEN max(x.status = 'pending') THEN 'pending' WHEN max(x.status = 'sent') THEN 'sent' ELSE 'skipped' END`;
-
-/** The derived overall status of the event `e.id` (a correlated subquery). */
-function derivedOf(eventId: Expression<string>) {
-  return k.selectFrom('event_deliveries as x').select(DERIVED_CASE.as('derived')).where('x.event_id', '=', eventId);
 }
 
 // ---------------------------------------------------------------- reads
@@ -152,286 +130,58 @@ export function destinationFilter(filter: EventFilterParsed, destination: Destin
 
 // ---------------------------------------------------------------- writes
 
-function createInputTable(db: Sqlite): void {
-  runQuery(
-    db,
-    k.schema
-      .createTable('temp.delivery_input')
-      .ifNotExists()
-      .addColumn('event_id', 'text', (c) => c.primaryKey().notNull())
-      .addColumn('platform_ids', 'text')
-      .addColumn('error_code', 'text')
-      .addColumn('error_message', 'text')
-      .addColumn('touched', 'integer', (c) => c.notNull().defaultTo(0))
-      .modifyEnd(sql`WITHOUT ROWID`),
-  );
-  runQuery(db, k.deleteFrom('temp.delivery_input'));
-}
-
-function fillInput(db: Sqlite, items: readonly DeliveryItem[]): void {
-  const insert = db.prepare(
-    k
-      .insertInto('temp.delivery_input')
-      .values({ event_id: '', platform_ids: null, error_code: null, error_message: null, touched: 0 })
-      .onConflict((oc) => oc.column('event_id').doNothing())
-      .compile().sql,
-  );
-  for (const item of items) {
-    insert.run(item.eventId, item.platformIds == null ? null : JSON.stringify(item.platformIds), item.code ?? null, item.message ?? null, 0);
-  }
-}
-
-/** Creates the delivery rows of the input's events that have none (routing read from Settings now). */
-function materialize(db: Sqlite, written: Destination, settings: Pick<AppSettings, 'destinations'>, now: string): void {
-  const unsplit = allRows<{ event_name: string; conversion_name: string | null }>(
-    db,
-    k
-      .selectFrom('temp.delivery_input as i')
-      .innerJoin('conversion_events as e', 'e.id', 'i.event_id')
-      .select(['e.event_name', 'e.conversion_name'])
-      .distinct()
-      .where((eb) => eb.not(eb.exists(eb.selectFrom('event_deliveries as x').select('x.event_id').whereRef('x.event_id', '=', 'e.id')))),
-  );
-  if (!unsplit.length) return;
-  const routed: string[] = [];
-  for (const event of unsplit) {
-    const route = routeOf(settings, event);
-    for (const destination of DESTINATIONS) {
-      if (route[destination] || destination === written) routed.push(`${destination}\u001f${event.event_name}\u001f${event.conversion_name ?? ''}`);
-    }
-  }
-  const isRouted = sql<SqlBool>`(dd.value || char(31) || e.event_name || char(31) || ifnull(e.conversion_name, '')) IN (SELECT value FROM json_each(${JSON.stringify(routed)}))`;
-  const notRouted = sql<string>`'not routed: no ' || CASE dd.value WHEN 'meta' THEN 'Meta event' ELSE 'Google Ads conversion action' END || ' is mapped for this event'`;
-  runQuery(
-    db,
-    k
-      .insertInto('event_deliveries')
-      .columns(['event_id', 'destination', 'status', 'attempts', 'last_error', 'synced_at', 'updated_at'])
-      .expression(
-        k
-          .selectFrom('temp.delivery_input as i')
-          .innerJoin('conversion_events as e', 'e.id', 'i.event_id')
-          .innerJoin(sql<{ value: string }>`json_each(${JSON.stringify(DESTINATIONS)})`.as('dd'), (join) => join.onTrue())
-          .select([
-            'e.id',
-            sql<string>`dd.value`.as('destination'),
-            sql<string>`CASE WHEN ${isRouted} THEN e.sync_status ELSE 'skipped' END`.as('status'),
-            sql<number>`CASE WHEN ${isRouted} THEN e.sync_attempts ELSE 0 END`.as('attempts'),
-            sql<string | null>`CASE WHEN ${isRouted} THEN e.sync_error ELSE ${notRouted} END`.as('last_error'),
-            sql<string | null>`CASE WHEN ${isRouted} THEN e.synced_at END`.as('synced_at'),
-            sql<string>`${now}`.as('updated_at'),
-          ])
-          .where((eb) => eb.not(eb.exists(eb.selectFrom('event_deliveries as x').select('x.event_id').whereRef('x.event_id', '=', 'e.id')))),
-      ),
-  );
-}
-
 /**
- * Moves one destination's deliveries of the given events through one state-machine action, with
- * history rows and the derived overall status (see the header). At most DELIVERY_CHUNK items are
- * handled per statement round; larger lists are split here. Runs in the caller's transaction, or in
+ * Moves one destination's deliveries of the given events (or of the events linked to a file batch)
+ * through one state-machine action, with history rows and the derived overall status (see the header
+ * and write-repo.ts). Works DELIVERY_CHUNK events at a time. Runs in the caller's transaction, or in
  * one of its own when there is none.
  */
 export function applyDeliveryAction(
   db: Sqlite,
   destination: Destination,
   action: SyncAction,
-  items: readonly DeliveryItem[],
+  items: readonly DeliveryItem[] | { batchId: string },
   options: DeliveryWriteOptions = {},
 ): DeliveryWriteResult {
   const run = (): DeliveryWriteResult => {
-    const changeId = options.changeId ?? `chg_${uuidv7()}`;
-    const now = options.now ?? new Date().toISOString();
-    const settings = options.settings ?? getSettings(db);
+    const write: ChunkWrite = {
+      destination,
+      action,
+      note: options.note ?? null,
+      batchId: options.batchId ?? null,
+      runId: options.runId ?? null,
+      changeId: options.changeId ?? `chg_${uuidv7()}`,
+      now: options.now ?? new Date().toISOString(),
+      settings: options.settings ?? getSettings(db),
+    };
     const byStatus = new Map<ConversionSyncStatus, number>();
     const missing: string[] = [];
     let changed = 0;
     createInputTable(db);
-    for (let i = 0; i < items.length; i += DELIVERY_CHUNK) {
-      const chunk = items.slice(i, i + DELIVERY_CHUNK);
-      runQuery(db, k.deleteFrom('temp.delivery_input'));
-      fillInput(db, chunk);
-      missing.push(
-        ...allRows<{ event_id: string }>(
-          db,
-          k
-            .selectFrom('temp.delivery_input as i')
-            .select('i.event_id')
-            .where((eb) => eb.not(eb.exists(eb.selectFrom('conversion_events as e').select('e.id').whereRef('e.id', '=', 'i.event_id')))),
-        ).map((r) => r.event_id),
-      );
-      materialize(db, destination, settings, now);
-      changed += writeChunk(db, destination, action, options, changeId, now, byStatus);
+    if ('batchId' in items) {
+      let after = '';
+      for (;;) {
+        const { filled, last } = fillFromBatch(db, items.batchId, after, DELIVERY_CHUNK);
+        if (!filled) break;
+        changed += writeChunk(db, write, byStatus);
+        if (filled < DELIVERY_CHUNK) break;
+        after = last!;
+      }
+    } else {
+      for (let i = 0; i < items.length; i += DELIVERY_CHUNK) {
+        fillFromItems(db, items.slice(i, i + DELIVERY_CHUNK));
+        missing.push(...missingOfChunk(db));
+        changed += writeChunk(db, write, byStatus);
+      }
     }
-    runQuery(db, k.deleteFrom('temp.delivery_input'));
+    clearInput(db);
     const allowed = TRANSITIONS[action].from;
     const refused = [...byStatus.entries()]
       .filter(([status]) => !allowed.includes(status))
       .map(([status, count]) => ({ status, count, reason: illegalTransitionReason(action, status) }));
-    return { changed, refused, missing, changeId };
+    return { changed, refused, missing, changeId: write.changeId };
   };
   return db.inTransaction ? run() : db.transaction(run)();
-}
-
-function writeChunk(
-  db: Sqlite,
-  destination: Destination,
-  action: SyncAction,
-  options: DeliveryWriteOptions,
-  changeId: string,
-  now: string,
-  byStatus: Map<ConversionSyncStatus, number>,
-): number {
-  const { from, to } = TRANSITIONS[action];
-  const attempt = ATTEMPT_ACTIONS.includes(action) ? 1 : 0;
-  const note = options.note ?? null;
-  const ofDestination = k
-    .selectFrom('temp.delivery_input as i')
-    .innerJoin('event_deliveries as x', (join) => join.onRef('x.event_id', '=', 'i.event_id').on('x.destination', '=', destination));
-  for (const row of allRows<{ status: ConversionSyncStatus; n: number }>(db, ofDestination.select(['x.status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('x.status'))) {
-    byStatus.set(row.status, (byStatus.get(row.status) ?? 0) + row.n);
-  }
-  runQuery(
-    db,
-    k.updateTable('temp.delivery_input as i').set({
-      touched: (eb) =>
-        eb.cast<number>(eb.exists(
-          eb
-            .selectFrom('event_deliveries as x')
-            .select('x.event_id')
-            .whereRef('x.event_id', '=', 'i.event_id')
-            .where('x.destination', '=', destination)
-            .where('x.status', 'in', [...from]),
-        ), 'integer'),
-    }),
-  );
-  const touched = ofDestination.where('i.touched', '=', 1);
-  // One history row per delivery that changes, with what an undo needs to put back.
-  runQuery(
-    db,
-    k
-      .insertInto('sync_history')
-      .columns(['event_id', 'destination', 'from_status', 'to_status', 'action', 'note', 'batch_id', 'run_id', 'change_id', 'prev_sync_error', 'prev_synced_at', 'prev_attempts', 'prev_error_code', 'created_at'])
-      .expression(
-        touched.select([
-          'x.event_id',
-          'x.destination',
-          'x.status',
-          sql<string>`${to}`.as('to_status'),
-          sql<string>`${action}`.as('action'),
-          sql<string | null>`coalesce(i.error_message, ${note})`.as('note'),
-          sql<string | null>`${options.batchId ?? null}`.as('batch_id'),
-          sql<string | null>`${options.runId ?? null}`.as('run_id'),
-          sql<string>`${changeId}`.as('change_id'),
-          'x.last_error',
-          'x.synced_at',
-          'x.attempts',
-          'x.last_error_code',
-          sql<string>`${now}`.as('created_at'),
-        ]),
-      ),
-  );
-  const input = (column: 'error_message' | 'error_code' | 'platform_ids') =>
-    sql<string | null>`(SELECT i.${sql.ref(column)} FROM temp.delivery_input i WHERE i.event_id = event_deliveries.event_id)`;
-  const changed = Number(
-    runQuery(
-      db,
-      k
-        .updateTable('event_deliveries')
-        .set({
-          status: to,
-          attempts: sql`attempts + ${attempt}`,
-          synced_at: action === 'mark_sent' ? now : sql`synced_at`,
-          last_error: action === 'mark_sent' ? null : action === 'mark_failed' ? sql<string | null>`coalesce(${input('error_message')}, ${note})` : sql<string | null>`last_error`,
-          last_error_code: action === 'mark_sent' ? null : action === 'mark_failed' ? input('error_code') : sql<string | null>`last_error_code`,
-          batch_id: sql`coalesce(${options.batchId ?? null}, batch_id)`,
-          run_id: sql`coalesce(${options.runId ?? null}, run_id)`,
-          platform_ids: sql`coalesce(${input('platform_ids')}, platform_ids)`,
-          updated_at: now,
-        })
-        .where('destination', '=', destination)
-        .where('event_id', 'in', (eb) => eb.selectFrom('temp.delivery_input as i').select('i.event_id').where('i.touched', '=', 1)),
-    ).changes,
-  );
-  if (changed === 0) return 0;
-  if (action === 'unqueue' || action === 'skip' || action === 'retry') leaveOpenBatchesOf(db, destination);
-  syncOverall(db, action, attempt, { note: note ?? `${DESTINATION_LABELS[destination]}: ${action}`, batchId: options.batchId ?? null, runId: options.runId ?? null, changeId, now });
-  return changed;
-}
-
-/** The touched events leave their open batches of this destination (an unqueued delivery must not be marked sent by them). */
-function leaveOpenBatchesOf(db: Sqlite, destination: Destination): void {
-  const formats = destination === 'meta' ? ['meta'] : ['google-click', 'google-leads'];
-  runQuery(
-    db,
-    k
-      .deleteFrom('sync_batch_events')
-      .where('batch_id', 'in', (eb) => eb.selectFrom('sync_batches').select('id').where('status', '=', 'exported').where('destination', 'in', formats))
-      .where('event_id', 'in', (eb) => eb.selectFrom('temp.delivery_input as i').select('i.event_id').where('i.touched', '=', 1)),
-  );
-}
-
-/**
- * Brings the touched events' overall state in step with their deliveries: a history row where the
- * status changes, then sync_status = the derived status, sync_attempts + attempt, synced_at (latest
- * delivery's) when sent, sync_error (the failed deliveries' errors) when failed.
- */
-function syncOverall(
-  db: Sqlite,
-  action: SyncAction,
-  attempt: number,
-  meta: { note: string; batchId: string | null; runId: string | null; changeId: string; now: string },
-): void {
-  const touchedEvents = k
-    .selectFrom('temp.delivery_input as i')
-    .innerJoin('conversion_events as e', 'e.id', 'i.event_id')
-    .where('i.touched', '=', 1);
-  const derived = derivedOf(sql.ref('e.id'));
-  runQuery(
-    db,
-    k
-      .insertInto('sync_history')
-      .columns(['event_id', 'from_status', 'to_status', 'action', 'note', 'batch_id', 'run_id', 'change_id', 'prev_sync_error', 'prev_synced_at', 'prev_attempts', 'created_at'])
-      .expression(
-        k
-          .selectFrom(
-            touchedEvents
-              .select(['e.id', 'e.sync_status', 'e.sync_error', 'e.synced_at', 'e.sync_attempts', derived.as('derived')])
-              .as('t'),
-          )
-          .select([
-            't.id',
-            't.sync_status',
-            sql<string>`t.derived`.as('to_status'),
-            sql<string>`${action}`.as('action'),
-            sql<string>`${meta.note}`.as('note'),
-            sql<string | null>`${meta.batchId}`.as('batch_id'),
-            sql<string | null>`${meta.runId}`.as('run_id'),
-            sql<string>`${meta.changeId}`.as('change_id'),
-            't.sync_error',
-            't.synced_at',
-            't.sync_attempts',
-            sql<string>`${meta.now}`.as('created_at'),
-          ])
-          .where(sql<SqlBool>`t.derived IS NOT t.sync_status`),
-      ),
-  );
-  runQuery(db, overallUpdate(attempt, meta.now).where('id', 'in', (eb) => eb.selectFrom('temp.delivery_input as i').select('i.event_id').where('i.touched', '=', 1)));
-}
-
-/** UPDATE conversion_events to its derived overall state (the caller adds the WHERE). */
-export function overallUpdate(attempt: number, now: string) {
-  const derived = sql`(SELECT ${DERIVED_CASE} FROM event_deliveries x WHERE x.event_id = conversion_events.id)`;
-  return k.updateTable('conversion_events').set({
-    sync_status: sql`coalesce(${derived}, sync_status)`,
-    sync_attempts: sql`sync_attempts + ${attempt}`,
-    synced_at: sql`CASE WHEN ${derived} = 'sent' THEN (SELECT max(x.synced_at) FROM event_deliveries x WHERE x.event_id = conversion_events.id) ELSE synced_at END`,
-    sync_error: sql`CASE ${derived} WHEN 'sent' THEN NULL
-      WHEN 'failed' THEN (SELECT group_concat(CASE x.destination WHEN 'meta' THEN 'Meta' ELSE 'Google Ads' END || ': ' || ifnull(x.last_error, 'failed'), '; ')
-                          FROM event_deliveries x WHERE x.event_id = conversion_events.id AND x.status = 'failed')
-      ELSE sync_error END`,
-    updated_at: now,
-  });
 }
 
 // ---------------------------------------------------------------- the sending engine's verbs

@@ -1,8 +1,31 @@
 import type { TransitionOutcome } from '../../shared/ipc/channels/events';
 import { AppError } from '../../shared/ipc/result';
 import type { Sqlite } from '../db/connection';
+import { FORMAT_DESTINATION, type Destination } from '../../shared/domain/delivery';
+import { applyDeliveryAction, type DeliveryWriteResult } from '../delivery/repo';
 import { transitionEvents } from '../events/service';
 import * as repo from './repo';
+
+/** A delivery write's answer in the shape of an event-level transition (the batch screens and the CLI show it). */
+function asOutcome(result: DeliveryWriteResult): TransitionOutcome {
+  if (result.changed === 0 && (result.refused.length || result.missing.length)) {
+    const parts = result.refused.map((r) => `${r.count} ${r.reason}`);
+    if (result.missing.length) parts.push(`${result.missing.length} not found`);
+    const outcome = { changed: 0, refused: result.refused, missing: result.missing, undoToken: null };
+    throw new AppError('illegal_transition', `Nothing changed: ${parts.join('; ')}`, outcome);
+  }
+  return { changed: result.changed, refused: result.refused, missing: result.missing, undoToken: result.changed > 0 ? result.changeId : null };
+}
+
+/**
+ * A Google or Meta batch closes its events' delivery to ITS destination only: marking the Meta file
+ * uploaded sends nothing to Google, and the next Google export still finds those events queued.
+ */
+function closeDeliveries(db: Sqlite, destination: Destination, batchId: string, action: 'mark_sent' | 'mark_failed', reason: string | null, eventIds?: string[]): TransitionOutcome {
+  const items = eventIds?.length ? eventIds.map((eventId) => ({ eventId })) : { batchId };
+  const note = action === 'mark_sent' ? `uploaded in batch ${batchId}` : reason;
+  return asOutcome(applyDeliveryAction(db, destination, action, items, { batchId, note }));
+}
 
 export interface CloseRequest {
   batchId: string;
@@ -24,8 +47,11 @@ export function closeBatchOn(db: Sqlite, request: CloseRequest): TransitionOutco
     if (!batch) throw new AppError('not_found', `No sync batch with id ${batchId}`);
     if (batch.status !== 'exported') throw new AppError('conflict', `Batch ${batchId} is already ${batch.status}; it cannot be marked ${action}`);
     const now = new Date().toISOString();
+    const destination = FORMAT_DESTINATION[batch.destination];
     if (action === 'uploaded') {
-      const outcome = transitionEvents(db, 'mark_sent', { filter: { batchId } }, `uploaded in batch ${batchId}`, batchId);
+      const outcome = destination
+        ? closeDeliveries(db, destination, batchId, 'mark_sent', null)
+        : transitionEvents(db, 'mark_sent', { filter: { batchId } }, `uploaded in batch ${batchId}`, batchId);
       repo.closeBatch(db, batchId, 'uploaded', null, now);
       return outcome;
     }
@@ -34,9 +60,13 @@ export function closeBatchOn(db: Sqlite, request: CloseRequest): TransitionOutco
     if (request.eventIds?.length) {
       const outside = repo.idsOutsideBatch(db, batchId, request.eventIds);
       if (outside.length) throw new AppError('validation', `${outside.length} of the events are not in batch ${batchId}`, { notInBatch: outside.slice(0, 100) });
-      return transitionEvents(db, 'mark_failed', { ids: request.eventIds }, reason, batchId);
+      return destination
+        ? closeDeliveries(db, destination, batchId, 'mark_failed', reason, request.eventIds)
+        : transitionEvents(db, 'mark_failed', { ids: request.eventIds }, reason, batchId);
     }
-    const outcome = transitionEvents(db, 'mark_failed', { filter: { batchId } }, reason, batchId);
+    const outcome = destination
+      ? closeDeliveries(db, destination, batchId, 'mark_failed', reason)
+      : transitionEvents(db, 'mark_failed', { filter: { batchId } }, reason, batchId);
     repo.closeBatch(db, batchId, 'failed', reason, now);
     return outcome;
   })();

@@ -18,9 +18,12 @@ function statusCounts(db: Sqlite, ids: string[]): Map<string, SyncBatch['byStatu
   if (!ids.length) return counts;
   const rows = db
     .prepare(
-      `SELECT l.batch_id, e.sync_status, count(*) AS n
-       FROM sync_batch_events l JOIN conversion_events e ON e.id = l.event_id
-       WHERE l.batch_id IN (SELECT value FROM json_each(?)) GROUP BY l.batch_id, e.sync_status`,
+      // A Google / Meta batch counts its events' delivery to that destination (0012); csv the overall status.
+      `SELECT l.batch_id, coalesce(d.status, e.sync_status) AS sync_status, count(*) AS n
+       FROM sync_batch_events l JOIN sync_batches b ON b.id = l.batch_id JOIN conversion_events e ON e.id = l.event_id
+       LEFT JOIN event_deliveries d ON d.event_id = l.event_id
+         AND d.destination = CASE b.destination WHEN 'meta' THEN 'meta' WHEN 'csv' THEN NULL ELSE 'google_ads' END
+       WHERE l.batch_id IN (SELECT value FROM json_each(?)) GROUP BY l.batch_id, 2`,
     )
     .all(JSON.stringify(ids)) as { batch_id: string; sync_status: string; n: number }[];
   for (const row of rows) {

@@ -22,6 +22,9 @@ import { AppError } from '../../shared/ipc/result';
 import type { Sqlite } from '../db/connection';
 import { filterToWhere, type SqlFragment } from '../events/filter-sql';
 import { LINKED_BATCH_SQL } from '../events/repo';
+import { FORMAT_DESTINATION } from '../../shared/domain/delivery';
+import { destinationFilter } from '../delivery/repo';
+import { destinationStatusSql, formatsOfDestination } from '../delivery/filter-sql';
 import { createFormatWriter, type ExportRow } from './formats';
 import { appendPart, withRange, warningsOf, type KeyRange } from './parts';
 import { journalTempFiles, placeFile, releaseTempFiles } from './temp-files';
@@ -63,13 +66,31 @@ export class ExportCancelled extends Error {
   }
 }
 
-/** The filter an export uses: queued events unless the filter names statuses. */
-export function exportFilter(filter: EventFilterParsed): EventFilterParsed {
+/**
+ * The filter an export uses: queued events unless the filter names statuses. For a platform's file the
+ * statuses are those of the event's delivery to THAT destination (an event sent to Meta is still
+ * queued for Google); for the spreadsheet CSV they are the overall sync_status.
+ */
+export function exportFilter(filter: EventFilterParsed, format: ExportFormat): EventFilterParsed {
+  const destination = FORMAT_DESTINATION[format];
+  if (destination) return destinationFilter(filter, destination);
   return filter.statuses?.length ? filter : { ...filter, statuses: ['queued'] };
 }
 
 export function exportWhere(options: RunExportOptions): SqlFragment {
-  return filterToWhere(exportFilter(options.filter));
+  return filterToWhere(exportFilter(options.filter, options.format));
+}
+
+/** SQL condition for "queued for the file's destination" (the events a batch links and "mark uploaded" sends). */
+function queuedForFormat(format: ExportFormat): string {
+  const destination = FORMAT_DESTINATION[format];
+  return destination ? `${destinationStatusSql(destination)} = 'queued'` : "sync_status = 'queued'";
+}
+
+/** Open batches whose events this format's batch takes over (an event is in at most one open batch per destination). */
+function sameDestinationBatches(format: ExportFormat): string {
+  const formats = formatsOfDestination(FORMAT_DESTINATION[format]);
+  return `SELECT id FROM sync_batches WHERE status = 'exported' AND destination IN (${formats.map((f) => `'${f}'`).join(', ')})`;
 }
 
 export function countMatching(db: Sqlite, where: SqlFragment): number {
@@ -103,13 +124,13 @@ export interface ReadExtras {
   nextPart?(): string | null;
 }
 
-const openBatchEvents = `SELECT l.event_id FROM sync_batch_events l JOIN sync_batches b ON b.id = l.batch_id WHERE b.status = 'exported'`;
 const EXCLUDED_SLICE = 10_000;
 
-/** Queued events of this export (excluded ones aside) that are already in an open batch: they move to the new one. */
-function countInOpenBatches(db: Sqlite, where: SqlFragment, excludedRowids: readonly number[]): number {
-  if (!db.prepare("SELECT 1 FROM sync_batches WHERE status = 'exported' LIMIT 1").get()) return 0;
-  const scope = `(${where.sql}) AND sync_status = 'queued' AND id IN (${openBatchEvents})`;
+/** Queued events of this export (excluded ones aside) that are already in an open batch of its destination: they move to the new one. */
+function countInOpenBatches(db: Sqlite, where: SqlFragment, excludedRowids: readonly number[], format: ExportFormat): number {
+  const open = sameDestinationBatches(format);
+  if (!db.prepare(`${open} LIMIT 1`).get()) return 0;
+  const scope = `(${where.sql}) AND ${queuedForFormat(format)} AND id IN (SELECT l.event_id FROM sync_batch_events l WHERE l.batch_id IN (${open}))`;
   let moved = (db.prepare(`SELECT count(*) AS n FROM conversion_events WHERE ${scope}`).get(...where.params) as { n: number }).n;
   const excludedInScope = db.prepare(`SELECT count(*) AS n FROM conversion_events WHERE rowid IN (SELECT value FROM json_each(?)) AND ${scope}`);
   for (let i = 0; moved > 0 && i < excludedRowids.length; i += EXCLUDED_SLICE) {
@@ -216,7 +237,7 @@ export function readAndWrite(db: Sqlite, options: RunExportOptions, hooks: RunEx
         entry.eventId = found?.event_id ?? '';
       }
     }
-    const moved = countInOpenBatches(db, where, excludedRowids);
+    const moved = countInOpenBatches(db, where, excludedRowids, options.format);
     if (moved) warningCounts.in_other_batch = moved;
     const warnings = warningsOf(warningCounts);
     const preview: ExportPreview = {
@@ -313,7 +334,7 @@ export function runExport(db: Sqlite, options: RunExportOptions, hooks: RunExpor
     let mark = performance.now();
     insertBatchRow(db, options);
     finishBatchRow(db, output.batchId, file.sha256, read.preview.exported);
-    const linker = batchLinker(db, exportWhere(options), output.batchId, read.preview.matched);
+    const linker = batchLinker(db, exportWhere(options), output.batchId, read.preview.matched, options.format);
     while (linker.step()) if (hooks.isCancelled()) throw new ExportCancelled();
     const linked = linker.finish(read.excludedRowids);
     read.timings.linkBatch = Math.round(performance.now() - mark);
@@ -351,9 +372,9 @@ export interface BatchLinker {
  * statement journal and lets the caller check for cancel or relay progress between chunks. Excluded
  * events are known only once the file is written, so they are unlinked at the end.
  */
-export function batchLinker(db: Sqlite, where: SqlFragment, batchId: string, expected: number): BatchLinker {
+export function batchLinker(db: Sqlite, where: SqlFragment, batchId: string, expected: number, format: ExportFormat): BatchLinker {
   const base = `INSERT INTO sync_batch_events (batch_id, event_id)
-    SELECT ?, id FROM conversion_events WHERE (${where.sql}) AND sync_status = 'queued'`;
+    SELECT ?, id FROM conversion_events WHERE (${where.sql}) AND ${queuedForFormat(format)}`;
   let linked = 0;
   let done = false;
   // Small exports link in one statement; large ones in rowid chunks over the table's rowid range.
@@ -382,11 +403,13 @@ export function batchLinker(db: Sqlite, where: SqlFragment, batchId: string, exp
       for (let i = 0; i < excludedRowids.length; i += EXCLUDED_SLICE) {
         linked -= unlink.run(batchId, JSON.stringify(excludedRowids.slice(i, i + EXCLUDED_SLICE))).changes;
       }
-      // An event is in at most one open batch: exporting it again moves it here.
-      if (!db.prepare("SELECT 1 FROM sync_batches WHERE status = 'exported' AND id <> ? LIMIT 1").get(batchId)) return linked;
+      // An event is in at most one open batch per destination: exporting it again for the same
+      // destination moves it here (a Meta file leaves the event in its open Google batch).
+      const others = `${sameDestinationBatches(format)} AND id <> ?`;
+      if (!db.prepare(`${others} LIMIT 1`).get(batchId)) return linked;
       db.prepare(
         `DELETE FROM sync_batch_events
-         WHERE batch_id IN (SELECT id FROM sync_batches WHERE status = 'exported' AND id <> ?)
+         WHERE batch_id IN (${others})
            AND event_id IN (SELECT event_id FROM sync_batch_events WHERE batch_id = ?)`,
       ).run(batchId, batchId);
       return linked;

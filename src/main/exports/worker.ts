@@ -255,7 +255,7 @@ function runParallel(
           // Every reader's snapshot is taken before this thread writes anything, so all see the same rows.
           if (readers.every((r) => r.snapshot)) {
             insertBatchRow(db, options);
-            linker = batchLinker(db, where, output.batchId, matching);
+            linker = batchLinker(db, where, output.batchId, matching, options.format);
             setImmediate(linkNextChunk);
           }
         } else if (message.type === 'progress') {
