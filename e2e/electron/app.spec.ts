@@ -47,6 +47,19 @@ test('window.open and navigation are denied', async () => {
   expect(appWindow.url()).not.toContain('example.com');
 });
 
+test('the page cannot register a file by path, probe for files, or pass a made-up File', async () => {
+  const answers = await appWindow.evaluate(async () => {
+    const api = (window as unknown as { api: Record<string, (input: unknown) => Promise<unknown>> }).api;
+    return {
+      passwd: await api['files:register']!({ path: '/etc/passwd' }),
+      missing: await api['files:register']!({ path: '/nonexistent/secret.csv' }),
+      upload: await api['files:register']!({ uploadId: 'abc' }),
+      made: await api['files:register']!({ file: new File(['email\nx@example.com\n'], 'made.csv') }),
+    };
+  });
+  for (const answer of Object.values(answers)) expect(answer).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+});
+
 /** Imports e2e/data/crm-export.csv through the real open dialog (answered by a stub in main). */
 async function importCrmExport(): Promise<ImportPage> {
   const csv = join(root, 'e2e', 'data', 'crm-export.csv');

@@ -24,8 +24,9 @@ export interface Logger {
 }
 
 /**
- * Allows only top-level frames of the app itself. An http(s) entry matches by origin; a file: entry
- * must be the exact page (query and hash ignored), so another local HTML file cannot call main.
+ * Allows only top-level frames of the app itself. An http(s) entry matches by origin, as does the
+ * app's own privileged scheme (app://bundle, see src/main/app-protocol.ts); a file: entry must be the
+ * exact page (query and hash ignored), so another local HTML file cannot call main.
  */
 export function allowOrigins(allowed: readonly string[]): SenderCheck {
   const keys = new Set(allowed.map(pageKey).filter((key): key is string => key !== null));
@@ -41,6 +42,8 @@ function pageKey(url: string): string | null {
     const parsed = new URL(url);
     if (parsed.protocol === 'file:') return `file://${parsed.pathname}`;
     if (parsed.protocol === 'http:' || parsed.protocol === 'https:') return parsed.origin;
+    // WHATWG URL gives custom schemes an opaque origin ("null"), so compare scheme and host exactly.
+    if (parsed.protocol === 'app:' && parsed.host) return `app://${parsed.host}`;
     return null;
   } catch {
     return null;

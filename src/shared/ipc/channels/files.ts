@@ -4,8 +4,9 @@ import type { FileRef } from '../../domain/imports';
 
 export const filesChannels = {
   /**
-   * Registers a file for import. Electron: the preload resolves a dropped File's path
-   * (webUtils.getPathForFile). Browser e2e harness: the bytes were uploaded to the harness's
+   * Registers a file for import. The page passes `{ file: File }`. Electron: the preload resolves a
+   * dropped File's path (webUtils.getPathForFile) and refuses anything else, so a path never comes
+   * from the page itself (src/preload/ipc-transport.ts). Browser e2e harness: the bytes were uploaded to the harness's
    * uploads folder under `uploadId`. Returns an opaque FileRef; the renderer never holds a path.
    */
   'files:register': channel(
