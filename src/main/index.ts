@@ -1,13 +1,14 @@
-import { app, BrowserWindow } from 'electron';
+import { app } from 'electron';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { closeAppContext, openAppContext, WINDOW_BUSY_TIMEOUT_MS, type AppContext } from './app/context';
+import { openAppContext, WINDOW_BUSY_TIMEOUT_MS, type AppContext } from './app/context';
 import { createHandlers } from './app/handlers';
+import { stopWorkAndClose } from './app/shutdown';
+import { registerAppScheme, serveRenderer } from './app-protocol';
 import { electronDialogs } from './dialogs-electron';
-import { jobServiceForContext } from './jobs/specs';
 import { allowOrigins, bindContract } from './ipc/bind';
 import { electronServerTransport, forwardPushTo } from './ipc/electron-transport';
-import { appOrigin, createWindow, hardenSession } from './window';
+import { appOrigin, createWindow, hardenContents, hardenSession, rendererDir } from './window';
 
 /**
  * better-sqlite3 compiled for Electron's ABI lives apart from the Node build used by tests and the
@@ -20,51 +21,53 @@ function electronNativeBinding(): string | undefined {
 
 let ctx: AppContext | undefined;
 
+function start(): void {
+  app.enableSandbox();
+  registerAppScheme();
+
+  app.on('web-contents-created', (_event, contents) => hardenContents(contents));
+
+  app.whenReady().then(() => {
+    hardenSession();
+    if (!process.env.ELECTRON_RENDERER_URL) serveRenderer(rendererDir());
+    const userData = app.getPath('userData');
+    ctx = openAppContext({
+      dbPath: join(userData, 'convdesk.db'),
+      dataDir: userData,
+      transport: 'electron',
+      nativeBinding: electronNativeBinding(),
+      dialogs: electronDialogs,
+      fileSources: ['path'],
+      busyTimeoutMs: WINDOW_BUSY_TIMEOUT_MS,
+    });
+    bindContract(electronServerTransport, createHandlers(ctx), allowOrigins([appOrigin()]));
+    const window = createWindow();
+    forwardPushTo(ctx.push, window.webContents);
+    app.on('second-instance', () => {
+      if (window.isMinimized()) window.restore();
+      window.focus();
+    });
+  });
+
+  app.on('window-all-closed', () => app.quit());
+
+  // Every way out (last window closed, Cmd+Q, app.quit()) passes here: running imports, exports and
+  // bulk jobs are cancelled (their transactions roll back) and the database is closed before exit.
+  app.on('will-quit', (event) => {
+    const current = ctx;
+    if (!current) return;
+    ctx = undefined;
+    event.preventDefault();
+    void stopWorkAndClose(current)
+      .catch(() => undefined)
+      .finally(() => app.quit());
+  });
+}
+
 // Tests (and users with several profiles) can point the app at another user-data folder.
 if (process.env.CONVDESK_USER_DATA) app.setPath('userData', process.env.CONVDESK_USER_DATA);
 
-if (!app.requestSingleInstanceLock()) app.quit();
-
-app.enableSandbox();
-
-app.whenReady().then(() => {
-  hardenSession();
-  const userData = app.getPath('userData');
-  ctx = openAppContext({
-    dbPath: join(userData, 'convdesk.db'),
-    dataDir: userData,
-    transport: 'electron',
-    nativeBinding: electronNativeBinding(),
-    dialogs: electronDialogs,
-    fileSources: ['path'],
-    busyTimeoutMs: WINDOW_BUSY_TIMEOUT_MS,
-  });
-  bindContract(electronServerTransport, createHandlers(ctx), allowOrigins([appOrigin()]));
-  const window = createWindow();
-  forwardPushTo(ctx.push, window.webContents);
-  app.on('second-instance', () => {
-    if (window.isMinimized()) window.restore();
-    window.focus();
-  });
-});
-
-app.on('web-contents-created', (_event, contents) => {
-  contents.on('will-navigate', (event) => event.preventDefault());
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-});
-
-app.on('window-all-closed', () => {
-  const current = ctx;
-  ctx = undefined;
-  if (!current) return app.quit();
-  // A running bulk job is cancelled (its transaction rolls back) before the database closes.
-  void jobServiceForContext(current)
-    .shutdown()
-    .catch(() => undefined)
-    .finally(() => {
-      void closeAppContext(current);
-      app.quit();
-    });
-});
-
-export { BrowserWindow };
+// A second instance hands over to the first (its 'second-instance' focuses the window) and does
+// nothing else: it never opens the database.
+if (app.requestSingleInstanceLock()) start();
+else app.quit();

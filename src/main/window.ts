@@ -1,6 +1,6 @@
 import { BrowserWindow, session, shell, type WebContents } from 'electron';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { APP_ENTRY_URL, APP_ORIGIN } from './app-protocol';
 import { APP_CSP } from './csp';
 import { GOOGLE_CONSENT_HOST } from './google/config';
 
@@ -12,11 +12,14 @@ const EXTERNAL_ALLOWLIST = new Set(['support.google.com', 'developers.google.com
 
 export { APP_CSP };
 
-/** Where the renderer is served from (dev server origin, or the exact index.html file); IPC senders must match it. */
+/** Where the renderer is served from (dev server origin, or the app's own app://bundle scheme); IPC senders must match it. */
 export function appOrigin(): string {
-  return process.env.ELECTRON_RENDERER_URL
-    ? new URL(process.env.ELECTRON_RENDERER_URL).origin
-    : pathToFileURL(join(__dirname, '../renderer/index.html')).toString();
+  return process.env.ELECTRON_RENDERER_URL ? new URL(process.env.ELECTRON_RENDERER_URL).origin : APP_ORIGIN;
+}
+
+/** The built renderer's folder, served on app://bundle/ (see app-protocol.ts). */
+export function rendererDir(): string {
+  return join(__dirname, '../renderer');
 }
 
 export function openExternalSafely(url: string): void {
@@ -28,7 +31,8 @@ export function openExternalSafely(url: string): void {
   }
 }
 
-function hardenContents(contents: WebContents): void {
+/** No navigation, redirects, webviews or new windows for any web contents (allowlisted https links open in the browser). */
+export function hardenContents(contents: WebContents): void {
   contents.on('will-navigate', (event) => event.preventDefault());
   contents.on('will-redirect', (event) => event.preventDefault());
   contents.on('will-attach-webview', (event) => event.preventDefault());
@@ -38,7 +42,7 @@ function hardenContents(contents: WebContents): void {
   });
 }
 
-/** Session-wide guards: deny every permission, add the CSP header to every response. */
+/** Session-wide guards: deny every permission, add the CSP header to every http(s) response (the dev server; app:// answers carry their own). */
 export function hardenSession(): void {
   const ses = session.defaultSession;
   ses.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
@@ -72,7 +76,6 @@ export function createWindow(): BrowserWindow {
   });
   hardenContents(window.webContents);
   window.once('ready-to-show', () => window.show());
-  if (process.env.ELECTRON_RENDERER_URL) void window.loadURL(process.env.ELECTRON_RENDERER_URL);
-  else void window.loadFile(join(__dirname, '../renderer/index.html'));
+  void window.loadURL(process.env.ELECTRON_RENDERER_URL ?? APP_ENTRY_URL);
   return window;
 }
