@@ -5,7 +5,10 @@ import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 
 export interface Harness {
+  /** The page's address, with the per-run token (`${url}#/review` opens a screen). */
   url: string;
+  /** http://127.0.0.1:PORT, for the harness's own endpoints. */
+  origin: string;
   token: string;
   dataDir: string;
   dbPath: string;
@@ -18,13 +21,13 @@ export interface Harness {
 const root = join(__dirname, '..');
 
 /** Starts a harness on a fresh temp user-data dir; resolves when it prints its address. */
-async function startHarness(): Promise<{ child: ChildProcess; info: { url: string; token: string; dataDir: string; dbPath: string } }> {
+async function startHarness(): Promise<{ child: ChildProcess; info: { url: string; origin: string; token: string; dataDir: string; dbPath: string } }> {
   const child = spawn(process.execPath, [join(root, 'out/node/harness.cjs'), '--exit-with-stdin'], {
     cwd: root,
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout! });
-  const info = await new Promise<{ url: string; token: string; dataDir: string; dbPath: string }>((resolve, reject) => {
+  const info = await new Promise<{ url: string; origin: string; token: string; dataDir: string; dbPath: string }>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`harness exited with ${code} before it was ready`)));
     lines.once('line', (line) => resolve(JSON.parse(line)));
   });
@@ -45,7 +48,7 @@ export const test = base.extend<{ harness: Harness; app: Page }>({
         }
       },
       async queueDialogAnswers(answers) {
-        const response = await fetch(`${info.url}__test__/dialogs`, {
+        const response = await fetch(`${info.origin}/__test__/dialogs`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'x-convdesk-token': info.token },
           body: JSON.stringify(answers),

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { DialogProvider } from '../../src/main/app/context';
+import { safeFileName } from '../../src/main/files/names';
 
 /**
  * Stand-in for Electron's native dialogs. Tests queue the next answers (POST /__test__/dialogs);
@@ -20,6 +21,7 @@ export class ScriptedDialogs implements DialogProvider {
   async saveFile(options: { title: string; defaultName: string }): Promise<string | null> {
     this.asked.push({ kind: 'save', title: options.title });
     if (this.saveAnswers.length) return this.saveAnswers.shift() ?? null;
-    return join(this.dataDir, 'exports', options.defaultName);
+    // The default name can come from an uploaded file's name: never let it leave the exports folder.
+    return join(this.dataDir, 'exports', safeFileName(options.defaultName, 'export.csv'));
   }
 }

@@ -5,6 +5,7 @@ import { AppError } from '../../shared/ipc/result';
 import type { Sqlite } from '../db/connection';
 import { randomToken } from '../lib/ids';
 import { getSettings } from '../settings/service';
+import { safeFileName } from './names';
 
 export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 ** 3;
 
@@ -53,10 +54,13 @@ export class FileRegistry {
     return { id: ref.id, name: ref.name, size: ref.size };
   }
 
-  /** The browser harness uploaded bytes to <dataDir>/uploads/<uploadId>; the id is a token, never a path. */
+  /**
+   * The browser harness uploaded bytes to <dataDir>/uploads/<uploadId>; the id is a token, never a
+   * path, and the page's display name is reduced to a safe file name (it later names saved files).
+   */
   registerUpload(dataDir: string, uploadId: string, name?: string): FileRef {
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(uploadId)) throw new AppError('validation', 'Invalid upload id');
-    return this.register(join(dataDir, 'uploads', uploadId), name ?? uploadId);
+    return this.register(join(dataDir, 'uploads', uploadId), safeFileName(name ?? uploadId, uploadId));
   }
 
   resolve(ref: Pick<FileRef, 'id'>): Registered {

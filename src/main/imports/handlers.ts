@@ -2,6 +2,7 @@ import type { importsChannels } from '../../shared/ipc/channels/imports';
 import { AppError } from '../../shared/ipc/result';
 import type { AppContext } from '../app/context';
 import type { Handlers } from '../ipc/bind';
+import { safeFileName } from '../files/names';
 import { writeErrorRows } from './errors-file';
 import { importServiceFor, type ImportService } from './service';
 
@@ -29,7 +30,7 @@ export function createImportsHandlers(ctx: AppContext): Pick<Handlers, keyof typ
       const report = imports.get(importId);
       const path = await ctx.dialogs.saveFile({
         title: 'Save invalid rows',
-        defaultName: `${report.fileName.replace(/\.[^.]+$/, '')}-invalid-rows.csv`,
+        defaultName: `${safeFileName(report.fileName).replace(/\.[^.]+$/, '')}-invalid-rows.csv`,
         filters: [{ name: 'CSV', extensions: ['csv'] }],
       });
       if (path === null) return null;

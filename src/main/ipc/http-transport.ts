@@ -7,7 +7,8 @@ import type { PushHub } from './push';
 
 type Listener = (sender: SenderInfo, input: unknown) => Promise<Result<unknown>>;
 
-const MAX_BODY_BYTES = 8 * 1024 * 1024;
+/** The largest legitimate input is a bulk change of 100,000 ids (~4 MB of JSON). */
+export const MAX_INVOKE_BODY_BYTES = 8 * 1024 * 1024;
 
 /**
  * The loopback transport used by the browser e2e harness: the same contract binding as Electron's
@@ -58,9 +59,10 @@ export class HttpServerTransport implements ServerTransport {
     if (!listener) return reply(res, 404, err('not_found', `Unknown channel ${channel}`)), true;
     let input: unknown;
     try {
-      const body = await readBody(req, MAX_BODY_BYTES);
+      const body = await readBody(req, MAX_INVOKE_BODY_BYTES);
       input = body.length ? JSON.parse(body.toString('utf8')) : {};
     } catch (error) {
+      if (error instanceof BodyTooLarge) return replyTooLarge(req, res, error), true;
       return reply(res, 400, err('validation', `Unreadable request body: ${(error as Error).message}`)), true;
     }
     const origin = header(req, 'origin');
@@ -85,20 +87,52 @@ export function reply(res: ServerResponse, status: number, body: unknown): void 
   res.end(JSON.stringify(body));
 }
 
+/** A request body over its limit: answered 413, never by resetting the connection. */
+export class BodyTooLarge extends Error {
+  constructor(readonly limit: number) {
+    super(`The request body is over the ${limit.toLocaleString('en-US')}-byte limit`);
+  }
+}
+
+/**
+ * Answers 413 once the rest of the body has been read and dropped: a client that sends its whole body
+ * before reading the answer (most do) would otherwise see a reset connection instead of the 413.
+ */
+export function replyTooLarge(req: IncomingMessage, res: ServerResponse, error: BodyTooLarge): void {
+  const answer = () => {
+    if (res.headersSent) return void res.end();
+    res.writeHead(413, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+    res.end(JSON.stringify(err('validation', error.message, { limit: error.limit })));
+  };
+  req.removeAllListeners('data');
+  if (req.complete) return answer();
+  req.once('end', answer);
+  req.once('error', () => undefined);
+  req.resume();
+}
+
+/** Reads a whole body up to `limit` bytes; rejects with BodyTooLarge (by Content-Length, before reading, when it says so). */
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > limit) return reject(new BodyTooLarge(limit));
     const chunks: Buffer[] = [];
     let size = 0;
+    let over = false;
     req.on('data', (chunk: Buffer) => {
+      if (over) return;
       size += chunk.length;
       if (size > limit) {
-        reject(new Error(`body over ${limit} bytes`));
-        req.destroy();
+        over = true;
+        chunks.length = 0;
+        reject(new BodyTooLarge(limit));
         return;
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () => {
+      if (!over) resolve(Buffer.concat(chunks));
+    });
     req.on('error', reject);
   });
 }
