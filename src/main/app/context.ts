@@ -15,8 +15,8 @@ import { migrationsDir } from '../runtime';
 export interface DialogProvider {
   /** Returns the chosen file's absolute path, or null when the user cancelled. */
   openFile(options: { title: string; filters: { name: string; extensions: string[] }[] }): Promise<string | null>;
-  /** Returns the chosen destination path, or null when the user cancelled. */
-  saveFile(options: { title: string; defaultName: string; filters: { name: string; extensions: string[] }[] }): Promise<string | null>;
+  /** Returns the chosen destination path, or null when the user cancelled. `message` is shown in the dialog where the platform can. */
+  saveFile(options: { title: string; defaultName: string; filters: { name: string; extensions: string[] }[]; message?: string }): Promise<string | null>;
 }
 
 /** Everything a service needs: the connection, the query builder, where files live, and push. */

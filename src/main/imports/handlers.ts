@@ -16,6 +16,15 @@ export function importServiceForContext(ctx: AppContext): ImportService {
   });
 }
 
+/**
+ * The error-rows file is the one place raw personal data is written to disk (README, "Raw personal
+ * data"): the dialog says so before the user picks where it goes.
+ */
+export const ERROR_ROWS_DIALOG_TITLE = 'Save invalid rows (unhashed personal data)';
+export const ERROR_ROWS_DIALOG_MESSAGE =
+  'This file holds the invalid rows exactly as they are in your CSV, personal data included, unhashed. ' +
+  'It is the only file Conversion Desk writes with raw personal data; keep it somewhere safe and delete it once the rows are fixed.';
+
 export function createImportsHandlers(ctx: AppContext): Pick<Handlers, keyof typeof importsChannels> {
   const imports = importServiceForContext(ctx);
   return {
@@ -29,7 +38,8 @@ export function createImportsHandlers(ctx: AppContext): Pick<Handlers, keyof typ
       if (!ctx.dialogs) throw new AppError('unsupported', 'No save dialog is available here');
       const report = imports.get(importId);
       const path = await ctx.dialogs.saveFile({
-        title: 'Save invalid rows',
+        title: ERROR_ROWS_DIALOG_TITLE,
+        message: ERROR_ROWS_DIALOG_MESSAGE,
         defaultName: `${safeFileName(report.fileName).replace(/\.[^.]+$/, '')}-invalid-rows.csv`,
         filters: [{ name: 'CSV', extensions: ['csv'] }],
       });

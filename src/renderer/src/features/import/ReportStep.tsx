@@ -57,6 +57,12 @@ export function ReportStep({ report, onSaveErrors, onUndo, onDone, message }: Re
         )}
         <button type="button" onClick={onDone}>Import another file</button>
       </div>
+      {report.invalid > 0 && (
+        <p className="muted" data-testid="save-error-rows-note">
+          The error-rows file holds those rows exactly as they are in your file, personal data included, unhashed. It is the only
+          place Conversion Desk ever writes raw personal data, and only where you choose to save it.
+        </p>
+      )}
       {report.errors.length > 0 && (
         <div className="report-errors">
           <div className="card__title">
