@@ -44,7 +44,7 @@ const SECURE_WEB_PREFERENCES = {
   spellcheck: false,
 };
 
-const scratch = mkdtempSync(join(tmpdir(), 'convdesk-boot-'));
+const scratch = mkdtempSync(join(tmpdir(), 'shell-boot-test-'));
 
 beforeAll(() => {
   execFileSync(join(root, 'node_modules', '.bin', 'electron-vite'), ['build', '--logLevel', 'warn'], { cwd: root, stdio: 'pipe' });

@@ -11,7 +11,7 @@ import { safeFileName } from '../../src/main/files/names';
 // The loopback harness as users run it (`npm run harness` → out/node/harness.cjs), probed over HTTP
 // the way another web page, a DNS-rebinding page or a careless client would.
 const root = join(__dirname, '..', '..');
-const scratch = mkdtempSync(join(tmpdir(), 'convdesk-harness-test-'));
+const scratch = mkdtempSync(join(tmpdir(), 'shell-harness-test-'));
 const rendererDir = join(scratch, 'renderer');
 let child: ChildProcess;
 let info: { url: string; origin: string; token: string; dataDir: string };
@@ -54,7 +54,7 @@ const invoke = async (channel: string, input: unknown) =>
 beforeAll(async () => {
   mkdirSync(rendererDir);
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><html><head><title>t</title></head><body><div id="root"></div></body></html>');
-  child = spawn(process.execPath, [join(root, 'out/node/harness.cjs'), '--exit-with-stdin', '--renderer-dir', rendererDir, '--max-upload-mb', '1'], {
+  child = spawn(process.execPath, [join(root, 'out/node/harness.cjs'), '--exit-with-stdin', '--renderer-dir', rendererDir, '--max-upload-mb', '1', '--data-dir', join(scratch, 'data')], {
     cwd: root,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
