@@ -13,7 +13,11 @@ if (!binary) {
 }
 const build = spawnSync(join(root, 'node_modules', '.bin', 'electron-vite'), ['build'], { cwd: root, stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
-const result = spawnSync(join(root, 'node_modules', '.bin', 'playwright'), ['test', '-c', 'e2e/electron/playwright.config.ts'], {
+// Electron needs a display; without one (CI, containers) it runs under a virtual X server.
+const playwright = [join(root, 'node_modules', '.bin', 'playwright'), 'test', '-c', 'e2e/electron/playwright.config.ts'];
+const headless = process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
+const [command, ...args] = headless ? ['xvfb-run', '-a', ...playwright] : playwright;
+const result = spawnSync(command, args, {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, CONVDESK_ELECTRON_BINARY: binary },

@@ -169,9 +169,7 @@ describe('the Electron main process, booted with a fake electron', () => {
     await fake.exited;
     expect(fake.log.at(-1)).toBe('exit');
 
-    expect(await fake.invoke('app:info', {})).toMatchObject({ ok: true });
-    expect(await fake.invoke('events:statusCounts', {})).toMatchObject({ ok: false });
-    // Closed cleanly, readers included: SQLite removes the WAL when the last connection closes.
+    // Closed cleanly, readers included: SQLite removes the WAL only when the last connection closes.
     expect(existsSync(join(userData, 'convdesk.db-wal'))).toBe(false);
     const db = new Database(join(userData, 'convdesk.db'), { readonly: true });
     try {
