@@ -33,7 +33,7 @@ afterEach(async () => {
 describe('raw personal data on disk', () => {
   it('the README states the one exception exactly', () => {
     const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8').replace(/\s+/g, ' ');
-    expect(readme).toContain('Raw personal data is written to disk in one place only: the error-rows file you save on purpose.');
+    expect(readme).toContain('Raw personal data is written to disk in one place only: the error-rows file you save on purpose');
     expect(readme).toContain('your own rows, exactly as they are in your file, unhashed — to the place you choose');
     // The other stated exception (Google's clear region and postal code) stays beside it.
     expect(readme).toContain('postal code in clear');
