@@ -121,23 +121,6 @@ describe('bad input gives per-row or per-file errors', () => {
   });
 });
 
-describe('encoding fallback', () => {
-  it('a file that stops being UTF-8 after the sniffed sample is re-read as Windows-1252', async () => {
-    const path = join(tmp, 'late-latin1.csv');
-    let text = 'email,last name,conversion time,order id\n';
-    for (let i = 0; text.length < 80_000; i++) text += `u${i}@example.com,Smith,2026-03-01T10:00:00Z,O-${i}\n`;
-    const tail = 'late@example.com,Müller,2026-03-01T10:00:00Z,LATE\nbad,Groß,2026-03-01T10:00:00Z,BAD\n';
-    writeFileSync(path, Buffer.concat([Buffer.from(text), Buffer.from(tail, 'latin1')]));
-    const report = await importFile(ctx, path, { eventName: 'lead' });
-    expect(report).toMatchObject({ status: 'completed', invalid: 1 });
-    const { sha256Hex } = await import('../../src/main/identity');
-    expect(ctx.db.prepare("SELECT user_last_name_hash FROM conversion_events WHERE transaction_id = 'LATE'").get()).toEqual({ user_last_name_hash: sha256Hex('müller') });
-    const out = join(tmp, 'late-errors.csv');
-    expect(writeErrorRows(ctx.db, report.id, out)).toEqual({ rows: 1 });
-    expect(readFileSync(out, 'utf8')).toContain('Groß');
-  });
-});
-
 describe('atomicity, cancel, undo, presets, error file', () => {
   function bigFile(rows: number): string {
     const path = join(tmp, `big-${rows}.csv`);

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import iconv from 'iconv-lite';
 import type { ImportEncoding } from '../../shared/domain/imports';
 import { AppError } from '../../shared/ipc/result';
@@ -75,18 +76,40 @@ function isUtf8Prefix(bytes: Uint8Array): boolean {
 export interface StreamDecoder {
   write(chunk: Uint8Array): string;
   end(): string;
+  /** How many bytes could not be decoded so far (escaped; see `invalid: 'escape'`). */
+  readonly invalidBytes: number;
 }
 
-export function createDecoder(encoding: ImportEncoding): StreamDecoder {
+export interface DecoderOptions {
+  /**
+   * What a byte that is not valid in the encoding does (UTF-8 only; the others decode every byte):
+   * 'throw' (default) throws EncodingMismatch; 'escape' decodes it to one lone surrogate U+DC80–U+DCFF
+   * (Python's "surrogateescape"). Valid UTF-8 never decodes to a lone surrogate, so each one marks
+   * exactly one undecodable byte: the caller can refuse the row that holds it (`hasUndecodable`),
+   * the rest of the file keeps its encoding, and line numbers stay right.
+   */
+  invalid?: 'throw' | 'escape';
+}
+
+/** True when the text holds a byte the decoder could not decode (see DecoderOptions.invalid). */
+export function hasUndecodable(text: string): boolean {
+  // With the u flag a surrogate range matches only surrogates that are not half of a pair.
+  return UNDECODABLE.test(text);
+}
+const UNDECODABLE = /[\uDC80-\uDCFF]/u;
+
+export function createDecoder(encoding: ImportEncoding, options: DecoderOptions = {}): StreamDecoder {
+  if (encoding === 'utf-8' && options.invalid === 'escape') return escapingUtf8Decoder();
   if (encoding === 'windows-1252') {
     const decoder = iconv.getDecoder('windows-1252');
-    return { write: (chunk) => decoder.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)), end: () => decoder.end() ?? '' };
+    return { write: (chunk) => decoder.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)), end: () => decoder.end() ?? '', invalidBytes: 0 };
   }
   if (encoding === 'utf-16be') return utf16beDecoder();
   // ignoreBOM: the caller already skipped the BOM bytes, and a BOM-looking char later is data.
   const decoder = new TextDecoder(encoding, { fatal: encoding === 'utf-8', ignoreBOM: true });
   let offset = 0;
   return {
+    invalidBytes: 0,
     write(chunk) {
       try {
         const text = decoder.decode(chunk, { stream: true });
@@ -111,6 +134,7 @@ function utf16beDecoder(): StreamDecoder {
   const inner = new TextDecoder('utf-16le', { ignoreBOM: true });
   let carry: number | null = null;
   return {
+    invalidBytes: 0,
     write(chunk) {
       const bytes = carry === null ? chunk : concat(carry, chunk);
       const even = bytes.length - (bytes.length % 2);
@@ -133,5 +157,89 @@ function concat(first: number, rest: Uint8Array): Uint8Array {
   const out = new Uint8Array(rest.length + 1);
   out[0] = first;
   out.set(rest, 1);
+  return out;
+}
+
+/**
+ * UTF-8 with undecodable bytes escaped (DecoderOptions.invalid = 'escape'). Each chunk is validated
+ * natively (node:buffer isUtf8) and decoded by TextDecoder; only a chunk that holds a bad byte is
+ * walked byte by byte. An incomplete sequence at a chunk's end waits for the next chunk.
+ */
+function escapingUtf8Decoder(): StreamDecoder {
+  const text = new TextDecoder('utf-8', { ignoreBOM: true });
+  let carry: Uint8Array | null = null;
+  const state = {
+    invalidBytes: 0,
+    write(chunk: Uint8Array): string {
+      let bytes = carry ? concatBytes(carry, chunk) : chunk;
+      carry = null;
+      const cut = incompleteTail(bytes);
+      if (cut > 0) {
+        carry = bytes.slice(bytes.length - cut);
+        bytes = bytes.subarray(0, bytes.length - cut);
+      }
+      const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      return isUtf8(view) ? view.toString('utf8') : decodeEscaping(bytes);
+    },
+    end(): string {
+      const rest = carry;
+      carry = null;
+      return rest ? decodeEscaping(rest) : '';
+    },
+  };
+  const decodeEscaping = (bytes: Uint8Array): string => {
+    const parts: string[] = [];
+    let start = 0;
+    let i = 0;
+    while (i < bytes.length) {
+      if (bytes[i]! < 0x80) {
+        i++;
+        continue;
+      }
+      const length = sequenceLength(bytes, i);
+      if (length > 0) {
+        i += length;
+        continue;
+      }
+      parts.push(text.decode(bytes.subarray(start, i)), String.fromCharCode(0xdc00 + bytes[i]!));
+      state.invalidBytes++;
+      start = ++i;
+    }
+    parts.push(text.decode(bytes.subarray(start)));
+    return parts.join('');
+  };
+  return state;
+}
+
+/** Bytes at the end that start a multi-byte sequence the chunk does not finish (0 when none). */
+function incompleteTail(bytes: Uint8Array): number {
+  for (let back = 1; back <= 3 && back <= bytes.length; back++) {
+    const byte = bytes[bytes.length - back]!;
+    if ((byte & 0xc0) === 0x80) continue;
+    const need = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+    return need > back ? back : 0;
+  }
+  return 0;
+}
+
+/** Length of the well-formed UTF-8 sequence starting at `i` (Unicode Table 3-7), 0 when there is none. */
+function sequenceLength(bytes: Uint8Array, i: number): number {
+  const lead = bytes[i]!;
+  const at = (k: number) => (i + k < bytes.length ? bytes[i + k]! : -1);
+  const cont = (k: number, lo = 0x80, hi = 0xbf) => at(k) >= lo && at(k) <= hi;
+  if (lead >= 0xc2 && lead <= 0xdf) return cont(1) ? 2 : 0;
+  if (lead === 0xe0) return cont(1, 0xa0) && cont(2) ? 3 : 0;
+  if ((lead >= 0xe1 && lead <= 0xec) || lead === 0xee || lead === 0xef) return cont(1) && cont(2) ? 3 : 0;
+  if (lead === 0xed) return cont(1, 0x80, 0x9f) && cont(2) ? 3 : 0;
+  if (lead === 0xf0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
+  if (lead >= 0xf1 && lead <= 0xf3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
+  if (lead === 0xf4) return cont(1, 0x80, 0x8f) && cont(2) && cont(3) ? 4 : 0;
+  return 0;
+}
+
+function concatBytes(first: Uint8Array, rest: Uint8Array): Uint8Array {
+  const out = new Uint8Array(first.length + rest.length);
+  out.set(first);
+  out.set(rest, first.length);
   return out;
 }

@@ -4,7 +4,7 @@ import type { ImportEncoding, ImportOptions } from '../../shared/domain/imports'
 import { AppError } from '../../shared/ipc/result';
 import type { Sqlite } from '../db/connection';
 import { CsvParser } from './csv';
-import { createDecoder, detectEncoding, EncodingMismatch } from './decode';
+import { createDecoder, detectEncoding } from './decode';
 import * as repo from './repo';
 import { readHead } from './sniff';
 
@@ -38,14 +38,9 @@ export function writeErrorRows(db: Sqlite, importId: string, destination: string
   const detected = detectEncoding(head, row.file_name);
   const headers = row.headers ? (JSON.parse(row.headers) as string[]) : [];
   const first = options.encoding ?? detected.encoding;
-  let extracted: { lines: string[]; sha256: string };
-  try {
-    extracted = extractLines(row.file_path, first, first === detected.encoding ? detected.bomLength : 0, options.delimiter ?? ',', wanted, headers);
-  } catch (error) {
-    // The import fell back to Windows-1252 when UTF-8 failed mid-file; do the same here.
-    if (!(error instanceof EncodingMismatch) || first !== 'utf-8') throw error;
-    extracted = extractLines(row.file_path, 'windows-1252', 0, options.delimiter ?? ',', wanted, headers);
-  }
+  // Read as the import read it: the same encoding for the whole file (a row with undecodable bytes
+  // is one of the invalid rows; its bad bytes are written as U+FFFD).
+  const extracted = extractLines(row.file_path, first, first === detected.encoding ? detected.bomLength : 0, options.delimiter ?? ',', wanted, headers);
   // Line numbers only point at the right rows in the very file that was imported.
   if (row.file_sha256 && extracted.sha256 !== row.file_sha256) {
     throw new AppError('conflict', `${row.file_name} has changed since it was imported, so its line numbers no longer match; import it again to get a fresh report`);
@@ -71,7 +66,7 @@ function extractLines(
     const cells = csvRow.fields.map((f) => (f.length > 32_768 ? `${f.slice(0, 32_768)}…` : f));
     lines.push([...cells, String(csvRow.line), reason].map(escapeCell).join(','));
   });
-  const decoder = createDecoder(encoding);
+  const decoder = createDecoder(encoding, { invalid: 'escape' });
   const fd = openSync(path, 'r');
   try {
     const buffer = Buffer.allocUnsafe(256 * 1024);

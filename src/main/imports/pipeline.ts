@@ -5,7 +5,7 @@ import { AppError } from '../../shared/ipc/result';
 import type { Sqlite } from '../db/connection';
 import { INSERT_COLUMNS } from '../events/repo';
 import { CsvParser, type CsvRow } from './csv';
-import { createDecoder, detectEncoding, EncodingMismatch } from './decode';
+import { createDecoder, detectEncoding, hasUndecodable } from './decode';
 import { dropIndexes, estimateRows, rebuildIndexes, rebuildMode, shouldRebuild, type RebuildMode } from './bulk-load';
 import { catalogLookups, finishImportRow, MAX_STORED_ERRORS, prepareImportStatements, type ImportCounts } from './repo';
 import { BRAND_MARKER, CAMPAIGN_MARKER, createUuidV7Source, inThreadPool, workerPool, type MapperConfig, type MapperPool, type MapResult } from './map-pool';
@@ -100,44 +100,42 @@ export async function runPipeline(db: Sqlite, input: PipelineInput, hooks: Pipel
   const indexCacheMb = Number(process.env.CONVDESK_IMPORT_INDEX_CACHE_MB) || 8;
   const rebuild = rebuildMode(input.rebuildIndexes);
   const estimatedRows = estimateRows(head, bytesTotal);
-  let encoding: ImportEncoding = forced ?? detected.encoding;
-  for (;;) {
-    db.exec('BEGIN IMMEDIATE');
-    try {
-      const bom = encoding === detected.encoding ? detected.bomLength : 0;
-      // Decided inside the transaction, so the existing row count cannot change under it.
-      const dropped = shouldRebuild(db, rebuild, estimatedRows) ? dropIndexes(db) : null;
-      db.pragma(`cache_size = -${(cacheMb || (dropped ? 16 : 32)) * 1024}`);
-      const result = await pass(db, input, hooks, encoding, bom, delimiter, bytesTotal);
-      if (dropped) {
-        db.pragma(`cache_size = -${indexCacheMb * 1024}`);
-        rebuildIndexes(db, dropped, (done, total) => {
-          if (hooks.isCancelled?.()) throw new ImportCancelled();
-          hooks.onIndexing?.(done, total);
-        });
-      }
-      finishImportRow(db, input.importId, 'completed', result, null, result.sha256);
-      hooks.onFinishing?.();
-      db.exec('COMMIT');
-      try {
-        // The commit's auto-checkpoint has copied the pages; give the WAL file's space back.
-        db.pragma('wal_checkpoint(TRUNCATE)');
-      } catch {
-        /* a reader is active: the WAL is reused later instead */
-      }
-      return result;
-    } catch (error) {
-      if (db.inTransaction) db.exec('ROLLBACK');
-      if (error instanceof EncodingMismatch) {
-        if (forced === 'utf-8' || encoding !== 'utf-8') {
-          throw new AppError('validation', `${input.fileName} is not valid UTF-8 (near byte ${error.byteOffset}); choose another encoding such as Windows-1252`);
-        }
-        encoding = 'windows-1252';
-        continue;
-      }
-      throw error;
+  // The encoding chosen from the sample (or by the user) holds for the whole file: a byte it cannot
+  // decode makes its row invalid (pass() below), never a silent re-decode of the file as another encoding.
+  const encoding: ImportEncoding = forced ?? detected.encoding;
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const bom = encoding === detected.encoding ? detected.bomLength : 0;
+    // Decided inside the transaction, so the existing row count cannot change under it.
+    const dropped = shouldRebuild(db, rebuild, estimatedRows) ? dropIndexes(db) : null;
+    db.pragma(`cache_size = -${(cacheMb || (dropped ? 16 : 32)) * 1024}`);
+    const result = await pass(db, input, hooks, encoding, bom, delimiter, bytesTotal);
+    if (dropped) {
+      db.pragma(`cache_size = -${indexCacheMb * 1024}`);
+      rebuildIndexes(db, dropped, (done, total) => {
+        if (hooks.isCancelled?.()) throw new ImportCancelled();
+        hooks.onIndexing?.(done, total);
+      });
     }
+    finishImportRow(db, input.importId, 'completed', result, null, result.sha256);
+    hooks.onFinishing?.();
+    db.exec('COMMIT');
+    try {
+      // The commit's auto-checkpoint has copied the pages; give the WAL file's space back.
+      db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch {
+      /* a reader is active: the WAL is reused later instead */
+    }
+    return result;
+  } catch (error) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw error;
   }
+}
+
+/** The reason of a row holding bytes the file's encoding cannot decode. */
+function undecodableReason(encoding: ImportEncoding): string {
+  return `this line has bytes that are not valid ${encoding === 'utf-8' ? 'UTF-8' : encoding} (the file's encoding, detected from its start); the row was not imported. Fix the line, or import the file again choosing its real encoding (e.g. Windows-1252)`;
 }
 
 const BATCH_ROWS = 1000;
@@ -216,6 +214,9 @@ async function pass(
     if (!headers) {
       if (options.hasHeader !== false) {
         if (row.error) throw new AppError('validation', `The header row (line ${row.line}) is unusable: ${row.error}`);
+        if (row.fields.some(hasUndecodable)) {
+          throw new AppError('validation', `The header row (line ${row.line}) has bytes that are not valid ${encoding === 'utf-8' ? 'UTF-8' : encoding}; fix it, or choose the file's real encoding (e.g. Windows-1252)`);
+        }
         startMapping(row.fields.map((h, i) => h.trim() || `Column ${i + 1}`));
         return;
       }
@@ -225,6 +226,13 @@ async function pass(
     if (row.error) {
       recordError({ row: row.line, column: null, value: null, reason: row.error });
       return;
+    }
+    if (decoder.invalidBytes > 0) {
+      const bad = row.fields.findIndex(hasUndecodable);
+      if (bad >= 0) {
+        recordError({ row: row.line, column: headers![bad] ?? null, value: null, reason: undecodableReason(encoding) });
+        return;
+      }
     }
     batchLines.push(row.line);
     batchRows.push(row.fields);
@@ -298,7 +306,8 @@ async function pass(
   };
 
   const hash = createHash('sha256');
-  const decoder = createDecoder(encoding);
+  // Undecodable bytes are escaped, not thrown: their rows become row errors at their line (onRow).
+  const decoder = createDecoder(encoding, { invalid: 'escape' });
   const parser = new CsvParser(delimiter, onRow);
   const fd = openSync(input.path, 'r');
   try {
