@@ -7,7 +7,9 @@ import { IdentityError } from './types';
  *
  * Accepted: '+' or '00' international forms (also '+001 …', an international prefix typed after '+'); national forms read
  * with the default country; digits that already carry their country code ('441134960987', '447911123456': what Google's
- * libraries and Meta's builder assume) when the national reading is not a valid number. Every number is checked against
+ * libraries and Meta's builder assume) when the national reading is not valid — or, outside the NANP, when the digits do
+ * not start with the trunk prefix 0 and both readings are valid ('442079460958' with default country DE is British).
+ * Every number is checked against
  * libphonenumber's numbering plan: a number that cannot exist is refused, never hashed (decision: the references hash
  * anything with a digit, e.g. '911' or '1-800-FLOWERS' → '1800'; such a hash matches nobody and hides a data problem).
  * An extension ('ext. 123', 'x123', '#123') is dropped: Meta's builder glues it onto the number, which then matches nobody.
