@@ -31,6 +31,15 @@ describe('events service', () => {
     expect(event.sync_status).toBe('pending');
   });
 
+  it('refuses an event whose identifier one platform cannot use, naming the field and the platform, and stores nothing', () => {
+    // Google's libraries accept consecutive dots in the name; Meta's capi-param-builder refuses them.
+    expect(() => events.createEvent(ctx.db, { event_name: 'lead', event_id: 'L-dots', email: 'test..x@example.com' })).toThrowError(
+      expect.objectContaining({ code: 'validation', message: 'Invalid email for Meta: is not a valid email address' }),
+    );
+    expect(() => events.createEvent(ctx.db, { event_name: 'lead', event_id: 'L-hex', email: 'a'.repeat(64) })).toThrowError(expect.objectContaining({ code: 'validation' }));
+    expect(ctx.db.prepare("SELECT count(*) AS n FROM conversion_events WHERE event_id IN ('L-dots', 'L-hex')").get()).toEqual({ n: 0 });
+  });
+
   it('refuses a duplicate event_id with a typed error naming the existing event', () => {
     const first = events.createEvent(ctx.db, { event_name: 'lead', event_id: 'L-1' });
     expect(() => events.createEvent(ctx.db, { event_name: 'lead', event_id: 'L-1' })).toThrowError(

@@ -11,7 +11,7 @@ import { illegalTransitionReason, TRANSITIONS, type SyncAction } from '../../sha
 import type { EventDetail, EventPage, StatusCounts, TransitionOutcome } from '../../shared/ipc/channels/events';
 import { AppError } from '../../shared/ipc/result';
 import type { Sqlite } from '../db/connection';
-import { hashIdentityOrThrow, IdentityError } from '../identity';
+import { hashIdentity } from '../identity';
 import { formatIssues } from '../ipc/bind';
 import { randomToken, uuidv7 } from '../lib/ids';
 import { facetCacheOf } from './facet-cache';
@@ -35,15 +35,32 @@ export function parseOrThrow<T>(schema: { safeParse(input: unknown): { success: 
   return parsed.data;
 }
 
+/**
+ * A single event entered by hand is all-or-nothing: any identifier a platform cannot use (including a pre-hashed value,
+ * whose platform the form cannot say) refuses the event with the field, the platform and the reason.
+ */
+function identityHashes(data: { email?: string | null; phone?: string | null; first_name?: string | null; last_name?: string | null; default_country?: string }) {
+  const { columns, problems } = hashIdentity({ email: data.email, phone: data.phone, firstName: data.first_name, lastName: data.last_name }, { defaultCountry: data.default_country });
+  const problem = problems[0];
+  if (problem) {
+    const where = problem.platform === 'both' ? '' : ` for ${problem.platform === 'google' ? 'Google' : 'Meta'}`;
+    throw new AppError('validation', `Invalid ${problem.field}${where}: ${problem.reason}`, { field: problem.field });
+  }
+  return {
+    user_email_hash: columns.user_email_hash,
+    user_phone_hash: columns.user_phone_hash,
+    user_first_name_hash: columns.user_first_name_hash,
+    user_last_name_hash: columns.user_last_name_hash,
+    meta_email_hash: columns.meta_email_hash,
+    meta_phone_hash: columns.meta_phone_hash,
+    meta_first_name_hash: columns.meta_first_name_hash,
+    meta_last_name_hash: columns.meta_last_name_hash,
+  };
+}
+
 export function createEvent(db: Sqlite, input: ConversionEventInsert): ConversionEvent {
   const data = parseOrThrow(ConversionEventInsertSchema, input, 'event');
-  let hashes;
-  try {
-    hashes = hashIdentityOrThrow({ email: data.email, phone: data.phone, firstName: data.first_name, lastName: data.last_name }, data.default_country);
-  } catch (error) {
-    if (error instanceof IdentityError) throw new AppError('validation', `Invalid ${error.field}: ${error.reason}`, { field: error.field });
-    throw error;
-  }
+  const hashes = identityHashes(data);
   const now = nowIso();
   const eventTime = data.event_time ?? now;
   const eventId = data.event_id ?? generateEventId(data.event_name, eventTime);
