@@ -23,6 +23,11 @@ function step(name, command, args, env = {}) {
   return ok;
 }
 
+if (!existsSync(bin('vitest'))) {
+  console.error('node_modules is missing or incomplete: run npm install (or npm ci) first, then npm test.');
+  process.exit(1);
+}
+
 console.log('=== system packages ===');
 const system = ensureSystemPackages({ electronInstalled: electronBinary() !== null });
 if (system.ok && system.installed.length === 0) console.log('Chromium is installed; nothing to install.');
