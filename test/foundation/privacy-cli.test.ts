@@ -75,7 +75,7 @@ describe('convdesk CLI', () => {
     await cli('events', 'add', '--name', 'lead', '--event-id', 'L-1');
     const refused = await cli('events', 'mark-sent', '--filter-status', 'pending');
     expect(refused.code).not.toBe(0);
-    expect(refused.stderr).toMatch(/illegal_transition: Nothing changed: 1 cannot mark sent an event that is pending/);
+    expect(refused.stderr).toMatch(/^convdesk: Nothing changed: 1 cannot mark sent an event that is pending/);
     const stats = JSON.parse((await cli('stats', '--json')).stdout) as { byStatus: Record<string, number> };
     expect(stats.byStatus).toMatchObject({ pending: 1, sent: 0 });
     const queued = await cli('events', 'queue', '--filter-status', 'pending', '--json');

@@ -1,13 +1,18 @@
 import { parseArgs } from 'node:util';
 import { dirname, resolve } from 'node:path';
 import { closeAppContext, openAppContext } from '../app/context';
+import { APP_VERSION } from '../app/version';
 import type { CliCommand } from './command';
 import { batchesCommand, exportCommand } from './commands/export';
 import { eventsCommand, statsCommand } from './commands/events';
 import { importCommand } from './commands/import';
+import { importsCommand } from './commands/imports';
+import { settingsCommand } from './commands/settings';
 import { describeError, processIo, UsageError, type CliIo } from './io';
 
-const COMMANDS: CliCommand[] = [eventsCommand, statsCommand, importCommand, exportCommand, batchesCommand];
+const COMMANDS: CliCommand[] = [eventsCommand, statsCommand, importCommand, importsCommand, exportCommand, batchesCommand, settingsCommand];
+
+const GLOBAL_OPTIONS = 'Global options: --db PATH (or CONVDESK_DB), --json on most commands for machine-readable output, --help, --version.';
 
 function usage(): string {
   return [
@@ -16,9 +21,24 @@ function usage(): string {
     'Commands:',
     ...COMMANDS.map((command) => `  ${command.usage}`),
     '',
-    'Global options: --db PATH (or CONVDESK_DB), --json on most commands for machine-readable output.',
+    GLOBAL_OPTIONS,
+    'Help on one command: convdesk <command> --help (or convdesk <command> <sub-command> --help).',
   ].join('\n');
 }
+
+/** `convdesk events --help`, `convdesk events list --help`, `convdesk help settings set`. */
+function commandHelp(command: CliCommand, sub: string | undefined): string {
+  const subUsage = sub ? command.subcommands?.[sub] : undefined;
+  const lines = [`Usage: convdesk --db PATH ${subUsage ?? command.usage}`, '', command.summary];
+  if (!subUsage && command.subcommands) {
+    lines.push('', 'Sub-commands:', ...Object.values(command.subcommands).map((text) => `  ${text}`));
+  }
+  if (command.details) lines.push('', command.details);
+  lines.push('', GLOBAL_OPTIONS);
+  return lines.join('\n');
+}
+
+const isHelp = (arg: string) => arg === '--help' || arg === '-h';
 
 /** Entry point of the `convdesk` CLI. Returns the process exit code; never throws. */
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
@@ -30,15 +50,30 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     else if (arg.startsWith('--db=')) dbPath = arg.slice(5);
     else rest.push(arg);
   }
+  if (rest[0] === '--version' || rest[0] === '-V' || rest[0] === 'version') {
+    io.out(`convdesk ${APP_VERSION}`);
+    return 0;
+  }
   const [name, ...args] = rest;
-  if (!name || name === 'help' || name === '--help' || name === '-h') {
+  if (!name || isHelp(name)) {
     io.out(usage());
     return name ? 0 : 2;
+  }
+  if (name === 'help') {
+    const about = COMMANDS.find((candidate) => candidate.name === args[0]);
+    io.out(about ? commandHelp(about, args[1]) : usage());
+    return 0;
   }
   const command = COMMANDS.find((candidate) => candidate.name === name);
   if (!command) {
     io.err(`convdesk: unknown command "${name}"\n\n${usage()}`);
     return 2;
+  }
+  // Help never needs a database: answered before --db is checked or the file is created.
+  if (args.some(isHelp)) {
+    const sub = args[0] && !args[0].startsWith('-') && command.subcommands?.[args[0]] ? args[0] : undefined;
+    io.out(commandHelp(command, sub));
+    return 0;
   }
   if (!dbPath) {
     io.err('convdesk: --db PATH is required (the SQLite file; it is created if missing)');

@@ -1,3 +1,5 @@
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { AppError } from '../../shared/ipc/result';
 
 export interface CliIo {
@@ -19,10 +21,19 @@ export function printJson(io: CliIo, value: unknown): void {
 
 export function describeError(error: unknown): { message: string; code: number } {
   if (error instanceof UsageError) return { message: `convdesk: ${error.message}`, code: 2 };
-  if (error instanceof AppError) {
-    return { message: `convdesk: ${error.code}: ${error.message}`, code: error.code === 'validation' ? 2 : 1 };
-  }
-  return { message: `convdesk: ${(error as Error)?.message ?? String(error)}`, code: 1 };
+  // The AppError code (validation, not_found…) is for programs; people read the message alone.
+  if (error instanceof AppError) return { message: `convdesk: ${error.message}`, code: error.code === 'validation' ? 2 : 1 };
+  // node:util parseArgs: an unknown option or a missing value is a usage error.
+  const usage = String((error as { code?: unknown })?.code ?? '').startsWith('ERR_PARSE_ARGS');
+  return { message: `convdesk: ${(error as Error)?.message ?? String(error)}`, code: usage ? 2 : 1 };
+}
+
+/** A file the command reads: its absolute path, or a usage error naming that full path. */
+export function existingFile(path: string): string {
+  const absolute = resolve(path);
+  if (!existsSync(absolute)) throw new UsageError(`${absolute} does not exist`);
+  if (!statSync(absolute).isFile()) throw new UsageError(`${absolute} is not a file`);
+  return absolute;
 }
 
 export function csvList(value: string | undefined): string[] | undefined {

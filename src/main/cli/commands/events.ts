@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { ConversionEventInsert } from '../../../shared/domain/events';
+import { EVENT_NAMES, type ConversionEventInsert } from '../../../shared/domain/events';
 import { EventFilterSchema, type EventFilter } from '../../../shared/domain/filters';
 import { microsToDecimal } from '../../../shared/domain/money';
 import type { SyncAction } from '../../../shared/domain/sync';
@@ -11,6 +11,7 @@ import { csvList, intOption, printJson, UsageError, type CliIo } from '../io';
 export const FILTER_KEYS = {
   status: { type: 'string' },
   'event-name': { type: 'string' },
+  'conversion-name': { type: 'string', multiple: true },
   campaign: { type: 'string' },
   brand: { type: 'string' },
   import: { type: 'string' },
@@ -33,11 +34,18 @@ function boolOption(value: string | undefined, name: string): boolean | undefine
 }
 
 /** Builds a review filter from CLI options; `prefix` is '' for list and 'filter-' for bulk actions. */
-export function filterFromOptions(values: Record<string, string | boolean | undefined>, prefix: string): EventFilter {
+export function filterFromOptions(values: Record<string, string | string[] | boolean | undefined>, prefix: string): EventFilter {
   const get = (key: FilterKey) => values[prefix + key] as string | undefined;
+  const eventNames = csvList(get('event-name'));
+  const notCategory = eventNames?.find((name) => !(EVENT_NAMES as readonly string[]).includes(name));
+  if (notCategory !== undefined) {
+    throw new UsageError(`--${prefix}event-name takes categories (${EVENT_NAMES.join(', ')}); for the conversion name "${notCategory}" use --${prefix}conversion-name`);
+  }
+  const conversionNames = values[prefix + 'conversion-name'] as string[] | undefined;
   const filter: EventFilter = {
     statuses: csvList(get('status')) as EventFilter['statuses'],
-    eventNames: csvList(get('event-name')) as EventFilter['eventNames'],
+    eventNames: eventNames as EventFilter['eventNames'],
+    conversionNames: conversionNames?.length ? conversionNames : undefined,
     campaignId: get('campaign'),
     brandId: get('brand'),
     importId: get('import'),
@@ -59,7 +67,7 @@ export function filterFromOptions(values: Record<string, string | boolean | unde
 }
 
 function withPrefix(prefix: string) {
-  return Object.fromEntries(Object.entries(FILTER_KEYS).map(([key, spec]) => [prefix + key, spec])) as Record<string, { type: 'string' }>;
+  return Object.fromEntries(Object.entries(FILTER_KEYS).map(([key, spec]) => [prefix + key, spec])) as Record<string, { type: 'string'; multiple?: boolean }>;
 }
 
 const ACTIONS: Record<string, SyncAction> = {
@@ -100,7 +108,7 @@ function list(ctx: Parameters<CliCommand['run']>[0], args: string[], io: CliIo):
   io.out(`${page.total} event(s)`);
   for (const event of page.events) {
     const value = event.event_value === null ? '' : `${event.event_value} ${event.currency}`;
-    io.out([event.id, event.event_time, event.event_name, event.sync_status.padEnd(7), event.event_id, value].join('  '));
+    io.out([event.id, event.event_time, event.conversion_name, event.event_name, event.sync_status.padEnd(7), event.event_id, value].join('  '));
   }
   if (page.nextCursor) io.out(`more: --cursor ${page.nextCursor}`);
   return 0;
@@ -168,11 +176,23 @@ function transition(ctx: Parameters<CliCommand['run']>[0], verb: string, args: s
   return 0;
 }
 
+const EVENTS_SUBCOMMANDS: Record<string, string> = {
+  list:
+    'events list [--status S,S] [--event-name CATEGORY,…] [--conversion-name NAME]… [--campaign ID] [--brand ID] [--import ID] [--batch ID] [--from ISO] [--to ISO] ' +
+    '[--min-value V] [--max-value V] [--has-click-id true|false] [--has-identifiers true|false] [--search TEXT] [--sort field:asc|desc] [--limit N] [--offset N] [--cursor C] [--json]',
+  add: 'events add --name purchase [--email E] [--phone P] [--first-name F] [--last-name L] [--value 12.30] [--currency USD] [--event-id ID] [--event-time ISO] [--transaction-id ID] [--gclid G] [--default-country US] [--json]',
+  ...Object.fromEntries(
+    Object.keys(ACTIONS).map((verb) => [verb, `events ${verb} --ids ID,ID…|--filter-status S [--filter-… as in events list] ${verb === 'mark-failed' ? '--reason TEXT' : '[--reason TEXT]'} [--json]`]),
+  ),
+};
+
 export const eventsCommand: CliCommand = {
   name: 'events',
   summary: 'List, add and change the sync status of events',
+  subcommands: EVENTS_SUBCOMMANDS,
+  details: 'In --json output each event carries its own conversion_name ("Qualified lead") beside its category event_name (lead).\n--conversion-name may be repeated; a name is matched exactly.',
   usage:
-    'events list [--status S,S] [--event-name N] [--from ISO] [--to ISO] [--search T] [--sort field:asc|desc] [--limit N] [--json]\n' +
+    'events list [--status S,S] [--event-name N] [--conversion-name NAME] [--from ISO] [--to ISO] [--search T] [--sort field:asc|desc] [--limit N] [--json]\n' +
     '         events add --name purchase [--email E] [--phone P] [--first-name F] [--last-name L] [--value 12.30] [--currency USD] [--event-id ID] [--event-time ISO] [--default-country US] [--json]\n' +
     '         events queue|unqueue|skip|restore|retry|mark-sent|mark-failed --ids ID,ID…|--filter-status S [--filter-…] [--reason TEXT] [--json]',
   run(ctx, args, io) {
