@@ -5,6 +5,7 @@ import type { ScreenProps } from '../../app/screens';
 import { ErrorBanner, Page } from '../../components/Page';
 import { call } from '../../lib/api';
 import { useQuery } from '../../lib/hooks';
+import { ConversionNamesSection } from './ConversionNamesSection';
 import { DestinationsTable } from './DestinationsTable';
 import { fieldErrorsFromApi, timeZoneNames, toDraft, toPatch, validateDraft, type FieldErrors, type SettingsDraft } from './form';
 import { DatabaseLocation, SettingsJson } from './SettingsJson';
@@ -229,6 +230,7 @@ export function SettingsScreen(_props: ScreenProps) {
         </form>
       )}
 
+      {draft && <ConversionNamesSection key={JSON.stringify(saved?.conversionNames ?? {})} />}
       <SettingsJson
         dirty={dirty}
         onImported={(next) => replaceAll(next, 'Settings imported and saved.')}
