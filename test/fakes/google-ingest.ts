@@ -54,6 +54,7 @@ export interface IngestBody {
 }
 
 export interface IngestEventBody {
+  destinationReferences?: string[];
   transactionId?: string;
   eventTimestamp?: string;
   userData?: { userIdentifiers?: Record<string, unknown>[] };
@@ -88,8 +89,13 @@ export function validateIngest(body: IngestBody, customers: Map<string, FakeCust
   if (!events.length) add('events', 'REQUIRED_FIELD_MISSING', 'At least one event is required.');
   if (events.length > 2000) add('events', 'TOO_MANY_EVENTS', 'At most 2000 events are allowed in a single request.');
   if (body.encoding !== undefined && body.encoding !== 'HEX' && body.encoding !== 'BASE64') add('encoding', 'INVALID_ENUM_VALUE', 'Unknown encoding.');
+  const references = new Set<string>();
   destinations.forEach((d, i) => {
     const path = `destinations[${i}]`;
+    if (d.reference !== undefined) {
+      if (references.has(d.reference)) add(`${path}.reference`, 'DUPLICATE_DESTINATION_REFERENCE', 'Destination references must be unique.');
+      references.add(d.reference);
+    }
     const operating = d.operatingAccount;
     if (!operating?.accountId) add(`${path}.operating_account.account_id`, 'REQUIRED_FIELD_MISSING', 'Operating account id is required.');
     else if (!/^\d+$/.test(operating.accountId)) add(`${path}.operating_account.account_id`, 'INVALID_FORMAT', 'Account id must be digits only.');
@@ -104,6 +110,8 @@ export function validateIngest(body: IngestBody, customers: Map<string, FakeCust
     const path = `events[${i}]`;
     if (typeof event !== 'object' || event === null) return add(path, 'INVALID_EVENT', 'Event must be an object.');
     for (const key of Object.keys(event)) if (!EVENT_KEYS.has(key)) add(`${path}.${key}`, 'INVALID_ARGUMENT', `Unknown field "${key}".`);
+    const refs = (event as { destinationReferences?: unknown }).destinationReferences;
+    if (refs !== undefined && (!Array.isArray(refs) || refs.some((r) => !references.has(r as string)))) add(`${path}.destination_references`, 'INVALID_DESTINATION', 'Unknown destination reference.');
     if (!event.eventTimestamp) add(`${path}.event_timestamp`, 'REQUIRED_FIELD_MISSING', 'Event timestamp is required.');
     else if (!RFC3339.test(event.eventTimestamp) || Number.isNaN(Date.parse(event.eventTimestamp))) add(`${path}.event_timestamp`, 'INVALID_FORMAT', 'Timestamp must be RFC 3339.');
     if (event.transactionId !== undefined && (typeof event.transactionId !== 'string' || !event.transactionId || event.transactionId.length > 256)) {

@@ -38,8 +38,10 @@ interface IngestRecord {
   requestId: string;
   body: IngestBody;
   polls: number;
-  /** Processing errors found for this request: reason → count. */
-  errors: Map<string, number>;
+  /** Processing errors found for this request, per destination (by index): reason → count. */
+  errors: Map<string, number>[];
+  /** Events sent to each destination. */
+  counts: number[];
 }
 
 const HTTP_STATUS_NAMES: Record<number, string> = { 400: 'INVALID_ARGUMENT', 401: 'UNAUTHENTICATED', 403: 'PERMISSION_DENIED', 404: 'NOT_FOUND', 429: 'RESOURCE_EXHAUSTED', 500: 'INTERNAL', 503: 'UNAVAILABLE' };
@@ -66,7 +68,7 @@ export class FakeGoogle {
   private readonly refreshTokens = new Map<string, { clientId: string; revoked: boolean }>();
   private readonly accessTokens = new Map<string, { refreshToken: string; expiresAt: number }>();
   private readonly failures: Record<Endpoint, ScriptedFailure[]> = { token: [], search: [], ingest: [], status: [], revoke: [] };
-  private readonly rejections: { test(event: IngestEventBody): boolean; reason: string }[] = [];
+  private readonly rejections: { test(event: IngestEventBody): boolean; reason: string; withIndex: boolean }[] = [];
   private readonly processingRules: { test(event: IngestEventBody): boolean; reason: string }[] = [];
   readonly ingests: IngestRecord[] = [];
   /** Every events:ingest body received, valid or not, in order (validateOnly included). */
@@ -77,6 +79,8 @@ export class FakeGoogle {
   onRequest: ((endpoint: Endpoint) => void) | null = null;
   private receipts = 0;
   accessTokenTtl: number;
+  /** Wait this long before answering events:ingest (kill tests land kills with requests in flight). */
+  delayMs = 0;
   processingPolls: number;
   searchPageSize: number;
 
@@ -120,8 +124,8 @@ export class FakeGoogle {
   }
 
   /** Whole requests holding a matching event are rejected with this reason (a field violation at its index). */
-  rejectEvents(test: (event: IngestEventBody) => boolean, reason = 'INVALID_FORMAT'): void {
-    this.rejections.push({ test, reason });
+  rejectEvents(test: (event: IngestEventBody) => boolean, reason = 'INVALID_FORMAT', options: { withIndex?: boolean } = {}): void {
+    this.rejections.push({ test, reason, withIndex: options.withIndex ?? true });
   }
 
   /** Accepted events that match are reported as processing errors (counts by reason) by requestStatus:retrieve. */
@@ -195,7 +199,10 @@ export class FakeGoogle {
     if (endpoint === 'revoke') return this.revoke(new URLSearchParams(body), res);
     if (!this.authorized(req)) return this.status(res, 401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials. Expected OAuth 2 access token.', 'ACCESS_TOKEN_EXPIRED');
     if (endpoint === 'search') return this.search(path, req, body, res);
-    if (endpoint === 'ingest') return this.ingest(body, res);
+    if (endpoint === 'ingest') {
+      if (this.delayMs) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+      return this.ingest(body, res);
+    }
     return this.retrieve(url, res);
   }
 
@@ -342,15 +349,23 @@ export class FakeGoogle {
     const events = body.events!;
     for (const rule of this.rejections) {
       const index = events.findIndex((e) => rule.test(e));
-      if (index >= 0) return this.status(res, 400, 'INVALID_ARGUMENT', 'There was a problem with the request.', 'INVALID_ARGUMENT', [{ field: `events[${index}]`, reason: rule.reason, description: `Event ${index} is invalid.` }]);
+      if (index >= 0) {
+        const field = rule.withIndex ? `events[${index}]` : 'events';
+        return this.status(res, 400, 'INVALID_ARGUMENT', 'There was a problem with the request.', 'INVALID_ARGUMENT', [{ field, reason: rule.reason, description: rule.withIndex ? `Event ${index} is invalid.` : 'An event is invalid.' }]);
+      }
     }
     if (body.validateOnly) return this.json(res, 200, {});
     const requestId = randomUUID();
-    const errors = new Map<string, number>();
-    const count = (reason: string) => errors.set(reason, (errors.get(reason) ?? 0) + 1);
-    for (const destination of body.destinations!) {
+    const destinations = body.destinations!;
+    const errors = destinations.map(() => new Map<string, number>());
+    const counts = destinations.map(() => 0);
+    destinations.forEach((destination, d) => {
       const actionId = destination.productDestinationId!;
+      const count = (reason: string) => errors[d]!.set(reason, (errors[d]!.get(reason) ?? 0) + 1);
       for (const event of events) {
+        // §2.4: an event with destinationReferences goes to those destinations only; without, to all.
+        if (event.destinationReferences && !event.destinationReferences.includes(destination.reference ?? '')) continue;
+        counts[d]!++;
         const processing = this.processingRules.find((rule) => rule.test(event));
         if (processing) {
           count(processing.reason);
@@ -367,8 +382,8 @@ export class FakeGoogle {
         const click = event.adIdentifiers?.gclid ?? event.adIdentifiers?.gbraid ?? event.adIdentifiers?.wbraid ?? null;
         this.accepted.set(key, { key, actionId, transactionId: event.transactionId ?? null, clickId: click, eventTimestamp: event.eventTimestamp!, event, received: 1, requestIds: [requestId] });
       }
-    }
-    this.ingests.push({ requestId, body, polls: 0, errors });
+    });
+    this.ingests.push({ requestId, body, polls: 0, errors, counts });
     this.json(res, 200, { requestId });
   }
 
@@ -376,17 +391,18 @@ export class FakeGoogle {
     const record = this.ingests.find((r) => r.requestId === url.searchParams.get('requestId'));
     if (!record) return this.status(res, 400, 'INVALID_ARGUMENT', 'Request id not found.', 'INVALID_REQUEST_ID', [{ field: 'request_id', reason: 'INVALID_REQUEST_ID', description: 'Unknown request id.' }]);
     record.polls++;
-    const events = record.body.events!.length;
-    const failed = [...record.errors.values()].reduce((a, b) => a + b, 0);
-    const final = failed === 0 ? 'SUCCESS' : failed >= events * record.body.destinations!.length ? 'FAILED' : 'PARTIAL_SUCCESS';
     const processing = record.polls <= this.processingPolls;
     this.json(res, 200, {
-      requestStatusPerDestination: record.body.destinations!.map((destination) => ({
-        destination,
-        requestStatus: processing ? 'PROCESSING' : final,
-        ...(processing ? {} : { errorInfo: { errorCounts: [...record.errors].map(([reason, n]) => ({ recordCount: String(n), reason })) }, warningInfo: { warningCounts: [] } }),
-        eventsIngestionStatus: { recordCount: String(events) },
-      })),
+      requestStatusPerDestination: record.body.destinations!.map((destination, d) => {
+        const failed = [...record.errors[d]!.values()].reduce((a, b) => a + b, 0);
+        const final = failed === 0 ? 'SUCCESS' : failed >= record.counts[d]! ? 'FAILED' : 'PARTIAL_SUCCESS';
+        return {
+          destination,
+          requestStatus: processing ? 'PROCESSING' : final,
+          ...(processing ? {} : { errorInfo: { errorCounts: [...record.errors[d]!].map(([reason, n]) => ({ recordCount: String(n), reason })) }, warningInfo: { warningCounts: [] } }),
+          eventsIngestionStatus: { recordCount: String(record.counts[d]) },
+        };
+      }),
     });
   }
 }

@@ -51,12 +51,38 @@ interface RawStatus {
 const counts = (list: RawCounts[] | undefined): ReasonCount[] =>
   (list ?? []).filter((c) => c.reason).map((c) => ({ reason: c.reason!, count: Number(c.recordCount ?? 0) }));
 
-/** Our requests carry one destination, so the first entry is the request's status. */
+function sumCounts(lists: ReasonCount[][]): ReasonCount[] {
+  const total = new Map<string, number>();
+  for (const list of lists) for (const c of list) total.set(c.reason, (total.get(c.reason) ?? 0) + c.count);
+  return [...total].map(([reason, count]) => ({ reason, count }));
+}
+
+/**
+ * One status for the whole request (it names one destination per conversion action): still
+ * PROCESSING while any destination is; SUCCESS when all succeeded; FAILED when all failed; else
+ * PARTIAL_SUCCESS. Error and warning counts are summed by reason.
+ */
 export function parseRequestStatus(raw: RawStatus): RequestDiagnostics {
-  const entry = raw.requestStatusPerDestination?.[0];
-  const status = (REQUEST_STATUSES as readonly string[]).includes(entry?.requestStatus ?? '') ? (entry!.requestStatus as RequestStatus) : 'REQUEST_STATUS_UNKNOWN';
-  const recordCount = entry?.eventsIngestionStatus?.recordCount;
-  return { status, recordCount: recordCount === undefined ? null : Number(recordCount), errors: counts(entry?.errorInfo?.errorCounts), warnings: counts(entry?.warningInfo?.warningCounts) };
+  const entries = raw.requestStatusPerDestination ?? [];
+  const statuses = entries.map((e) => ((REQUEST_STATUSES as readonly string[]).includes(e.requestStatus ?? '') ? (e.requestStatus as RequestStatus) : 'REQUEST_STATUS_UNKNOWN'));
+  const status: RequestStatus = !statuses.length
+    ? 'REQUEST_STATUS_UNKNOWN'
+    : statuses.includes('PROCESSING')
+      ? 'PROCESSING'
+      : statuses.every((s) => s === 'SUCCESS')
+        ? 'SUCCESS'
+        : statuses.every((s) => s === 'FAILED')
+          ? 'FAILED'
+          : statuses.includes('REQUEST_STATUS_UNKNOWN')
+            ? 'REQUEST_STATUS_UNKNOWN'
+            : 'PARTIAL_SUCCESS';
+  const records = entries.map((e) => e.eventsIngestionStatus?.recordCount).filter((n) => n !== undefined);
+  return {
+    status,
+    recordCount: records.length ? records.reduce<number>((sum, n) => sum + Number(n), 0) : null,
+    errors: sumCounts(entries.map((e) => counts(e.errorInfo?.errorCounts))),
+    warnings: sumCounts(entries.map((e) => counts(e.warningInfo?.warningCounts))),
+  };
 }
 
 export async function retrieveRequestStatus(endpoints: GoogleEndpoints, accessToken: string, requestId: string, signal?: AbortSignal): Promise<RequestDiagnostics> {

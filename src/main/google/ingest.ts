@@ -8,6 +8,8 @@
  */
 import { GOOGLE_WINDOW_DAYS, FUTURE_TOLERANCE_MS } from '../exports/formats';
 import { parseStoredUtc } from '../exports/zone-time';
+import { googleActionFor, type Destination } from '../../shared/domain/destinations';
+import type { ConversionEventName } from '../../shared/domain/events';
 import type { AppSettings } from '../../shared/domain/settings';
 import { isImportable, type ConversionAction } from './actions';
 
@@ -109,19 +111,23 @@ export interface BuildContext {
   actionsByName: ReadonlyMap<string, ConversionAction>;
   /** "Now" for the time window. */
   nowMs: number;
+  /** The conversion-name resolver (defaults to googleActionFor; the sender passes a memoized one). */
+  resolveName?: (event: { event_name: ConversionEventName; conversion_name: string | null }) => Destination;
 }
 
-/** The name of the Google conversion action an event is sent as (Settings → Destinations), or null. */
-export function mappedActionName(row: Pick<GoogleEventRow, 'event_name'>, settings: AppSettings): string | null {
-  return settings.destinations[row.event_name as keyof AppSettings['destinations']]?.googleConversionName ?? null;
-}
-
-/** The account's enabled, importable action with exactly this name, or why there is none. */
-export function resolveAction(name: string | null, context: Pick<BuildContext, 'actionsByName' | 'account'>, eventName: string): ConversionAction | GoogleExclusion {
-  if (!name) return { code: 'no_conversion_action', reason: `no Google Ads conversion action is mapped for "${eventName}" (Settings → Destinations)` };
+/**
+ * The account's enabled, importable action an event goes to — by the shared resolver (Settings →
+ * Conversion names, the event's own name, the category's action), the same one the file export uses —
+ * or why there is none. Checked against the account's listing before anything is sent.
+ */
+export function resolveAction(row: Pick<GoogleEventRow, 'event_name' | 'conversion_name'>, context: Pick<BuildContext, 'actionsByName' | 'account' | 'settings' | 'resolveName'>): ConversionAction | GoogleExclusion {
+  const names = { event_name: row.event_name as ConversionEventName, conversion_name: row.conversion_name };
+  const mapped = context.resolveName ? context.resolveName(names) : googleActionFor(context.settings, names);
+  if (mapped.name === null) return { code: 'no_conversion_action', reason: mapped.reason };
+  const name = mapped.name;
   const action = context.actionsByName.get(name);
   const where = `Google Ads account ${context.account.customerId}`;
-  if (!action) return { code: 'unknown_conversion_action', reason: `conversion action "${name}" does not exist in ${where} (names must match exactly; refresh the list in Settings → Destinations)` };
+  if (!action) return { code: 'unknown_conversion_action', reason: `conversion action "${name}" does not exist in ${where} (names must match exactly; refresh the list in Settings → Conversion names)` };
   if (action.status !== 'ENABLED') return { code: 'unknown_conversion_action', reason: `conversion action "${name}" is ${action.status.toLowerCase()} in ${where}; only enabled actions receive conversions` };
   if (!isImportable(action)) return { code: 'unknown_conversion_action', reason: `conversion action "${name}" has type ${action.type}; only "Import from clicks" (UPLOAD_CLICKS) actions receive imported conversions` };
   return action;
@@ -154,7 +160,7 @@ export interface Prepared {
  */
 export function prepareEvent(row: GoogleEventRow, context: BuildContext): Prepared | GoogleExclusion {
   const problems: GoogleExclusion[] = [];
-  const resolved = resolveAction(mappedActionName(row, context.settings), context, row.conversion_name ?? row.event_name);
+  const resolved = resolveAction(row, context);
   if ('code' in resolved) problems.push(resolved);
 
   const ms = parseStoredUtc(row.event_time);
