@@ -31,14 +31,17 @@ describe('convdesk import', () => {
     const result = cli('--db', db, 'import', fixture('google-ec-leads.csv'), '--json', '--default-country', 'US');
     expect(result.status).toBe(0);
     const out = JSON.parse(result.stdout);
-    expect(out).toMatchObject({ rowsRead: 4, imported: 2, duplicates: 0, invalid: 2 });
-    expect(out.errors).toEqual([
-      { row: 4, column: 'Email', reason: 'is not a valid email address' },
-      { row: 5, column: 'Phone Number', reason: 'is not a valid phone number for country US' },
+    // Each bad identifier is dropped from its row with a warning (with the masked value): the row keeps its other one.
+    expect(out).toMatchObject({ rowsRead: 4, imported: 4, duplicates: 0, invalid: 0, warned: 2 });
+    expect(out.errors).toEqual([]);
+    expect(out.warnings).toEqual([
+      { row: 4, severity: 'warning', column: 'Email', value: 'n***', reason: 'is not a valid email address; dropped from this row (the row is kept)' },
+      { row: 5, severity: 'warning', column: 'Phone Number', value: '***45', reason: 'is not a valid phone number for country US; dropped from this row (the row is kept)' },
     ]);
     expect(typeof out.importId).toBe('string');
     const again = JSON.parse(cli('--db', db, 'import', fixture('google-ec-leads.csv'), '--json', '--default-country', 'US').stdout);
-    expect(again).toMatchObject({ imported: 0, duplicates: 2 });
+    expect(again).toMatchObject({ imported: 0, duplicates: 4 });
+    expect(again.duplicateRows[0]).toMatchObject({ row: 2, severity: 'duplicate', value: 'Lead form:LEAD-1', relatedEventId: expect.any(String) });
   });
 
   it('exits non-zero for unreadable files and takes a JSON mapping', () => {

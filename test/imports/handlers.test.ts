@@ -59,12 +59,12 @@ describe('files and imports over the IPC binding', () => {
     expect(events).toContain('import:progress:done');
     expect(events).toContain('events:changed:');
     const report = await call('imports:get', { importId });
-    expect(report).toMatchObject({ ok: true, value: { status: 'completed', imported: 3, invalid: 11 } });
+    expect(report).toMatchObject({ ok: true, value: { status: 'completed', imported: 6, merged: 1, warned: 3, invalid: 8 } });
     const list = await call('imports:list', {});
     expect((list as { value: { id: string }[] }).value.map((i) => i.id)).toEqual([importId]);
     answers.save = join(ctx.dataDir, 'invalid.csv');
     const saved = await call('imports:saveErrors', { importId });
-    expect(saved).toEqual({ ok: true, value: { path: answers.save, rows: 11 } });
+    expect(saved).toEqual({ ok: true, value: { path: answers.save, rows: 8 } });
     expect(readFileSync(answers.save, 'utf8')).toContain('Reason');
     answers.save = null;
     expect(await call('imports:saveErrors', { importId })).toEqual({ ok: true, value: null });

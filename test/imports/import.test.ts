@@ -54,9 +54,9 @@ describe('realistic files', () => {
     expect(ctx.db.prepare("SELECT currency, event_value_micros FROM conversion_events WHERE transaction_id = 'SE-1'").get()).toEqual({ currency: 'SEK', event_value_micros: 499_000_000 });
   });
 
-  it('Meta-style file: unix times, event ids, duplicate event id in the file is skipped', async () => {
+  it('Meta-style file: unix times, event ids, a repeated event id in the file is the same event (merged)', async () => {
     const report = await importFile(ctx, fixture('meta-offline.csv'));
-    expect(report).toMatchObject({ status: 'completed', rowsRead: 3, imported: 2, duplicates: 1, invalid: 0 });
+    expect(report).toMatchObject({ status: 'completed', rowsRead: 3, imported: 2, merged: 1, duplicates: 0, invalid: 0 });
     const row = ctx.db.prepare("SELECT * FROM conversion_events WHERE event_id = 'meta-evt-1'").get() as Record<string, unknown>;
     expect(row).toMatchObject({ user_ip: '203.0.113.7', fbc: 'fb.1.1554763741205.AbCdEf', currency: 'GBP', event_name: 'purchase' });
     expect(row.meta_last_name_hash).not.toBe(row.user_last_name_hash); // O'Brien: Meta strips punctuation
@@ -65,7 +65,7 @@ describe('realistic files', () => {
   it('HubSpot, Salesforce and Shopify exports import with auto-mapping (Shopify line items dedup by order)', async () => {
     expect(await importFile(ctx, fixture('hubspot-deals.csv'), { timezone: 'UTC', eventName: 'purchase' })).toMatchObject({ imported: 1, invalid: 0 });
     expect(await importFile(ctx, fixture('salesforce-opps.csv'), { timezone: 'UTC', eventName: 'purchase' })).toMatchObject({ imported: 1, invalid: 0 });
-    expect(await importFile(ctx, fixture('shopify-orders.csv'), { eventName: 'purchase' })).toMatchObject({ imported: 1, duplicates: 1, invalid: 0 });
+    expect(await importFile(ctx, fixture('shopify-orders.csv'), { eventName: 'purchase' })).toMatchObject({ imported: 1, merged: 1, duplicates: 0, invalid: 0 });
     expect(count(ctx, "gclid = 'Cj0KCQiA-sf'")).toBe(1);
   });
 });
@@ -75,18 +75,19 @@ describe('bad input gives per-row or per-file errors', () => {
     const report = await importFile(ctx, fixture('bad-rows.csv'));
     const byRow = Object.fromEntries(report.errors.map((e) => [e.row, e]));
     expect(byRow[3]!.reason).toMatch(/has 3 fields, but the header has 7/);
-    expect(byRow[5]).toMatchObject({ column: 'email', reason: 'is not a valid email address' });
-    expect(byRow[6]).toMatchObject({ column: 'phone', value: '+***15' });
+    // A bad email or phone beside a good one: dropped with a warning, the row is kept.
+    expect(byRow[5]).toMatchObject({ severity: 'warning', column: 'email', reason: 'is not a valid email address; dropped from this row (the row is kept)' });
+    expect(byRow[6]).toMatchObject({ severity: 'warning', column: 'phone', value: '+***15' });
     expect(byRow[7]).toMatchObject({ column: 'currency', reason: expect.stringMatching(/ISO 4217/) });
     expect(byRow[8]).toMatchObject({ column: 'conversion time', reason: expect.stringMatching(/not a real date/) });
     expect(byRow[9]!.reason).toMatch(/negative/);
     expect(byRow[10]!.reason).toMatch(/not a number/);
     expect(byRow[14]!.reason).toMatch(/has 8 fields/);
     expect(byRow[15]!.reason).toMatch(/NUL/);
-    expect(byRow[16]).toMatchObject({ column: 'email' });
+    expect(byRow[16]).toMatchObject({ severity: 'warning', column: 'email' });
     expect(byRow[18]!.reason).toMatch(/unclosed quote.*line 18/);
-    // Line 11-12 is one row with a quoted newline; line 13 repeats order B-1 of line 2.
-    expect(report).toMatchObject({ status: 'completed', imported: 3, duplicates: 1, invalid: 11 });
+    // Line 11-12 is one row with a quoted newline; line 13 repeats order B-1 of line 2 (same file: merged).
+    expect(report).toMatchObject({ status: 'completed', imported: 6, merged: 1, duplicates: 0, invalid: 8, warned: 3 });
     expect(count(ctx, "transaction_id = 'B-9'")).toBe(1);
     expect(count(ctx, "transaction_id = 'B-13'")).toBe(1);
   });
@@ -190,11 +191,11 @@ describe('atomicity, cancel, undo, presets, error file', () => {
     const report = await importFile(ctx, fixture('bad-rows.csv'));
     const out = join(tmp, 'errors.csv');
     const { rows } = writeErrorRows(ctx.db, report.id, out);
-    expect(rows).toBe(11); // every invalid row of the report, re-read from the source file
+    expect(rows).toBe(8); // every refused row of the report (not the kept rows with warnings), re-read from the source file
     const text = readFileSync(out, 'utf8');
-    expect(text).toContain(`"'=HYPERLINK(""http://evil.example"")"`);
-    expect(text).toContain('bad-email');
-    expect(text).toMatch(/,5,email: is not a valid email address/);
+    expect(text).toContain('ok9@example.com'); // line 14: one field too many
+    expect(text).not.toContain('bad-email');
+    expect(text).toMatch(/,7,currency: is not an ISO 4217 currency code/);
   });
 
   it('refuses to save error rows when the source file changed since the import (line numbers would be wrong)', async () => {
@@ -217,7 +218,8 @@ describe('privacy', () => {
     writeFileSync(path, `Email,Phone Number,First Name,Last Name,Conversion Time,Order ID\n${canaries.join(',')},2026-03-01T10:00:00Z,C-1\nbad.zq8-canary,+14155550178,Zqbadfirst,Zqbadlast,2026-03-01T10:00:00Z,C-2\n`);
     const before = new Set(readdirSync(tmpdir()));
     const report = await importFile(ctx, path, { eventName: 'lead' }).finally(() => delete process.env.CONVDESK_IMPORT_REBUILD_INDEXES);
-    expect(report).toMatchObject({ imported: 1, invalid: 1 });
+    // The bad email is dropped with a (masked) warning; the row keeps its phone and names.
+    expect(report).toMatchObject({ imported: 2, invalid: 0, warned: 1 });
     const files = readdirSync(ctx.dataDir).map((f) => join(ctx.dataDir, f));
     expect(files.some((f) => f.endsWith('-wal'))).toBe(true);
     const newTemp = readdirSync(tmpdir()).filter((f) => !before.has(f) && !f.startsWith('convdesk-import-test-'));

@@ -23,7 +23,7 @@ describe('auto-mapping by header synonyms', () => {
   it('maps Meta offline-event headers', () => {
     expect(mapOf(['email', 'phone', 'fn', 'ln', 'event_name', 'event_time', 'value', 'currency', 'order_id', 'event_id', 'client_ip_address', 'client_user_agent', 'fbc', 'fbp', 'zip'])).toEqual({
       email: 'email', phone: 'phone', fn: 'first_name', ln: 'last_name', event_name: 'event_name', event_time: 'event_time', value: 'value', currency: 'currency',
-      order_id: 'transaction_id', event_id: 'event_id', client_ip_address: 'user_ip', client_user_agent: 'user_agent', fbc: 'fbc', fbp: 'fbp', zip: 'ignore',
+      order_id: 'transaction_id', event_id: 'event_id', client_ip_address: 'user_ip', client_user_agent: 'user_agent', fbc: 'fbc', fbp: 'fbp', zip: 'zip',
     });
   });
 

@@ -86,6 +86,8 @@ export interface ImportsTable {
   file_path: string | null;
   rows_warned: number;
   rows_merged: number;
+  /** 0016: JSON Preflight (src/shared/domain/imports.ts). */
+  preflight: string | null;
 }
 export interface ImportErrorsTable {
   id: number;

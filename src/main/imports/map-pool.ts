@@ -1,23 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
-import type { ImportOptions, ImportRowError, ImportTarget } from '../../shared/domain/imports';
-import { INSERT_COLUMNS } from '../events/repo';
-import { RowError, RowMapper, toRowError } from './rows';
+import type { HashPlatform, ImportOptions, ImportTarget } from '../../shared/domain/imports';
+import { RowMapper, type MappedRow, type RefusedRow } from './rows';
 import { ZoneClock } from './time';
 
 /**
  * Mapping (validate + normalize + hash) is the CPU-heavy half of an import: libphonenumber's
  * validation alone is ~20 µs per phone. The pipeline's thread parses and inserts; mapping runs on
  * `mappers` extra worker threads (or in-thread for small files and tests). Results come back as
- * plain value arrays in INSERT_COLUMNS order (cheap to clone), in submission order.
+ * plain objects holding value arrays in IMPORT_COLUMNS order (cheap to clone), in submission order.
  */
-export type MapResult = unknown[] | ImportRowError;
+export type MapResult = MappedRow | RefusedRow;
 
 export interface MapperConfig {
   headers: string[];
   columns: ImportTarget[];
   options: ImportOptions;
   zone: string | null;
+  prehashedFor: HashPlatform;
   importId: string;
   now: string;
 }
@@ -30,20 +30,12 @@ export function createRowMapper(config: MapperConfig): RowMapper {
   return new RowMapper(config.headers, config.columns, config.options, config.zone ? new ZoneClock(config.zone) : null, config.importId, {
     campaignId: (name) => CAMPAIGN_MARKER + name,
     brandId: (name) => BRAND_MARKER + name,
-  });
+  }, config.prehashedFor);
 }
 
 export function mapBatch(mapper: RowMapper, now: string, lines: number[], rows: string[][]): MapResult[] {
   const out: MapResult[] = new Array(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    try {
-      const row = mapper.map(rows[i]!, now);
-      out[i] = INSERT_COLUMNS.map((c) => row[c]);
-    } catch (error) {
-      if (!(error instanceof RowError)) throw error;
-      out[i] = toRowError(mapper, rows[i]!, lines[i]!, error);
-    }
-  }
+  for (let i = 0; i < rows.length; i++) out[i] = mapper.map(rows[i]!, lines[i]!, now);
   return out;
 }
 

@@ -1,14 +1,18 @@
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import type { ImportDelimiter, ImportEncoding, ImportMapping, ImportOptions, ImportRowError } from '../../shared/domain/imports';
+import { timeZoneProblem, type HashPlatform, type ImportDelimiter, type ImportEncoding, type ImportMapping, type ImportOptions, type ImportRowError, type Preflight } from '../../shared/domain/imports';
 import { AppError } from '../../shared/ipc/result';
 import type { Sqlite } from '../db/connection';
-import { INSERT_COLUMNS } from '../events/repo';
+import { createKysely } from '../db/connection';
+import { COL } from './columns';
 import { CsvParser, type CsvRow } from './csv';
 import { createDecoder, detectEncoding, hasUndecodable } from './decode';
 import { dropIndexes, estimateRows, rebuildIndexes, rebuildMode, shouldRebuild, type RebuildMode } from './bulk-load';
+import { headerZone, prehashedPlatformOf } from './mapping';
 import { catalogLookups, finishImportRow, MAX_STORED_ERRORS, prepareImportStatements, type ImportCounts } from './repo';
 import { BRAND_MARKER, CAMPAIGN_MARKER, createUuidV7Source, inThreadPool, workerPool, type MapperConfig, type MapperPool, type MapResult } from './map-pool';
+import { runPreflight } from './preflight';
+import type { MappedRow } from './rows';
 import { parametersTimeZone, readHead, SniffError, sniffFile } from './sniff';
 import { storableProblem } from './storable';
 import { isValidTimeZone } from './time';
@@ -47,6 +51,7 @@ export interface PipelineHooks {
 }
 
 export interface PipelineResult extends ImportCounts {
+  preflight: Preflight;
   sha256: string;
   encoding: ImportEncoding;
   delimiter: ImportDelimiter;
@@ -109,7 +114,7 @@ export async function runPipeline(db: Sqlite, input: PipelineInput, hooks: Pipel
     // Decided inside the transaction, so the existing row count cannot change under it.
     const dropped = shouldRebuild(db, rebuild, estimatedRows) ? dropIndexes(db) : null;
     db.pragma(`cache_size = -${(cacheMb || (dropped ? 16 : 32)) * 1024}`);
-    const result = await pass(db, input, hooks, encoding, bom, delimiter, bytesTotal);
+    const passed = await pass(db, input, hooks, encoding, bom, delimiter, bytesTotal);
     if (dropped) {
       db.pragma(`cache_size = -${indexCacheMb * 1024}`);
       rebuildIndexes(db, dropped, (done, total) => {
@@ -117,7 +122,9 @@ export async function runPipeline(db: Sqlite, input: PipelineInput, hooks: Pipel
         hooks.onIndexing?.(done, total);
       });
     }
-    finishImportRow(db, input.importId, 'completed', result, null, result.sha256);
+    const preflight = runPreflight(db, input.importId, MAX_STORED_ERRORS - passed.storedErrors, passed.prehashed);
+    const result: PipelineResult = { ...passed, preflight };
+    finishImportRow(db, input.importId, 'completed', result, null, result.sha256, preflight);
     hooks.onFinishing?.();
     db.exec('COMMIT');
     try {
@@ -140,7 +147,8 @@ function undecodableReason(encoding: ImportEncoding): string {
 
 const BATCH_ROWS = 1000;
 const MAX_IN_FLIGHT = 4;
-const COL = Object.fromEntries(INSERT_COLUMNS.map((c, i) => [c, i])) as Record<(typeof INSERT_COLUMNS)[number], number>;
+
+type PassResult = Omit<PipelineResult, 'preflight'> & { storedErrors: number; prehashed: Preflight['prehashed'] };
 
 async function pass(
   db: Sqlite,
@@ -150,12 +158,16 @@ async function pass(
   bomLength: number,
   delimiter: ImportDelimiter,
   bytesTotal: number,
-): Promise<PipelineResult> {
+): Promise<PassResult> {
   const { importId, options } = input;
-  const stmts = prepareImportStatements(db);
+  const stmts = prepareImportStatements(db, createKysely(db));
   const lookups = catalogLookups(db);
   const nextId = createUuidV7Source();
-  const counts: ImportCounts = { rowsRead: 0, imported: 0, updated: 0, duplicates: 0, invalid: 0 };
+  const counts: ImportCounts = { rowsRead: 0, imported: 0, updated: 0, duplicates: 0, invalid: 0, warned: 0, merged: 0 };
+  let prehashedFor: HashPlatform = 'meta';
+  let prehashedCells = 0;
+  /** The event id of the last row found already stored: the next rows of the same order are part of that duplicate. */
+  let lastDuplicateId: string | null = null;
   const now = new Date().toISOString();
   const progressMs = hooks.progressMs ?? 250;
   let lastProgress = Date.now();
@@ -169,12 +181,15 @@ async function pass(
   let batchRows: string[][] = [];
   const inFlight: Promise<MapResult[]>[] = [];
 
-  const recordError = (e: ImportRowError) => {
-    counts.invalid++;
+  const record = (e: ImportRowError) => {
     if (storedErrors < MAX_STORED_ERRORS) {
       stmts.error(importId, e);
       storedErrors++;
     }
+  };
+  const refuse = (errors: ImportRowError[]) => {
+    counts.invalid++;
+    for (const e of errors) record(e);
   };
 
   const startMapping = (names: string[]) => {
@@ -184,11 +199,14 @@ async function pass(
         `${input.fileName} has ${names.length} columns but the mapping has ${input.mapping.columns.length}; preview the file again and re-map it`,
       );
     }
-    // The file's own Parameters:TimeZone line wins (Google reads the file the same way); the option is the fallback.
-    const zone = fileTimeZone ?? options.timezone ?? null;
-    if (zone && !isValidTimeZone(zone)) throw new AppError('validation', `The time zone "${zone}" is unknown`);
+    // The file's own Parameters:TimeZone line wins (Google reads the file the same way), then a zone
+    // named in the time column's header ("Created date (UTC)"); the option is the fallback.
+    const timeIndex = input.mapping.columns.indexOf('event_time');
+    const zone = fileTimeZone ?? (timeIndex >= 0 ? headerZone(names[timeIndex] ?? '') : null) ?? options.timezone ?? null;
+    if (zone && !isValidTimeZone(zone)) throw new AppError('validation', `Time zone: ${timeZoneProblem(zone) ?? `"${zone}" is unknown`}`);
     headers = names;
-    const config: MapperConfig = { headers: names, columns: input.mapping.columns, options, zone, importId, now };
+    prehashedFor = options.prehashedFor ?? prehashedPlatformOf(names) ?? 'meta';
+    const config: MapperConfig = { headers: names, columns: input.mapping.columns, options, zone, prehashedFor, importId, now };
     const mappers = input.mappers ?? 0;
     pool = mappers > 0 && input.workerScript ? workerPool(input.workerScript, mappers, config) : inThreadPool(config);
   };
@@ -224,13 +242,13 @@ async function pass(
     }
     counts.rowsRead++;
     if (row.error) {
-      recordError({ row: row.line, column: null, value: null, reason: row.error });
+      refuse([{ row: row.line, severity: 'error', column: null, value: null, reason: row.error }]);
       return;
     }
     if (decoder.invalidBytes > 0) {
       const bad = row.fields.findIndex(hasUndecodable);
       if (bad >= 0) {
-        recordError({ row: row.line, column: headers![bad] ?? null, value: null, reason: undecodableReason(encoding) });
+        refuse([{ row: row.line, severity: 'error', column: headers![bad] ?? null, value: null, reason: undecodableReason(encoding) }]);
         return;
       }
     }
@@ -243,7 +261,15 @@ async function pass(
     return i >= 0 && headers ? (headers[i] ?? null) : null;
   };
 
-  const store = (values: unknown[], line: number) => {
+  const keepWarnings = (row: MappedRow) => {
+    prehashedCells += row.prehashed;
+    if (!row.warnings) return;
+    counts.warned++;
+    for (const w of row.warnings) record(w);
+  };
+
+  const store = (row: MappedRow) => {
+    const { values, line } = row;
     values[COL.id] = nextId();
     const campaign = values[COL.campaign_id];
     if (typeof campaign === 'string' && campaign.startsWith(CAMPAIGN_MARKER)) values[COL.campaign_id] = lookups.campaignId(campaign.slice(CAMPAIGN_MARKER.length));
@@ -251,38 +277,61 @@ async function pass(
     if (typeof brand === 'string' && brand.startsWith(BRAND_MARKER)) values[COL.brand_id] = lookups.brandId(brand.slice(BRAND_MARKER.length));
     const problem = storableProblem(values);
     if (problem) {
-      recordError({ row: line, column: null, value: null, reason: `the database would refuse the row: ${problem}` });
+      refuse([{ row: line, severity: 'error', column: null, value: null, reason: `the database would refuse the row: ${problem}` }]);
       return;
     }
     let inserted: boolean;
     try {
       inserted = stmts.insert(values);
     } catch (error) {
-      recordError({ row: line, column: null, value: null, reason: `the database refused the row: ${(error as Error).message}` });
+      refuse([{ row: line, severity: 'error', column: null, value: null, reason: `the database refused the row: ${(error as Error).message}` }]);
       return;
     }
     if (inserted) {
       counts.imported++;
+      lastDuplicateId = null;
+      keepWarnings(row);
       return;
     }
+    const eventId = String(values[COL.event_id]);
+    const existing = stmts.existing(eventId);
+    const flags = { currency_given: row.currencyGiven, name_given: row.nameGiven };
+    // Stored or updated by this import (an earlier row of the file): the same event, its blanks filled.
+    if (existing && (existing.import_id === importId || existing.updated_at === now)) {
+      stmts.merge(values, flags);
+      counts.merged++;
+      keepWarnings(row);
+      return;
+    }
+    if (eventId === lastDuplicateId) {
+      counts.merged++;
+      return;
+    }
+    lastDuplicateId = eventId;
+    const column = eventIdHeader();
+    const where = existing?.source_line ? ` (line ${existing.source_line} of its file)` : '';
+    const duplicate = (reason: string, severity: 'duplicate' | 'error' = 'duplicate') =>
+      record({ row: line, severity, column, value: eventId.slice(0, 100), reason, relatedEventId: existing?.id ?? null });
     const policy = options.onDuplicate;
-    if (policy === 'skip') {
-      counts.duplicates++;
-    } else if (policy === 'update') {
-      if (stmts.update(values)) counts.updated++;
-      else counts.duplicates++;
+    if (policy === 'update' && existing?.sync_status !== 'sent' && stmts.update(values, flags)) {
+      counts.updated++;
+      keepWarnings(row);
+    } else if (policy === 'error') {
+      counts.invalid++;
+      duplicate(`duplicate: an event with this id is already in the database${where}`, 'error');
     } else {
-      const eventId = String(values[COL.event_id]);
-      const existing = stmts.existing(eventId);
-      const where = existing?.import_id === importId ? 'an earlier row of this file has the same event id' : 'an event with this id is already in the database';
-      recordError({ row: line, column: eventIdHeader(), value: eventId.slice(0, 100), reason: `duplicate: ${where}` });
+      counts.duplicates++;
+      duplicate(
+        policy === 'update'
+          ? `already sent to an ad platform${where}; not changed`
+          : `an event with this id is already in the database${where}; skipped (choose "update" to change it)`,
+      );
     }
   };
 
   const submit = () => {
     if (batchRows.length === 0 || !pool) return;
-    const lines = batchLines;
-    inFlight.push(pool.submit(lines, batchRows).then((results) => results.map((r, i) => (Array.isArray(r) ? [lines[i]!, r] : r)) as unknown as MapResult[]));
+    inFlight.push(pool.submit(batchLines, batchRows));
     batchLines = [];
     batchRows = [];
   };
@@ -295,8 +344,8 @@ async function pass(
       db.pragma('ignore_check_constraints = ON');
       try {
         for (const result of results) {
-          if (Array.isArray(result)) store(result[1] as unknown[], result[0] as number);
-          else recordError(result);
+          if ('errors' in result) refuse(result.errors);
+          else store(result);
         }
       } finally {
         db.pragma('ignore_check_constraints = OFF');
@@ -345,5 +394,13 @@ async function pass(
     throw new AppError('validation', `${input.fileName} has no header row${fileTimeZone !== null ? ' after its Parameters line' : ''}`);
   }
   hooks.onProgress?.({ rowsDone: counts.rowsRead, bytesDone, bytesTotal });
-  return { ...counts, sha256: hash.digest('hex'), encoding, delimiter, timezone: fileTimeZone ?? options.timezone ?? null };
+  return {
+    ...counts,
+    storedErrors,
+    prehashed: prehashedCells > 0 ? { cells: prehashedCells, platform: prehashedFor } : null,
+    sha256: hash.digest('hex'),
+    encoding,
+    delimiter,
+    timezone: fileTimeZone ?? options.timezone ?? null,
+  };
 }

@@ -1,7 +1,10 @@
-import type { ImportMapping, ImportOptions, ImportReport, ImportRowError, ImportStatus, ImportSummary, MappingPreset } from '../../shared/domain/imports';
+import type { ImportMapping, ImportOptions, ImportProblemSeverity, ImportReport, ImportRowError, ImportStatus, ImportSummary, MappingPreset, Preflight } from '../../shared/domain/imports';
 import type { Sqlite } from '../db/connection';
 import type { ImportsTable } from '../db/schema';
-import { INSERT_COLUMNS } from '../events/repo';
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
+import { allRows, createKysely, firstRow, runQuery, type CompiledLike } from '../db/connection';
+import type { DB } from '../db/schema';
+import { COL, IMPORT_COLUMNS, type ImportColumn } from './columns';
 import { uuidv7 } from '../lib/ids';
 
 /** Invalid rows kept per import for the report (the count is exact beyond that). */
@@ -23,17 +26,23 @@ export interface ImportCounts {
   updated: number;
   duplicates: number;
   invalid: number;
+  /** Rows kept with at least one warning. */
+  warned: number;
+  /** Rows folded into an earlier row of the same file with the same event id. */
+  merged: number;
 }
 
-export function finishImportRow(db: Sqlite, id: string, status: ImportStatus, counts: ImportCounts | null, error: string | null, sha256: string | null = null): void {
-  if (counts) {
-    db.prepare(
-      `UPDATE imports SET status = ?, rows_read = ?, rows_imported = ?, rows_updated = ?, rows_duplicate = ?, rows_invalid = ?,
-         error = ?, file_sha256 = coalesce(?, file_sha256), finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?`,
-    ).run(status, counts.rowsRead, counts.imported, counts.updated, counts.duplicates, counts.invalid, error, sha256, id);
-  } else {
-    db.prepare(`UPDATE imports SET status = ?, error = ?, finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?`).run(status, error, id);
-  }
+export function finishImportRow(db: Sqlite, id: string, status: ImportStatus, counts: ImportCounts | null, error: string | null, sha256: string | null = null, preflight: Preflight | null = null): void {
+  const k = createKysely(db);
+  const finishedAt = sql<string>`strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`;
+  const query = counts
+    ? k.updateTable('imports').set((eb) => ({
+        status, rows_read: counts.rowsRead, rows_imported: counts.imported, rows_updated: counts.updated, rows_duplicate: counts.duplicates,
+        rows_invalid: counts.invalid, rows_warned: counts.warned, rows_merged: counts.merged, error,
+        file_sha256: eb.fn.coalesce(eb.val(sha256), eb.ref('file_sha256')), preflight: preflight ? JSON.stringify(preflight) : null, finished_at: finishedAt,
+      }))
+    : k.updateTable('imports').set({ status, error, finished_at: finishedAt });
+  runQuery(db, query.where('id', '=', id));
 }
 
 export function setImportStatus(db: Sqlite, id: string, status: ImportStatus): void {
@@ -56,6 +65,8 @@ export function toSummary(row: ImportsTable): ImportSummary {
     updated: row.rows_updated,
     duplicates: row.rows_duplicate,
     invalid: row.rows_invalid,
+    warned: row.rows_warned,
+    merged: row.rows_merged,
     error: row.error,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
@@ -67,25 +78,38 @@ export function listImports(db: Sqlite, limit: number): ImportSummary[] {
 }
 
 export function importReport(db: Sqlite, row: ImportsTable, errorLimit = MAX_STORED_ERRORS): ImportReport {
-  const errors = (
-    db.prepare('SELECT line, column_name, masked_value, reason FROM import_errors WHERE import_id = ? ORDER BY line, id LIMIT ?').all(row.id, errorLimit) as {
-      line: number; column_name: string | null; masked_value: string | null; reason: string;
-    }[]
-  ).map((e): ImportRowError => ({ row: e.line, column: e.column_name, value: e.masked_value, reason: e.reason }));
+  const k = createKysely(db);
+  const errors = allRows<{ line: number; column_name: string | null; masked_value: string | null; reason: string; severity: string; related_event_id: string | null }>(
+    db,
+    k.selectFrom('import_errors').select(['line', 'column_name', 'masked_value', 'reason', 'severity', 'related_event_id']).where('import_id', '=', row.id).orderBy('line').orderBy('id').limit(errorLimit),
+  ).map(
+    (e): ImportRowError => ({
+      row: e.line,
+      severity: e.severity as ImportProblemSeverity,
+      column: e.column_name,
+      value: e.masked_value,
+      reason: e.reason,
+      ...(e.related_event_id ? { relatedEventId: e.related_event_id } : {}),
+    }),
+  );
+  const refusedLines = new Set(errors.filter((e) => e.severity === 'error').map((e) => e.row)).size;
   return {
     ...toSummary(row),
     mapping: row.mapping ? (JSON.parse(row.mapping) as ImportMapping) : null,
     headers: row.headers ? (JSON.parse(row.headers) as string[]) : [],
     options: row.options ? (JSON.parse(row.options) as ImportOptions) : null,
     errors,
-    errorsTruncated: row.rows_invalid > errors.length,
+    errorsTruncated: errors.length >= errorLimit || row.rows_invalid > refusedLines,
+    preflight: row.preflight ? (JSON.parse(row.preflight) as Preflight) : null,
   };
 }
 
+/** Refused rows' reasons by line (the "save error rows" file); warnings and duplicates are not errors. */
 export function errorLines(db: Sqlite, importId: string): Map<number, string> {
-  const rows = db.prepare('SELECT line, column_name, reason FROM import_errors WHERE import_id = ? ORDER BY line, id').all(importId) as {
-    line: number; column_name: string | null; reason: string;
-  }[];
+  const rows = allRows<{ line: number; column_name: string | null; reason: string }>(
+    db,
+    createKysely(db).selectFrom('import_errors').select(['line', 'column_name', 'reason']).where('import_id', '=', importId).where('severity', '=', 'error').orderBy('line').orderBy('id'),
+  );
   const map = new Map<number, string>();
   for (const row of rows) {
     const reason = row.column_name ? `${row.column_name}: ${row.reason}` : row.reason;
@@ -94,35 +118,119 @@ export function errorLines(db: Sqlite, importId: string): Map<number, string> {
   return map;
 }
 
+type Param = { readonly column: ImportColumn | 'currency_given' | 'name_given' };
+const param = (column: Param['column']): Param => ({ column });
+
+/**
+ * Compiles a Kysely query built with `param(column)` placeholders once, and returns a function that
+ * binds a row's values (IMPORT_COLUMNS order) in the compiled parameter order.
+ */
+function bindable(db: Sqlite, query: { compile(): CompiledLike }) {
+  const compiled = query.compile();
+  const statement = db.prepare(compiled.sql);
+  // Each compiled parameter is a row value (its IMPORT_COLUMNS index), a flag, or a constant of the query.
+  const slots = compiled.parameters.map((p): { at: number } | { flag: 'currency_given' | 'name_given' } | { constant: unknown } => {
+    if (p === null || typeof p !== 'object' || !('column' in p)) return { constant: p };
+    const column = (p as Param).column;
+    if (column === 'currency_given' || column === 'name_given') return { flag: column };
+    const at = COL[column];
+    if (at === undefined) throw new Error(`unbound import parameter ${String(column)}`);
+    return { at };
+  });
+  return (values: readonly unknown[], flags: { currency_given: boolean; name_given: boolean }) =>
+    statement.run(slots.map((slot) => ('at' in slot ? values[slot.at] : 'flag' in slot ? (flags[slot.flag] ? 1 : 0) : slot.constant)));
+}
+
+/** Columns a later row may fill (merge) or a re-import may change (update); ids, import and line stay the first row's. */
+const FILLABLE = IMPORT_COLUMNS.filter(
+  (c) => !['id', 'event_id', 'import_id', 'created_at', 'updated_at', 'source_line', 'event_name', 'conversion_name', 'currency', 'event_value_micros', 'custom_params', 'consent_ad_user_data', 'consent_ad_personalization', 'event_time'].includes(c),
+) as Exclude<ImportColumn, 'id'>[];
+
 /** Prepared statements the pipeline runs per row (inside its one transaction). */
-export function prepareImportStatements(db: Sqlite) {
-  const cols = INSERT_COLUMNS.join(', ');
-  const marks = INSERT_COLUMNS.map(() => '?').join(', ');
+export function prepareImportStatements(db: Sqlite, k: Kysely<DB>) {
+  const cols = IMPORT_COLUMNS.join(', ');
+  const marks = IMPORT_COLUMNS.map(() => '?').join(', ');
   const insert = db.prepare(`INSERT INTO conversion_events (${cols}) VALUES (${marks}) ON CONFLICT (event_id) DO NOTHING`);
-  const updatable = INSERT_COLUMNS.filter((c) => c !== 'id' && c !== 'event_id' && c !== 'created_at' && c !== 'import_id');
-  const update = db.prepare(
-    `UPDATE conversion_events SET ${updatable.map((c) => `${c} = ?`).join(', ')} WHERE event_id = ? AND sync_status <> 'sent'`,
+  // Placeholders bound per row by bindable(): typed `any` because a column's value and a flag share them.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const ref = (c: ImportColumn) => sql.ref<any>(`conversion_events.${c}`);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const v = (c: Param['column']) => sql.val<any>(param(c));
+  // A later row of the same file: fills what the first row left blank, never blanks or replaces it.
+  // Value and currency are one fact: when the value is filled, the currency of that row comes with it.
+  const merge = bindable(
+    db,
+    k
+      .updateTable('conversion_events')
+      .set((eb) => ({
+        ...Object.fromEntries(FILLABLE.map((c) => [c, eb.fn.coalesce(ref(c), v(c))])),
+        currency: eb.case().when(eb.and([eb('event_value_micros', 'is', null), eb(v('event_value_micros'), 'is not', null), eb(v('currency_given'), '=', 1)])).then(v('currency')).else(ref('currency')).end(),
+        event_value_micros: eb.fn.coalesce(ref('event_value_micros'), v('event_value_micros')),
+        custom_params: eb.case().when(v('custom_params'), 'is', null).then(ref('custom_params')).when(ref('custom_params'), 'is', null).then(v('custom_params'))
+          .else(eb.fn('json_patch', [v('custom_params'), ref('custom_params')])).end(),
+        consent_ad_user_data: eb.case().when(ref('consent_ad_user_data'), '=', 'unspecified').then(v('consent_ad_user_data')).else(ref('consent_ad_user_data')).end(),
+        consent_ad_personalization: eb.case().when(ref('consent_ad_personalization'), '=', 'unspecified').then(v('consent_ad_personalization')).else(ref('consent_ad_personalization')).end(),
+      }))
+      .where('event_id', '=', v('event_id')),
   );
-  const existing = db.prepare('SELECT import_id, sync_status FROM conversion_events WHERE event_id = ?');
-  const error = db.prepare('INSERT INTO import_errors (import_id, line, column_name, masked_value, reason) VALUES (?, ?, ?, ?, ?)');
-  const updateIndexes = updatable.map((c) => INSERT_COLUMNS.indexOf(c));
-  const eventIdIndex = INSERT_COLUMNS.indexOf('event_id');
+  // An event stored by an earlier import: the new row's non-blank cells win; a blank cell, the import's
+  // default currency or its default conversion name never replace what is stored. A sent event is never changed.
+  const update = bindable(
+    db,
+    k
+      .updateTable('conversion_events')
+      .set((eb) => ({
+        ...Object.fromEntries(FILLABLE.map((c) => [c, eb.fn.coalesce(v(c), ref(c))])),
+        event_time: v('event_time'),
+        event_value_micros: eb.fn.coalesce(v('event_value_micros'), ref('event_value_micros')),
+        currency: eb.case().when(v('currency_given'), '=', 1).then(v('currency')).else(ref('currency')).end(),
+        conversion_name: eb.case().when(v('name_given'), '=', 1).then(v('conversion_name')).else(ref('conversion_name')).end(),
+        event_name: eb.case().when(v('name_given'), '=', 1).then(v('event_name')).else(ref('event_name')).end(),
+        custom_params: eb.case().when(v('custom_params'), 'is', null).then(ref('custom_params')).when(ref('custom_params'), 'is', null).then(v('custom_params'))
+          .else(eb.fn('json_patch', [ref('custom_params'), v('custom_params')])).end(),
+        consent_ad_user_data: eb.case().when(v('consent_ad_user_data'), '=', 'unspecified').then(ref('consent_ad_user_data')).else(v('consent_ad_user_data')).end(),
+        consent_ad_personalization: eb.case().when(v('consent_ad_personalization'), '=', 'unspecified').then(ref('consent_ad_personalization')).else(v('consent_ad_personalization')).end(),
+        updated_at: v('updated_at'),
+      }))
+      .where('event_id', '=', v('event_id'))
+      .where('sync_status', '<>', 'sent'),
+  );
+  const existingQuery = k.selectFrom('conversion_events').select(['id', 'import_id', 'sync_status', 'updated_at', 'source_line']).where('event_id', '=', '').compile();
+  const existing = db.prepare(existingQuery.sql);
+  const errorQuery = k
+    .insertInto('import_errors')
+    // id is the INTEGER PRIMARY KEY (a rowid alias), assigned by SQLite.
+    .values({ import_id: '', line: 0, column_name: null, masked_value: null, reason: '', severity: 'error', related_event_id: null } as never)
+    .compile();
+  const error = db.prepare(errorQuery.sql);
   return {
-    /** Values in INSERT_COLUMNS order. True when inserted, false when the event_id already exists. */
+    /** Values in IMPORT_COLUMNS order. True when inserted, false when the event_id already exists. */
     insert(values: unknown[]): boolean {
       return insert.run(values).changes === 1;
     },
-    /** True when updated; false when the existing event was already sent. */
-    update(values: unknown[]): boolean {
-      return update.run([...updateIndexes.map((i) => values[i]), values[eventIdIndex]]).changes === 1;
+    /** Fills the blanks of an event stored earlier in this import. */
+    merge(values: unknown[], flags: { currency_given: boolean; name_given: boolean }): void {
+      merge(values, flags);
     },
-    existing(eventId: string): { import_id: string | null; sync_status: string } | undefined {
-      return existing.get(eventId) as { import_id: string | null; sync_status: string } | undefined;
+    /** True when updated; false when the existing event was already sent. */
+    update(values: unknown[], flags: { currency_given: boolean; name_given: boolean }): boolean {
+      return update(values, flags).changes === 1;
+    },
+    existing(eventId: string): ExistingEvent | undefined {
+      return existing.get(eventId) as ExistingEvent | undefined;
     },
     error(importId: string, e: ImportRowError): void {
-      error.run(importId, e.row, e.column, e.value, e.reason);
+      error.run(importId, e.row, e.column, e.value, e.reason, e.severity ?? 'error', e.relatedEventId ?? null);
     },
   };
+}
+
+export interface ExistingEvent {
+  id: string;
+  import_id: string | null;
+  sync_status: string;
+  updated_at: string;
+  source_line: number | null;
 }
 
 /** Resolves campaign/brand names to ids, creating missing ones (inside the import's transaction). */
@@ -229,4 +337,65 @@ export function upsertPreset(db: Sqlite, name: string, key: string, headers: str
 
 export function deletePreset(db: Sqlite, id: string): boolean {
   return db.prepare('DELETE FROM mapping_presets WHERE id = ?').run(id).changes === 1;
+}
+
+// ---- pre-flight ----
+
+/** Whether Google / Meta have anything to match an event on (the export's rules, checked at import). */
+function matchKeys(eb: ExpressionBuilder<DB, 'conversion_events'>) {
+  const set = (c: keyof DB['conversion_events']) => eb(c, 'is not', null);
+  const google = eb.or([
+    set('gclid'), set('gbraid'), set('wbraid'), set('user_email_hash'), set('user_phone_hash'),
+    eb.and([set('user_first_name_hash'), set('user_last_name_hash'), set('google_region_code'), set('google_postal_code')]),
+  ]);
+  const meta = eb.or([
+    set('meta_email_hash'), set('meta_phone_hash'), set('meta_external_id_hash'), set('fbc'), set('fbp'),
+    eb.and([set('meta_first_name_hash'), set('meta_last_name_hash'), eb.or([set('meta_zip_hash'), set('meta_city_hash'), set('meta_dob_hash')])]),
+    eb.and([set('user_ip'), set('user_agent')]),
+  ]);
+  return { google, meta };
+}
+
+export interface PreflightCounts {
+  unmatchable: number;
+  googleCannot: number;
+  metaCannot: number;
+}
+
+/** How many of an import's events no platform / not Google / not Meta can match. */
+export function preflightCounts(db: Sqlite, importId: string): PreflightCounts {
+  const k = createKysely(db);
+  const row = firstRow<{ unmatchable: number | null; googleCannot: number | null; metaCannot: number | null }>(
+    db,
+    k
+      .selectFrom('conversion_events')
+      .select((eb) => {
+        const { google, meta } = matchKeys(eb);
+        const count = (condition: Expression<SqlBool>) => eb.fn.sum<number>(eb.case().when(condition).then(1).else(0).end());
+        return [count(eb.and([eb.not(google), eb.not(meta)])).as('unmatchable'), count(eb.not(google)).as('googleCannot'), count(eb.not(meta)).as('metaCannot')];
+      })
+      .where('import_id', '=', importId),
+  );
+  return { unmatchable: row?.unmatchable ?? 0, googleCannot: row?.googleCannot ?? 0, metaCannot: row?.metaCannot ?? 0 };
+}
+
+/** The first `limit` events of an import that some platform cannot match, with which. */
+export function preflightEvents(db: Sqlite, importId: string, limit: number): { id: string; line: number | null; google: number; meta: number }[] {
+  const k = createKysely(db);
+  return allRows(
+    db,
+    k
+      .selectFrom('conversion_events')
+      .select((eb) => {
+        const { google, meta } = matchKeys(eb);
+        return ['id', 'source_line as line', eb.case().when(google).then(1).else(0).end().as('google'), eb.case().when(meta).then(1).else(0).end().as('meta')];
+      })
+      .where('import_id', '=', importId)
+      .where((eb) => {
+        const { google, meta } = matchKeys(eb);
+        return eb.or([eb.not(google), eb.not(meta)]);
+      })
+      .orderBy('source_line')
+      .limit(limit),
+  );
 }

@@ -1,10 +1,11 @@
-import { ConversionEventInsertSchema, CurrencySchema, EVENT_NAMES, type ConversionEventName } from '../../shared/domain/events';
-import type { ImportOptions, ImportRowError, ImportTarget } from '../../shared/domain/imports';
+import { ConversionEventInsertSchema, CurrencySchema, type ConversionEventName } from '../../shared/domain/events';
+import { categoryOf } from '../../shared/domain/conversion-names';
+import { IDENTITY_TARGETS, type HashPlatform, type IdentityTarget, type ImportOptions, type ImportRowError, type ImportTarget } from '../../shared/domain/imports';
 import { decimalToMicros, MoneyFormatError } from '../../shared/domain/money';
-import type { InsertRow } from '../events/repo';
-import { hashIdentityOrThrow, IdentityError, sha256Hex, type IdentityHashes, type LegacyIdentityField } from '../identity';
+import { sha256Hex } from '../identity';
+import { COL, IMPORT_COLUMNS } from './columns';
+import { hashRowIdentity } from './identity-row';
 import { maskValue } from './mask';
-import { normalizeHeader } from './mapping';
 import { parseEventTime, TimeParseError, type ZoneClock } from './time';
 
 /** A row-level problem; `target` names the mapped field so the report can show the column. */
@@ -22,22 +23,23 @@ export interface Lookups {
   brandId(name: string): string;
 }
 
-const EVENT_ALIASES: Record<string, ConversionEventName> = {
-  purchase: 'purchase', order: 'purchase', sale: 'purchase', checkout: 'purchase', buy: 'purchase', transaction: 'purchase',
-  lead: 'lead', generatelead: 'lead', submitform: 'lead', contact: 'lead', qualifiedlead: 'lead',
-  signup: 'signup', completeregistration: 'signup', registration: 'signup', register: 'signup',
-  addtocart: 'add_to_cart', pageview: 'page_view', viewcontent: 'page_view', custom: 'custom',
-};
+/** A mapped row: its values in IMPORT_COLUMNS order, what was dropped from it, and what the merge/update rules need to know. */
+export interface MappedRow {
+  line: number;
+  values: unknown[];
+  warnings: ImportRowError[] | null;
+  /** The currency came from the row's own cell (not the import's default). */
+  currencyGiven: boolean;
+  /** The conversion name came from the row's own cell (not the import's --event-name). */
+  nameGiven: boolean;
+  /** Cells that were already hashed (stored for `prehashedFor` only). */
+  prehashed: number;
+}
 
-/** Maps a conversion/event name to the app's enum; keeps the original when it is not an exact enum value. */
-export function mapEventName(raw: string): { name: ConversionEventName; original: string | null } {
-  const value = raw.trim();
-  if ((EVENT_NAMES as readonly string[]).includes(value)) return { name: value as ConversionEventName, original: null };
-  const key = normalizeHeader(value);
-  const alias = EVENT_ALIASES[key];
-  const name: ConversionEventName =
-    alias ?? (/purchase|order|sale|checkout/.test(key) ? 'purchase' : /lead/.test(key) ? 'lead' : /signup|regist/.test(key) ? 'signup' : /cart/.test(key) ? 'add_to_cart' : 'custom');
-  return { name, original: value.slice(0, 200) };
+/** A refused row with every reason it was refused. */
+export interface RefusedRow {
+  line: number;
+  errors: ImportRowError[];
 }
 
 const CONSENT: Record<string, 'granted' | 'denied' | 'unspecified'> = {
@@ -72,16 +74,27 @@ export function parseValue(text: string, decimalComma: boolean): number {
 
 const IpSchema = ConversionEventInsertSchema.shape.user_ip;
 const TEXT_LIMITS: Partial<Record<ImportTarget, number>> = {
-  event_id: 200, transaction_id: 200, gclid: 200, gbraid: 200, wbraid: 200, fbc: 500, fbp: 500, source: 200, user_agent: 1000, campaign: 200, brand: 200,
+  event_id: 200, transaction_id: 200, gclid: 200, gbraid: 200, wbraid: 200, fbc: 500, fbp: 500, source: 200, user_agent: 1000, campaign: 200, brand: 200, event_name: 200,
 };
+const MAX_CUSTOM_PARAMS = 200;
 
-/** Turns parsed CSV fields into an insertable, hashed event. Throws RowError. */
+/** Meta's Limited Data Use flag as written in files: LDU, [LDU], ["LDU"], or blank (none). */
+export function parseProcessingOptions(text: string): string | null {
+  const inner = text.trim().replace(/^\[|\]$/g, '');
+  const options = inner.split(',').map((o) => o.trim().replace(/^["']|["']$/g, '').trim()).filter(Boolean);
+  for (const option of options) if (option.toUpperCase() !== 'LDU') throw new RowError('data_processing_options', `has "${option.slice(0, 20)}"; Meta knows only LDU`);
+  return JSON.stringify(options.map(() => 'LDU').slice(0, 1));
+}
+
+/** Turns parsed CSV fields into an insertable, hashed event, collecting every problem of the row. */
 export class RowMapper {
-  private readonly index: Partial<Record<ImportTarget, number>> = {};
+  private readonly index = new Map<ImportTarget, number>();
   private readonly custom: [number, string][] = [];
   private readonly currencies = new Map<string, string | RowError>();
-  private readonly names = new Map<string, { name: ConversionEventName; original: string | null }>();
+  private readonly categories = new Map<string, ConversionEventName>();
+  private readonly identityIndexes: [IdentityTarget, number][] = [];
   private readonly defaultCurrency: string;
+  private readonly optionName: string | null;
 
   constructor(
     readonly headers: string[],
@@ -90,166 +103,249 @@ export class RowMapper {
     private readonly clock: ZoneClock | null,
     private readonly importId: string,
     private readonly lookups: Lookups,
+    private readonly prehashedFor: HashPlatform,
   ) {
     columns.forEach((target, i) => {
       if (target === 'custom') this.custom.push([i, headers[i] ?? `column ${i + 1}`]);
-      else if (target !== 'ignore' && this.index[target] === undefined) this.index[target] = i;
+      else if (target !== 'ignore' && !this.index.has(target)) this.index.set(target, i);
     });
+    for (const target of IDENTITY_TARGETS) {
+      const i = this.index.get(target);
+      if (i !== undefined) this.identityIndexes.push([target, i]);
+    }
     this.defaultCurrency = options.currency ?? 'USD';
+    this.optionName = options.eventName?.trim() || null;
   }
 
   /** Header of a target's column, for error reports. */
   columnOf(target: ImportTarget | null): string | null {
     if (target === null) return null;
-    const i = this.index[target];
+    const i = this.index.get(target);
     return i === undefined ? null : (this.headers[i] ?? null);
   }
 
   maskedValue(fields: string[], target: ImportTarget | null): string | null {
     if (target === null) return null;
-    const i = this.index[target];
+    const i = this.index.get(target);
     return i === undefined || fields[i] === undefined ? null : maskValue(target, fields[i]!).slice(0, 100);
   }
 
-  private get(fields: string[], target: ImportTarget): string {
-    const i = this.index[target];
-    if (i === undefined) return '';
-    const value = fields[i]!.trim();
-    const limit = TEXT_LIMITS[target];
-    if (limit !== undefined && value.length > limit) throw new RowError(target, `is longer than ${limit} characters`);
-    return value;
+  private problem(fields: string[], line: number, target: ImportTarget | null, reason: string, severity: 'error' | 'warning'): ImportRowError {
+    return { row: line, severity, column: this.columnOf(target), value: this.maskedValue(fields, target), reason };
   }
 
-  map(fields: string[], now: string): InsertRow {
+  private cell(fields: string[], target: ImportTarget): string {
+    const i = this.index.get(target);
+    return i === undefined ? '' : (fields[i] ?? '').trim();
+  }
+
+  map(fields: string[], line: number, now: string): MappedRow | RefusedRow {
+    const errors: ImportRowError[] = [];
+    const warnings: ImportRowError[] = [];
+    const fail = (target: ImportTarget | null, reason: string) => errors.push(this.problem(fields, line, target, reason, 'error'));
     if (fields.length !== this.headers.length) {
       const extraEmpty = fields.length > this.headers.length && fields.slice(this.headers.length).every((f) => f.trim() === '');
-      if (!extraEmpty) throw new RowError(null, `has ${fields.length} fields, but the header has ${this.headers.length}`);
+      if (!extraEmpty) return { line, errors: [this.problem(fields, line, null, `has ${fields.length} fields, but the header has ${this.headers.length}`, 'error')] };
     }
-    for (const field of fields) if (field.includes('\u0000')) throw new RowError(null, 'contains a NUL byte (the file may be damaged)');
+    for (const field of fields) if (field.includes('\u0000')) return { line, errors: [this.problem(fields, line, null, 'contains a NUL byte (the file may be damaged)', 'error')] };
 
-    const nameText = this.get(fields, 'event_name');
-    let eventName: ConversionEventName;
-    let original: string | null = null;
-    if (nameText) {
-      let mapped = this.names.get(nameText);
-      if (!mapped) {
-        mapped = mapEventName(nameText);
-        if (this.names.size < 10000) this.names.set(nameText, mapped);
+    // Text cells with a length limit: an over-long id is an error (it would be cut, and so changed).
+    const text = (target: ImportTarget): string => {
+      const value = this.cell(fields, target);
+      const limit = TEXT_LIMITS[target];
+      if (limit !== undefined && value.length > limit) {
+        fail(target, `is longer than ${limit} characters`);
+        return '';
       }
-      eventName = mapped.name;
-      original = mapped.original;
-    } else if (this.options.eventName) {
-      eventName = this.options.eventName;
-    } else {
-      throw new RowError(this.index.event_name === undefined ? null : 'event_name', 'has no event name (map a column or set a default event name)');
-    }
-
-    const timeText = this.get(fields, 'event_time');
-    if (this.index.event_time === undefined) throw new RowError(null, 'has no event time (map a column to Event time)');
-    let eventTime: string;
-    try {
-      eventTime = parseEventTime(timeText, this.clock);
-    } catch (error) {
-      if (error instanceof TimeParseError) throw new RowError('event_time', error.message);
-      throw error;
-    }
-
-    const valueText = this.get(fields, 'value');
-    const valueMicros = valueText ? parseValue(valueText, this.options.decimalComma ?? false) : null;
-    const currencyText = this.get(fields, 'currency');
-    const currency = currencyText ? this.currency(currencyText) : this.defaultCurrency;
-
-    let hashes: IdentityHashes;
-    try {
-      hashes = hashIdentityOrThrow(
-        { email: this.get(fields, 'email'), phone: this.get(fields, 'phone'), firstName: this.get(fields, 'first_name'), lastName: this.get(fields, 'last_name') },
-        this.options.defaultCountry,
-      );
-    } catch (error) {
-      if (error instanceof IdentityError) throw new RowError(error.field as LegacyIdentityField, error.reason);
-      throw error;
-    }
-
-    const ipText = this.get(fields, 'user_ip');
-    if (ipText && !IpSchema.safeParse(ipText).success) throw new RowError('user_ip', 'is not an IPv4 or IPv6 address');
-
-    let customParams: Record<string, string> | null = null;
-    if (original !== null || this.custom.length > 0) {
-      customParams = {};
-      if (original !== null) customParams.conversion_name = original;
-      for (const [i, header] of this.custom) if (fields[i] !== undefined && fields[i] !== '') customParams[header] = fields[i]!.slice(0, 1000);
-    }
-    const transactionId = this.get(fields, 'transaction_id') || null;
-    const campaign = this.get(fields, 'campaign');
-    const brand = this.get(fields, 'brand');
-    const row: InsertRow = {
-      // Assigned by the inserting thread (time-ordered ids in insert order).
-      id: '',
-      event_name: eventName,
-      event_id: '',
-      ...hashes,
-      user_ip: ipText || null,
-      user_agent: this.get(fields, 'user_agent') || null,
-      event_value_micros: valueMicros,
-      currency,
-      transaction_id: transactionId,
-      custom_params: customParams === null ? null : JSON.stringify(customParams),
-      source: this.get(fields, 'source') || null,
-      campaign_id: campaign ? this.lookups.campaignId(campaign) : null,
-      brand_id: brand ? this.lookups.brandId(brand) : null,
-      import_id: this.importId,
-      gclid: this.get(fields, 'gclid') || null,
-      gbraid: this.get(fields, 'gbraid') || null,
-      wbraid: this.get(fields, 'wbraid') || null,
-      fbc: this.get(fields, 'fbc') || null,
-      fbp: this.get(fields, 'fbp') || null,
-      consent_ad_user_data: this.consent(fields, 'consent_ad_user_data'),
-      consent_ad_personalization: this.consent(fields, 'consent_ad_personalization'),
-      event_time: eventTime,
-      created_at: now,
-      updated_at: now,
+      return value;
     };
-    if (row.gbraid && row.wbraid) throw new RowError('wbraid', 'has both gbraid and wbraid (Google accepts only one click id)');
-    row.event_id = this.get(fields, 'event_id') || deriveEventId(row, original);
-    return row;
+
+    const nameCell = text('event_name');
+    const conversionName = nameCell || this.optionName;
+    if (!conversionName) fail(this.index.has('event_name') ? 'event_name' : null, 'has no conversion name (map a column or set a default event name)');
+    let category = conversionName ? this.categories.get(conversionName) : undefined;
+    if (conversionName && category === undefined) {
+      category = categoryOf(conversionName);
+      if (this.categories.size < 10000) this.categories.set(conversionName, category);
+    }
+
+    let eventTime: string | null = null;
+    if (!this.index.has('event_time')) fail(null, 'has no event time (map a column to Event time)');
+    else {
+      try {
+        eventTime = parseEventTime(this.cell(fields, 'event_time'), this.clock);
+      } catch (error) {
+        if (!(error instanceof TimeParseError)) throw error;
+        fail('event_time', error.message);
+      }
+    }
+
+    let valueMicros: number | null = null;
+    const valueText = this.cell(fields, 'value');
+    if (valueText) {
+      try {
+        valueMicros = parseValue(valueText, this.options.decimalComma ?? false);
+      } catch (error) {
+        if (!(error instanceof RowError)) throw error;
+        fail('value', error.reason);
+      }
+    }
+    const currencyText = this.cell(fields, 'currency');
+    let currency = this.defaultCurrency;
+    if (currencyText) {
+      const parsed = this.currency(currencyText);
+      if (parsed instanceof RowError) fail('currency', parsed.reason);
+      else currency = parsed;
+    }
+
+    const raw: Partial<Record<IdentityTarget, string>> = {};
+    for (const [target, i] of this.identityIndexes) {
+      const value = fields[i];
+      if (value) raw[target] = value;
+    }
+    const identity = hashRowIdentity(raw, { defaultCountry: this.options.defaultCountry, prehashedFor: this.prehashedFor });
+
+    let userIp: string | null = this.cell(fields, 'user_ip') || null;
+    const identityProblems = identity.problems.map((p) => ({ target: p.target as ImportTarget, reason: p.reason }));
+    if (userIp && !IpSchema.safeParse(userIp).success) {
+      identityProblems.push({ target: 'user_ip', reason: 'is not an IPv4 or IPv6 address' });
+      userIp = null;
+    }
+    const userAgent = text('user_agent') || null;
+    const gclid = text('gclid') || null;
+    const gbraid = text('gbraid') || null;
+    const wbraid = text('wbraid') || null;
+    const fbc = text('fbc') || null;
+    const fbp = text('fbp') || null;
+    if (gbraid && wbraid) fail('wbraid', 'has both gbraid and wbraid (Google accepts only one click id)');
+
+    if (identityProblems.length > 0) {
+      const c = identity.columns;
+      const matchable = !!(
+        gclid || gbraid || wbraid || fbc || fbp || c.user_email_hash || c.user_phone_hash || c.meta_email_hash || c.meta_phone_hash || c.meta_external_id_hash ||
+        ((c.user_first_name_hash || c.meta_first_name_hash) && (c.user_last_name_hash || c.meta_last_name_hash))
+      );
+      const strict = this.options.strict === true;
+      for (const p of identityProblems) {
+        if (strict || !matchable) fail(p.target, p.reason);
+        else warnings.push(this.problem(fields, line, p.target, `${p.reason}; dropped from this row (the row is kept)`, 'warning'));
+      }
+      if (!strict && !matchable) fail(null, 'has no usable identifier left to match on (every one given was invalid)');
+    }
+
+    let dpo: string | null = null;
+    const dpoText = this.cell(fields, 'data_processing_options');
+    if (dpoText) {
+      try {
+        dpo = parseProcessingOptions(dpoText);
+      } catch (error) {
+        if (!(error instanceof RowError)) throw error;
+        fail('data_processing_options', error.reason);
+      }
+    }
+    const dpoCountry = this.integer(fields, 'dpo_country', fail);
+    const dpoState = this.integer(fields, 'dpo_state', fail);
+
+    let customParams: string | null = null;
+    if (this.custom.length > 0) {
+      // A null-prototype object: a header such as "__proto__" or "toString" is a key like any other.
+      const params: Record<string, string> = Object.create(null) as Record<string, string>;
+      let n = 0;
+      for (const [i, header] of this.custom) {
+        const value = fields[i];
+        if (value === undefined || value === '' || n >= MAX_CUSTOM_PARAMS) continue;
+        params[header] = value.slice(0, 1000);
+        n++;
+      }
+      if (n > 0) customParams = JSON.stringify(params);
+    }
+
+    const consentUserData = this.consent(fields, 'consent_ad_user_data', fail);
+    const consentPersonalization = this.consent(fields, 'consent_ad_personalization', fail);
+    const transactionId = text('transaction_id') || null;
+    const explicitId = text('event_id');
+    const campaign = text('campaign');
+    const brand = text('brand');
+    const source = text('source') || null;
+
+    if (errors.length > 0) return { line, errors };
+
+    const values: unknown[] = new Array(IMPORT_COLUMNS.length).fill(null);
+    values[COL.id] = ''; // assigned by the inserting thread (time-ordered ids in insert order)
+    values[COL.event_name] = category!;
+    values[COL.conversion_name] = conversionName;
+    values[COL.event_id] = explicitId || deriveEventId(conversionName!, transactionId, fields);
+    for (const column of Object.keys(identity.columns) as (keyof typeof identity.columns)[]) values[COL[column]] = identity.columns[column];
+    values[COL.user_ip] = userIp;
+    values[COL.user_agent] = userAgent;
+    values[COL.event_value_micros] = valueMicros;
+    values[COL.currency] = currency;
+    values[COL.transaction_id] = transactionId;
+    values[COL.custom_params] = customParams;
+    values[COL.source] = source;
+    values[COL.campaign_id] = campaign ? this.lookups.campaignId(campaign) : null;
+    values[COL.brand_id] = brand ? this.lookups.brandId(brand) : null;
+    values[COL.import_id] = this.importId;
+    values[COL.gclid] = gclid;
+    values[COL.gbraid] = gbraid;
+    values[COL.wbraid] = wbraid;
+    values[COL.fbc] = fbc;
+    values[COL.fbp] = fbp;
+    values[COL.consent_ad_user_data] = consentUserData;
+    values[COL.consent_ad_personalization] = consentPersonalization;
+    values[COL.event_time] = eventTime;
+    values[COL.created_at] = now;
+    values[COL.updated_at] = now;
+    values[COL.data_processing_options] = dpo;
+    values[COL.dpo_country] = dpoCountry;
+    values[COL.dpo_state] = dpoState;
+    values[COL.source_line] = line;
+    return { line, values, warnings: warnings.length ? warnings : null, currencyGiven: !!currencyText, nameGiven: !!nameCell, prehashed: identity.prehashed };
   }
 
-  private currency(text: string): string {
+  private currency(text: string): string | RowError {
     let cached = this.currencies.get(text);
     if (cached === undefined) {
       const parsed = CurrencySchema.safeParse(text);
       cached = parsed.success ? parsed.data : new RowError('currency', 'is not an ISO 4217 currency code');
       if (this.currencies.size < 1000) this.currencies.set(text, cached);
     }
-    if (cached instanceof RowError) throw cached;
     return cached;
   }
 
-  private consent(fields: string[], target: 'consent_ad_user_data' | 'consent_ad_personalization'): 'granted' | 'denied' | 'unspecified' {
-    const value = CONSENT[this.get(fields, target).toLowerCase()];
-    if (!value) throw new RowError(target, 'must be Granted, Denied or blank');
+  private integer(fields: string[], target: 'dpo_country' | 'dpo_state', fail: (t: ImportTarget, r: string) => void): number | null {
+    const value = this.cell(fields, target);
+    if (!value) return null;
+    if (!/^\d{1,9}$/.test(value)) {
+      fail(target, 'is not a whole number (Meta uses 0 = geolocate, 1 = USA; states like 1000 = California)');
+      return null;
+    }
+    return Number(value);
+  }
+
+  private consent(fields: string[], target: 'consent_ad_user_data' | 'consent_ad_personalization', fail: (t: ImportTarget, r: string) => void): 'granted' | 'denied' | 'unspecified' {
+    const value = CONSENT[this.cell(fields, target).toLowerCase()];
+    if (!value) {
+      fail(target, 'must be Granted, Denied or blank');
+      return 'unspecified';
+    }
     return value;
   }
 }
 
 /**
- * Event id for rows without one: the same order of the same conversion is the same event (as Google
- * dedups by order id), otherwise a hash of the row's normalized content — so re-importing a file
- * never double-counts.
+ * Event id for rows without one. The same order of the same conversion is one event (as Google
+ * dedups by order id: the line items of an order share it). Otherwise a hash of every cell of the
+ * row as the file wrote it — not of values computed with import options (time zone, default
+ * currency or country), so importing the same file again with other options finds the same events,
+ * and two rows that differ in any column, mapped or not, are two events.
  */
-export function deriveEventId(row: InsertRow, conversionName: string | null): string {
-  const name = conversionName ?? row.event_name;
-  if (row.transaction_id) {
-    const id = `${name}:${row.transaction_id}`;
+export function deriveEventId(conversionName: string, transactionId: string | null, fields: readonly string[]): string {
+  if (transactionId) {
+    const id = `${conversionName}:${transactionId}`;
     return id.length <= 200 ? id : `ord:${sha256Hex(id).slice(0, 40)}`;
   }
-  const content = [
-    name, row.event_time, row.event_value_micros, row.currency, row.user_email_hash, row.user_phone_hash, row.user_first_name_hash,
-    row.user_last_name_hash, row.user_ip, row.gclid, row.gbraid, row.wbraid, row.fbc, row.fbp, row.custom_params, row.source,
-  ];
-  return `row:${sha256Hex(JSON.stringify(content)).slice(0, 40)}`;
-}
-
-export function toRowError(mapper: RowMapper, fields: string[], line: number, error: RowError): ImportRowError {
-  return { row: line, column: mapper.columnOf(error.target), value: mapper.maskedValue(fields, error.target), reason: error.reason };
+  let end = fields.length;
+  while (end > 0 && fields[end - 1]!.trim() === '') end--;
+  return `row:${sha256Hex(JSON.stringify(fields.slice(0, end).map((f) => f.trim()))).slice(0, 40)}`;
 }

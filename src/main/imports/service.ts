@@ -20,7 +20,7 @@ import { fileRegistryFor, type FileRegistry } from '../files/registry';
 import { formatIssues } from '../ipc/bind';
 import { uuidv7 } from '../lib/ids';
 import { workerPath } from '../runtime';
-import { autoMap, headerKey } from './mapping';
+import { headerKey, mappingByHeader } from './mapping';
 import * as repo from './repo';
 import { SniffError, sniffFile, type SniffOverrides } from './sniff';
 import type { ImportWorkerData, ImportWorkerMessage } from './worker';
@@ -98,10 +98,17 @@ export class ImportService {
       } catch {
         throw new AppError('validation', 'The --mapping JSON does not parse');
       }
-      if (json && typeof json === 'object' && !('columns' in json)) {
-        const byHeader = json as Record<string, string>;
-        const auto = autoMap(sniff.headers).columns;
-        json = { columns: sniff.headers.map((h, i) => byHeader[h] ?? (Object.keys(byHeader).length ? 'ignore' : auto[i])) };
+      if (json && typeof json === 'object' && !Array.isArray(json) && !Object.hasOwn(json, 'columns')) {
+        const entries = Object.entries(json);
+        if (entries.length === 0) return { mapping: sniff.suggestedMapping, sniff };
+        const resolved = mappingByHeader(sniff.headers, entries);
+        if ('unknown' in resolved) {
+          throw new AppError(
+            'validation',
+            `The --mapping names ${resolved.unknown.map((h) => `"${h}"`).join(', ')}, which ${resolved.unknown.length === 1 ? 'is not a header' : 'are not headers'} of ${sniff.headers.length ? 'this file' : 'the file'}; its headers are: ${sniff.headers.map((h) => `"${h}"`).join(', ')}`,
+          );
+        }
+        json = resolved;
       }
       return { mapping: parse(ImportMappingSchema, json, 'mapping'), sniff };
     }

@@ -2,7 +2,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { DELIMITERS, type ImportDelimiter, type ImportEncoding, type ImportMapping, type ImportTarget, type SniffResult } from '../../shared/domain/imports';
 import { createDecoder, detectEncoding, EncodingMismatch } from './decode';
 import { parseCsv, type CsvRow } from './csv';
-import { autoMap, normalizeHeader } from './mapping';
+import { autoMap, headerZone, normalizeHeader, prehashedPlatformOf } from './mapping';
 import { maskValue } from './mask';
 
 export const SNIFF_BYTES = 64 * 1024;
@@ -104,8 +104,21 @@ export function sniffFile(path: string, fileName: string, overrides: SniffOverri
   const decimalComma = valueIndex >= 0 && detectDecimalComma(dataRows.map((row) => row.fields[valueIndex] ?? ''));
   const warnings: string[] = [];
   if (hasHeader && dataRows.length === 0) warnings.push('The file has a header but no data rows.');
-  if (!suggestedMapping.columns.includes('event_time')) warnings.push('No column looks like the event time; map one.');
+  const timeIndex = suggestedMapping.columns.indexOf('event_time');
+  if (timeIndex < 0) warnings.push('No column looks like the event time; map one.');
+  else if (!timezone) timezone = headerZone(headers[timeIndex]!);
   if (!timezone) warnings.push('The file does not say its time zone; times without an offset use the time zone you choose.');
+  const prehashedFor = hasHeader ? prehashedPlatformOf(headers) : null;
+  if (hasHeader) {
+    // Same header twice (Meta's example file has three "email" columns): only the first is imported.
+    const seen = new Map<string, number>();
+    headers.forEach((header, i) => {
+      const key = header.trim().toLowerCase();
+      const first = seen.get(key);
+      if (first === undefined) seen.set(key, i);
+      else if (suggestedMapping.columns[first] !== 'ignore') warnings.push(`Column ${i + 1} "${header}" repeats column ${first + 1}; only the first is imported (map it to Custom param to keep it).`);
+    });
+  }
   if (encoding === 'windows-1252' && !overrides.encoding) warnings.push('The file is not UTF-8; it was read as Windows-1252.');
   return {
     encoding,
@@ -114,6 +127,7 @@ export function sniffFile(path: string, fileName: string, overrides: SniffOverri
     hasHeader,
     lineEnding,
     timezone,
+    prehashedFor,
     decimalComma,
     headers,
     rows: dataRows.map((row) => headers.map((header, i) => maskValue(previewTarget(header, suggestedMapping.columns[i] ?? 'ignore'), row.fields[i] ?? ''))),

@@ -6,7 +6,18 @@
  * A time without an offset is read in the import's time zone (IANA or fixed offset); without one it
  * is an error, because a guessed zone silently shifts every conversion.
  */
+import { timeZoneProblem } from '../../shared/domain/imports';
+
 export class TimeParseError extends Error {}
+
+const MIN_MS = Date.UTC(1970, 0, 1);
+const MAX_MS = Date.UTC(2101, 0, 1);
+
+/** The documented range, checked on the UTC instant (a local year could pass 31 Dec 2100 23:30 −05:00). */
+function inRange(utcMs: number): string {
+  if (!(utcMs >= MIN_MS && utcMs < MAX_MS)) throw new TimeParseError('is outside 1970–2100');
+  return new Date(utcMs).toISOString();
+}
 
 const ISO = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})?$/i;
 const SLASH = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})?$/;
@@ -39,9 +50,10 @@ function zoneOffset(zone: string, utcMs: number): number {
   return Math.round((asUtc - utcMs) / 60000);
 }
 
-/** True when the zone is usable (IANA known to ICU, or a fixed offset). */
+/** True when the zone is usable (IANA known to ICU, or a fixed offset); abbreviations such as EST are not. */
 export function isValidTimeZone(zone: string): boolean {
   if (parseOffset(zone) !== null) return true;
+  if (timeZoneProblem(zone) !== null) return false;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
     return true;
@@ -78,8 +90,7 @@ export function parseEventTime(text: string, clock: ZoneClock | null): string {
   const value = text.trim();
   if (!value) throw new TimeParseError('is empty');
   if (EPOCH.test(value)) {
-    const ms = value.length === 10 ? Number(value) * 1000 : Number(value);
-    return new Date(ms).toISOString();
+    return inRange(value.length === 10 ? Number(value) * 1000 : Number(value));
   }
   let y: number, mo: number, d: number, h = 0, mi = 0, s = 0, ms = 0;
   let offsetText: string | undefined;
@@ -122,6 +133,5 @@ export function parseEventTime(text: string, clock: ZoneClock | null): string {
     if (!clock) throw new TimeParseError('has no time zone offset and no time zone is set for this import (choose one, e.g. Europe/Paris)');
     utc = clock.toUtc(local);
   }
-  if (y < 1970 || y > 2100) throw new TimeParseError('is outside 1970–2100');
-  return new Date(utc).toISOString();
+  return inRange(utc);
 }

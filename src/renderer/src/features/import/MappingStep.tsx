@@ -56,7 +56,7 @@ export function MappingStep({ file, sniff, defaultCountry, busy, onReSniff, onSt
             </select>
           </label>
           <div className="field">
-            <span className="field__label">Time zone line</span>
+            <span className="field__label">File's time zone</span>
             <span data-testid="detected-timezone">{sniff.timezone ?? 'none'}</span>
           </div>
           <div className="field">
@@ -115,10 +115,11 @@ export function MappingStep({ file, sniff, defaultCountry, busy, onReSniff, onSt
         <div className="row">
           {!mapped('event_name') && (
             <label className="field">
-              <span className="field__label">Event name</span>
-              <select value={options.eventName} onChange={(e) => set('eventName', e.target.value as ImportOptionsInput['eventName'])}>
-                {EVENT_NAMES.map((n) => <option key={n}>{n}</option>)}
-              </select>
+              <span className="field__label">Conversion name</span>
+              <input data-testid="event-name-input" list="import-event-names" value={options.eventName ?? ''} onChange={(e) => set('eventName', e.target.value || undefined)} />
+              <datalist id="import-event-names">
+                {EVENT_NAMES.map((n) => <option key={n} value={n} />)}
+              </datalist>
             </label>
           )}
           <label className="field">
@@ -132,6 +133,10 @@ export function MappingStep({ file, sniff, defaultCountry, busy, onReSniff, onSt
           <label className="field">
             <span className="field__label">Phone country (no +code)</span>
             <input size={4} value={options.defaultCountry ?? ''} onChange={(e) => set('defaultCountry', e.target.value || undefined)} />
+          </label>
+          <label className="field field--check">
+            <input type="checkbox" data-testid="strict-rows" checked={options.strict ?? false} onChange={(e) => set('strict', e.target.checked)} />
+            <span className="field__label">Refuse a row when any identifier is invalid (otherwise it is dropped with a warning)</span>
           </label>
           <label className="field">
             <span className="field__label">Event ID already known</span>

@@ -1,4 +1,4 @@
-import type { ImportReport } from '../../../../shared/domain/imports';
+import type { ImportReport, ImportRowError } from '../../../../shared/domain/imports';
 import { navigate } from '../../app/router';
 import { formatCount } from '../../lib/format';
 
@@ -24,8 +24,13 @@ export function ReportStep({ report, onSaveErrors, onUndo, onDone, message }: Re
     ['Imported', report.imported, 'imported'],
     ['Updated', report.updated, 'updated'],
     ['Duplicates', report.duplicates, 'duplicates'],
-    ['Invalid', report.invalid, 'invalid'],
+    ['Refused', report.invalid, 'invalid'],
+    ['With warnings', report.warned, 'warned'],
+    ['Merged rows', report.merged, 'merged'],
   ];
+  const problems = (severity: ImportRowError['severity']) => report.errors.filter((e) => (e.severity ?? 'error') === severity);
+  const preflight = report.preflight;
+  const events = report.imported + report.updated;
   return (
     <div className="import-report" data-testid="import-report" data-status={report.status}>
       <div className={`banner ${report.status === 'completed' ? 'banner--ok' : report.status === 'failed' ? 'banner--error' : 'banner--info'}`}>
@@ -63,28 +68,52 @@ export function ReportStep({ report, onSaveErrors, onUndo, onDone, message }: Re
           place Conversion Desk ever writes raw personal data, and only where you choose to save it.
         </p>
       )}
-      {report.errors.length > 0 && (
-        <div className="report-errors">
-          <div className="card__title">
-            Invalid rows{report.errorsTruncated ? ` (first ${formatCount(report.errors.length)} shown; save the error rows for all)` : ''}
-          </div>
-          <table className="table" data-testid="error-table">
-            <thead>
-              <tr><th className="num">Line</th><th>Column</th><th>Value</th><th>Reason</th></tr>
-            </thead>
-            <tbody>
-              {report.errors.slice(0, 500).map((error, i) => (
-                <tr key={i} data-testid="error-row" data-row={error.row}>
-                  <td className="num">{error.row || 'file'}</td>
-                  <td>{error.column ?? '—'}</td>
-                  <td className="mono">{error.value ?? ''}</td>
-                  <td className="wrap">{error.reason}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+      {report.merged > 0 && (
+        <div className="banner banner--info" data-testid="report-merged-note">
+          {formatCount(report.rowsRead - report.invalid)} rows → {formatCount(events + report.duplicates)} events ({formatCount(report.merged)} rows with the event id of an earlier row, such as the line items of one order, were merged into it)
         </div>
       )}
+      {preflight && (preflight.googleCannot > 0 || preflight.metaCannot > 0 || preflight.prehashed) && (
+        <div className="banner banner--warn" data-testid="report-preflight">
+          {preflight.unmatchable > 0 && <div>{formatCount(preflight.unmatchable)} events have nothing any platform can match on (no email, phone, name with address or click id).</div>}
+          {preflight.googleCannot - preflight.unmatchable > 0 && <div>{formatCount(preflight.googleCannot - preflight.unmatchable)} events cannot go to Google (no click id, email, phone or name with address).</div>}
+          {preflight.metaCannot - preflight.unmatchable > 0 && <div>{formatCount(preflight.metaCannot - preflight.unmatchable)} events cannot go to Meta (no email, phone, external id, fbc/fbp or name with address).</div>}
+          {preflight.prehashed && (
+            <div>
+              {formatCount(preflight.prehashed.cells)} identifiers were already hashed: they were stored for {preflight.prehashed.platform === 'meta' ? 'Meta' : 'Google'} only ({preflight.prehashed.platform === 'meta' ? 'Google' : 'Meta'} normalizes differently, so its hash stays empty).
+            </div>
+          )}
+        </div>
+      )}
+      <ProblemTable testId="error-table" title="Refused rows" rows={problems('error')} truncated={report.errorsTruncated} />
+      <ProblemTable testId="warning-table" title="Warnings (rows kept)" rows={problems('warning')} truncated={report.errorsTruncated} />
+      <ProblemTable testId="duplicate-table" title="Duplicates" rows={problems('duplicate')} truncated={report.errorsTruncated} />
+    </div>
+  );
+}
+
+function ProblemTable({ title, rows, truncated, testId }: { title: string; rows: ImportRowError[]; truncated: boolean; testId: string }) {
+  if (rows.length === 0) return null;
+  return (
+    <div className="report-errors" data-testid={`${testId}-section`}>
+      <div className="card__title">
+        {title} ({formatCount(rows.length)}{truncated ? ', the first ones; save the error rows for all refused rows' : ''})
+      </div>
+      <table className="table" data-testid={testId}>
+        <thead>
+          <tr><th className="num">Line</th><th>Column</th><th>Value</th><th>Reason</th></tr>
+        </thead>
+        <tbody>
+          {rows.slice(0, 500).map((error, i) => (
+            <tr key={i} data-testid={testId === 'error-table' ? 'error-row' : `${testId}-row`} data-row={error.row}>
+              <td className="num">{error.row || 'file'}</td>
+              <td>{error.column ?? '—'}</td>
+              <td className="mono">{error.value ?? ''}</td>
+              <td className="wrap">{error.reason}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </div>
   );
 }

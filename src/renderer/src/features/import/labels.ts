@@ -2,7 +2,7 @@ import type { ImportTarget } from '../../../../shared/domain/imports';
 
 export const TARGET_LABELS: Record<ImportTarget, string> = {
   ignore: 'Ignore',
-  event_name: 'Event name',
+  event_name: 'Conversion name',
   event_id: 'Event ID',
   email: 'Email',
   phone: 'Phone',
@@ -24,6 +24,16 @@ export const TARGET_LABELS: Record<ImportTarget, string> = {
   campaign: 'Campaign',
   brand: 'Brand',
   source: 'Source',
+  city: 'City',
+  state: 'State / region',
+  zip: 'Postal code',
+  country: 'Country',
+  date_of_birth: 'Date of birth',
+  gender: 'Gender',
+  external_id: 'External ID (customer id)',
+  data_processing_options: 'Meta data processing options (LDU)',
+  dpo_country: 'Meta LDU country',
+  dpo_state: 'Meta LDU state',
   custom: 'Custom param',
 };
 
