@@ -82,6 +82,7 @@ export function autoMap(headers: string[]): ImportMapping {
   const columns: ImportTarget[] = headers.map(() => 'ignore');
   const shopify = SHOPIFY_MARKERS.some((marker) => forms.some((f) => f[0] === marker));
   const claim = (target: ImportTarget, synonyms: string[]) => {
+    if (columns.includes(target)) return;
     for (const synonym of synonyms) {
       const index = forms.findIndex((f, i) => f.includes(synonym) && columns[i] === 'ignore');
       if (index >= 0) {
