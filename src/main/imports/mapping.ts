@@ -26,7 +26,7 @@ const SYNONYMS: Record<Exclude<ImportTarget, 'ignore' | 'custom'>, string[]> = {
   user_agent: ['useragent', 'clientuseragent', 'browseruseragent'],
   value: ['conversionvalue', 'value', 'revenue', 'amount', 'total', 'ordertotal', 'totalprice', 'ordervalue', 'saleamount', 'sale', 'betrag', 'umsatz', 'montant', 'importe', 'price'],
   currency: ['conversioncurrency', 'currency', 'currencycode', 'ordercurrency', 'opportunitycurrency', 'isocurrencycode', 'wahrung', 'devise', 'moneda'],
-  transaction_id: ['orderid', 'transactionid', 'ordernumber', 'orderno', 'ordername', 'opportunityid', 'dealid', 'invoicenumber', 'invoiceid', 'recordid', 'bestellnummer', 'commande', 'pedido', 'id'],
+  transaction_id: ['orderid', 'transactionid', 'ordernumber', 'orderno', 'ordername', 'opportunityid', 'dealid', 'recordid', 'id', 'invoicenumber', 'invoiceid', 'bestellnummer', 'commande', 'pedido'],
   event_time: ['conversiontime', 'eventtime', 'conversiondate', 'closedate', 'createdat', 'createdate', 'createddate', 'paidat', 'orderdate', 'purchasedate', 'timestamp', 'datetime', 'date', 'time', 'datum', 'fecha'],
   gclid: ['googleclickid', 'gclid', 'gclidc', 'clickid'],
   gbraid: ['gbraid'],

@@ -9,7 +9,7 @@ import { CsvParser, type CsvRow } from './csv';
 import { createDecoder, detectEncoding, hasUndecodable } from './decode';
 import { dropIndexes, estimateRows, rebuildIndexes, rebuildMode, shouldRebuild, type RebuildMode } from './bulk-load';
 import { headerZone, prehashedPlatformOf } from './mapping';
-import { catalogLookups, finishImportRow, MAX_STORED_ERRORS, prepareImportStatements, type ImportCounts } from './repo';
+import { catalogLookups, CONFLICT_COLUMNS, finishImportRow, MAX_STORED_ERRORS, prepareImportStatements, type ImportCounts } from './repo';
 import { BRAND_MARKER, CAMPAIGN_MARKER, createUuidV7Source, inThreadPool, workerPool, type MapperConfig, type MapperPool, type MapResult } from './map-pool';
 import { runPreflight } from './preflight';
 import type { MappedRow } from './rows';
@@ -147,6 +147,10 @@ function undecodableReason(encoding: ImportEncoding): string {
 
 const BATCH_ROWS = 1000;
 const MAX_IN_FLIGHT = 4;
+
+const CONFLICT_LABELS: Record<(typeof CONFLICT_COLUMNS)[number], string> = {
+  event_time: 'time', event_value_micros: 'value', user_email_hash: 'email', meta_email_hash: 'email', user_phone_hash: 'phone', meta_phone_hash: 'phone',
+};
 
 type PassResult = Omit<PipelineResult, 'preflight'> & { storedErrors: number; prehashed: Preflight['prehashed'] };
 
@@ -301,6 +305,15 @@ async function pass(
       stmts.merge(values, flags);
       counts.merged++;
       keepWarnings(row);
+      const differ = CONFLICT_COLUMNS.filter((c) => values[COL[c]] !== null && existing[c] !== null && values[COL[c]] !== existing[c]);
+      if (differ.length > 0) {
+        if (!row.warnings) counts.warned++;
+        const what = [...new Set(differ.map((c) => CONFLICT_LABELS[c]))].join(', ');
+        record({
+          row: line, severity: 'warning', column: eventIdHeader(), value: eventId.slice(0, 100), relatedEventId: existing.id,
+          reason: `has the event id of line ${existing.source_line ?? '?'} but a different ${what}: merged into that event, and its own ${what} not kept (give each row its own order or event id to keep them apart)`,
+        });
+      }
       return;
     }
     if (eventId === lastDuplicateId) {

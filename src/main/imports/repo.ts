@@ -195,7 +195,11 @@ export function prepareImportStatements(db: Sqlite, k: Kysely<DB>) {
       .where('event_id', '=', v('event_id'))
       .where('sync_status', '<>', 'sent'),
   );
-  const existingQuery = k.selectFrom('conversion_events').select(['id', 'import_id', 'sync_status', 'updated_at', 'source_line']).where('event_id', '=', '').compile();
+  const existingQuery = k
+    .selectFrom('conversion_events')
+    .select(['id', 'import_id', 'sync_status', 'updated_at', 'source_line', ...CONFLICT_COLUMNS])
+    .where('event_id', '=', '')
+    .compile();
   const existing = db.prepare(existingQuery.sql);
   const errorQuery = k
     .insertInto('import_errors')
@@ -225,13 +229,16 @@ export function prepareImportStatements(db: Sqlite, k: Kysely<DB>) {
   };
 }
 
-export interface ExistingEvent {
+/** What makes two rows with one event id two different events when both give it (a merge then tells the user). */
+export const CONFLICT_COLUMNS = ['event_time', 'event_value_micros', 'user_email_hash', 'meta_email_hash', 'user_phone_hash', 'meta_phone_hash'] as const;
+
+export type ExistingEvent = {
   id: string;
   import_id: string | null;
   sync_status: string;
   updated_at: string;
   source_line: number | null;
-}
+} & Record<(typeof CONFLICT_COLUMNS)[number], unknown>;
 
 /** Resolves campaign/brand names to ids, creating missing ones (inside the import's transaction). */
 export function catalogLookups(db: Sqlite) {
