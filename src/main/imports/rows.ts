@@ -228,7 +228,7 @@ export class RowMapper {
       const strict = this.options.strict === true;
       for (const p of identityProblems) {
         if (strict || !matchable) fail(p.target, p.reason);
-        else warnings.push(this.problem(fields, line, p.target, `${p.reason}; dropped from this row (the row is kept)`, 'warning'));
+        else warnings.push(this.problem(fields, line, p.target, p.reason, 'warning'));
       }
       if (!strict && !matchable) fail(null, 'has no usable identifier left to match on (every one given was invalid)');
     }
@@ -268,7 +268,9 @@ export class RowMapper {
     const brand = text('brand');
     const source = text('source') || null;
 
-    if (errors.length > 0) return { line, errors };
+    // A refused row lists every problem it has, the identifiers that alone would only have been dropped too.
+    if (errors.length > 0) return { line, errors: warnings.length ? [...errors, ...warnings.map((w) => ({ ...w, severity: 'error' as const }))] : errors };
+    for (const w of warnings) w.reason += '; dropped from this row (the row is kept)';
 
     const values: unknown[] = new Array(IMPORT_COLUMNS.length).fill(null);
     values[COL.id] = ''; // assigned by the inserting thread (time-ordered ids in insert order)
