@@ -184,6 +184,9 @@ describe('Meta files', () => {
     expect(event('source_line = 2')).toMatchObject({
       conversion_name: 'CompleteRegistration', event_name: 'signup', meta_email_hash: sha256Hex('rfwesmcixt_1472790449@tfbnw.net'), event_time: '2018-02-13T10:19:00.000Z',
       event_value_micros: null, transaction_id: 'Order-B2185231DF', data_processing_options: '["LDU"]', dpo_country: 1, dpo_state: 1000,
+      // Address fields (identity's rules): Meta hashes all of them; Google takes region and postal code in clear.
+      meta_city_hash: sha256Hex('sanfrancisco'), meta_state_hash: sha256Hex('ca'), meta_zip_hash: sha256Hex('94115'), meta_country_hash: sha256Hex('us'),
+      meta_dob_hash: sha256Hex('19800722'), google_region_code: 'US', google_postal_code: '94115',
     });
     expect(event('source_line = 3')).toMatchObject({ conversion_name: 'InitiateCheckout', event_name: 'custom', event_value_micros: 608_970_000, currency: 'USD', data_processing_options: '["LDU"]' });
     expect(count(ctx, "conversion_name = 'InitiateCheckout' AND event_name = 'purchase'")).toBe(0);
@@ -221,7 +224,7 @@ describe('Meta files', () => {
     expect(event('1 = 1')).toMatchObject({
       conversion_name: 'Purchase', event_name: 'purchase', event_value_micros: 140_120_000, currency: 'USD', event_time: '2021-07-27T17:24:30.000Z',
       fbc: 'fb.1.1554763741205.AbCdEfGhIjKlMnOpQrStUvWxYz1234567890', fbp: 'fb.1.1558571054389.1098115397', user_ip: '10.1.2.3', user_agent: 'UserAgentString',
-      meta_email_hash: sha256Hex('joe@example.com'), source: 'website',
+      meta_email_hash: sha256Hex('joe@example.com'), meta_phone_hash: sha256Hex('16505551212'), meta_gender_hash: sha256Hex('m'), source: 'website',
     });
   });
 

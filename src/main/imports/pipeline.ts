@@ -260,8 +260,10 @@ async function pass(
     batchRows.push(row.fields);
   };
 
+  /** The column the event id comes from: the event id's, else the order id's (ids derived from the order). */
   const eventIdHeader = () => {
-    const i = input.mapping.columns.indexOf('event_id');
+    let i = input.mapping.columns.indexOf('event_id');
+    if (i < 0) i = input.mapping.columns.indexOf('transaction_id');
     return i >= 0 && headers ? (headers[i] ?? null) : null;
   };
 

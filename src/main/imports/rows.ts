@@ -77,6 +77,7 @@ const TEXT_LIMITS: Partial<Record<ImportTarget, number>> = {
   event_id: 200, transaction_id: 200, gclid: 200, gbraid: 200, wbraid: 200, fbc: 500, fbp: 500, source: 200, user_agent: 1000, campaign: 200, brand: 200, event_name: 200,
 };
 const MAX_CUSTOM_PARAMS = 200;
+const PLATFORM_NAMES = { google: 'Google', meta: 'Meta' } as const;
 
 /** Meta's Limited Data Use flag as written in files: LDU, [LDU], ["LDU"], or blank (none). */
 export function parseProcessingOptions(text: string): string | null {
@@ -206,7 +207,11 @@ export class RowMapper {
     const identity = hashRowIdentity(raw, { defaultCountry: this.options.defaultCountry, prehashedFor: this.prehashedFor });
 
     let userIp: string | null = this.cell(fields, 'user_ip') || null;
-    const identityProblems = identity.problems.map((p) => ({ target: p.target as ImportTarget, reason: p.reason }));
+    // A value neither platform can use is dropped; one only a platform cannot use is kept for the other (a warning either way).
+    const identityProblems = identity.problems.filter((p) => p.platform === 'both').map((p) => ({ target: p.target as ImportTarget, reason: p.reason }));
+    for (const p of identity.problems) {
+      if (p.platform !== 'both') warnings.push(this.problem(fields, line, p.target, `${PLATFORM_NAMES[p.platform]}: ${p.reason}`, 'warning'));
+    }
     if (userIp && !IpSchema.safeParse(userIp).success) {
       identityProblems.push({ target: 'user_ip', reason: 'is not an IPv4 or IPv6 address' });
       userIp = null;
@@ -270,7 +275,7 @@ export class RowMapper {
 
     // A refused row lists every problem it has, the identifiers that alone would only have been dropped too.
     if (errors.length > 0) return { line, errors: warnings.length ? [...errors, ...warnings.map((w) => ({ ...w, severity: 'error' as const }))] : errors };
-    for (const w of warnings) w.reason += '; dropped from this row (the row is kept)';
+    for (const w of warnings) if (!/^(Google|Meta): /.test(w.reason)) w.reason += '; dropped from this row (the row is kept)';
 
     const values: unknown[] = new Array(IMPORT_COLUMNS.length).fill(null);
     values[COL.id] = ''; // assigned by the inserting thread (time-ordered ids in insert order)
