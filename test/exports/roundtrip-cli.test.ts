@@ -72,7 +72,8 @@ describe('round trip: import → queue → export (CLI)', () => {
     expect(metaRows['RT-1']).toMatchObject({ event_name: 'Purchase', em: sha('john.smith@googlemail.com'), ph: sha('14155550199'), fn: sha('john'), ln: sha('smithjones'), event_time: String(Date.parse('2026-11-24T10:00:00Z') / 1000), value: '1250.50' });
     expect(metaRows['RT-2']).toMatchObject({ em: sha('anna@example.de'), ph: sha('49301234567'), fn: sha('anna'), ln: sha('müller') });
     expect(metaRows['RT-3']).toMatchObject({ event_name: 'Lead', ph: sha('442079460958') });
-    expect(metaRows['RT-4']).toMatchObject({ em: sha('pre@hashed.com') });
+    // RT-4's email is pre-hashed in a Google template: right for Google only (issue 11 defect 4), so Meta has nothing to match it on.
+    expect(metaRows['RT-4']).toBeUndefined();
 
     // Both files' batches; the meta export moved the shared events into its own batch.
     const list = cli('batches', 'list', '--json');
@@ -84,7 +85,7 @@ describe('round trip: import → queue → export (CLI)', () => {
 
     const uploaded = cli('batches', 'mark-uploaded', metaBatch.id, '--json');
     expect(uploaded.status, uploaded.stderr).toBe(0);
-    expect(uploaded.json()).toMatchObject({ batch: { status: 'uploaded', byStatus: { sent: 4 } }, outcome: { changed: 4 } });
+    expect(uploaded.json()).toMatchObject({ batch: { status: 'uploaded', byStatus: { sent: 3 } }, outcome: { changed: 3 } });
     // Delivery is per destination (issue 12): Meta has them, Google does not yet — they stay queued
     // (for Google) and the next Google export still includes every one of them.
     const sent = cli('events', 'list', '--status', 'sent', '--json');
