@@ -23,7 +23,8 @@ test('a dropped CSV is auto-mapped, imported with progress and reported row by r
   await expect(importPage.errorRows()).toHaveCount(4);
   const lines = await importPage.errorRows().evaluateAll((rows) => rows.map((row) => Number(row.getAttribute('data-row'))));
   expect(lines).toEqual([5, 7, 8, 10]);
-  await expect(importPage.errorRows().filter({ hasText: 'Email' })).toContainText('not a valid email');
+  await expect(importPage.errorRows().filter({ hasText: 'n***' })).toContainText('not a valid email');
+  await expect(importPage.errorRows().filter({ hasText: 'n***' })).toContainText('no usable identifier left');
 
   const events = harness.query<{ n: number }>('SELECT count(*) AS n FROM conversion_events')[0]!;
   expect(events.n).toBe(6);

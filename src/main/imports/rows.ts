@@ -225,11 +225,13 @@ export class RowMapper {
     if (gbraid && wbraid) fail('wbraid', 'has both gbraid and wbraid (Google accepts only one click id)');
 
     if (identityProblems.length > 0) {
+      // The pre-flight's rules (repo.ts matchKeys): something Google or Meta can match the event on.
       const c = identity.columns;
-      const matchable = !!(
-        gclid || gbraid || wbraid || fbc || fbp || c.user_email_hash || c.user_phone_hash || c.meta_email_hash || c.meta_phone_hash || c.meta_external_id_hash ||
-        ((c.user_first_name_hash || c.meta_first_name_hash) && (c.user_last_name_hash || c.meta_last_name_hash))
-      );
+      const google = gclid || gbraid || wbraid || c.user_email_hash || c.user_phone_hash || (c.user_first_name_hash && c.user_last_name_hash && c.google_region_code && c.google_postal_code);
+      const meta =
+        c.meta_email_hash || c.meta_phone_hash || c.meta_external_id_hash || fbc || fbp ||
+        (c.meta_first_name_hash && c.meta_last_name_hash && (c.meta_zip_hash || c.meta_city_hash || c.meta_dob_hash)) || (userIp && userAgent);
+      const matchable = !!(google || meta);
       const strict = this.options.strict === true;
       for (const p of identityProblems) {
         if (strict || !matchable) fail(p.target, p.reason);

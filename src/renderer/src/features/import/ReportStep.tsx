@@ -92,24 +92,36 @@ export function ReportStep({ report, onSaveErrors, onUndo, onDone, message }: Re
   );
 }
 
+/** One table row per line of the file, with every problem of that line. */
+function byLine(rows: ImportRowError[]): { line: number; problems: ImportRowError[] }[] {
+  const lines: { line: number; problems: ImportRowError[] }[] = [];
+  for (const row of rows) {
+    const last = lines[lines.length - 1];
+    if (last && last.line === row.row) last.problems.push(row);
+    else lines.push({ line: row.row, problems: [row] });
+  }
+  return lines;
+}
+
 function ProblemTable({ title, rows, truncated, testId }: { title: string; rows: ImportRowError[]; truncated: boolean; testId: string }) {
   if (rows.length === 0) return null;
+  const lines = byLine(rows);
   return (
     <div className="report-errors" data-testid={`${testId}-section`}>
       <div className="card__title">
-        {title} ({formatCount(rows.length)}{truncated ? ', the first ones; save the error rows for all refused rows' : ''})
+        {title} ({formatCount(lines.length)} lines{truncated ? ', the first ones; save the error rows for all refused rows' : ''})
       </div>
       <table className="table" data-testid={testId}>
         <thead>
           <tr><th className="num">Line</th><th>Column</th><th>Value</th><th>Reason</th></tr>
         </thead>
         <tbody>
-          {rows.slice(0, 500).map((error, i) => (
-            <tr key={i} data-testid={testId === 'error-table' ? 'error-row' : `${testId}-row`} data-row={error.row}>
-              <td className="num">{error.row || 'file'}</td>
-              <td>{error.column ?? '—'}</td>
-              <td className="mono">{error.value ?? ''}</td>
-              <td className="wrap">{error.reason}</td>
+          {lines.slice(0, 500).map(({ line, problems }) => (
+            <tr key={line} data-testid={testId === 'error-table' ? 'error-row' : `${testId}-row`} data-row={line}>
+              <td className="num">{line || 'file'}</td>
+              <td>{problems.map((p, i) => <div key={i}>{p.column ?? '—'}</div>)}</td>
+              <td className="mono">{problems.map((p, i) => <div key={i}>{p.value ?? ''}</div>)}</td>
+              <td className="wrap">{problems.map((p, i) => <div key={i}>{p.reason}</div>)}</td>
             </tr>
           ))}
         </tbody>

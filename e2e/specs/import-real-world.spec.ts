@@ -1,0 +1,64 @@
+import { join } from 'node:path';
+import { test, expect } from '../fixtures';
+import { ImportPage } from '../pages/import-page';
+
+// A real Shopify order export (test/fixtures/real-world/SOURCES.md): 40 rows, 19 orders, line items on rows of their own.
+const SHOPIFY = join(__dirname, '..', '..', 'test', 'fixtures', 'real-world', 'shopify_orders_export_devstore.csv');
+
+test('a real Shopify export: order number, total and currency mapped; warnings apart from errors; the events carry the conversion name', async ({ app, harness }) => {
+  const importPage = new ImportPage(app);
+  await importPage.dropFile(SHOPIFY);
+
+  await expect(importPage.mapping()).toBeVisible();
+  await expect(importPage.fieldFor(0)).toHaveValue('transaction_id'); // Name = the order number (#1001)
+  await expect(importPage.fieldFor(7)).toHaveValue('currency'); // Currency
+  await expect(importPage.fieldFor(11)).toHaveValue('value'); // Total
+  await expect(importPage.fieldFor(15)).toHaveValue('event_time'); // Created at
+
+  await app.getByTestId('event-name-input').fill('Store purchase');
+  await importPage.start();
+  await importPage.expectReport({ read: 40, imported: 19, invalid: 0, duplicates: 0 });
+  await expect(app.getByTestId('report-merged')).toContainText('21');
+  await expect(app.getByTestId('report-merged-note')).toContainText('40 rows → 19 events');
+
+  // The orders have no email or phone: kept, and the pre-flight says so — as warnings, not errors.
+  await expect(app.getByTestId('report-preflight')).toContainText('10 events have nothing any platform can match on');
+  await expect(app.getByTestId('warning-table')).toBeVisible();
+  await expect(app.getByTestId('warning-table-row').first()).toContainText('no platform can match this event');
+  await expect(app.getByTestId('error-table')).toHaveCount(0);
+
+  const orders = harness.query<{ transaction_id: string; conversion_name: string; event_name: string; event_value_micros: number; currency: string; source_line: number }>(
+    "SELECT transaction_id, conversion_name, event_name, event_value_micros, currency, source_line FROM conversion_events WHERE transaction_id IN ('#1001', '#1002') ORDER BY transaction_id",
+  );
+  expect(orders).toEqual([
+    { transaction_id: '#1001', conversion_name: 'Store purchase', event_name: 'purchase', event_value_micros: 1_659_950_000, currency: 'EUR', source_line: 2 },
+    { transaction_id: '#1002', conversion_name: 'Store purchase', event_name: 'purchase', event_value_micros: 1_615_900_000, currency: 'EUR', source_line: 6 },
+  ]);
+  expect(harness.query<{ n: number }>("SELECT count(*) AS n FROM conversion_events WHERE conversion_name = 'Store purchase'")[0]!.n).toBe(19);
+  expect(harness.query('SELECT rows_merged, rows_warned, rows_invalid FROM imports')).toEqual([{ rows_merged: 21, rows_warned: 0, rows_invalid: 0 }]);
+});
+
+test('a Meta offline file with bad phones: rows kept for their emails, each dropped phone a warning with its masked value', async ({ app, harness }) => {
+  const importPage = new ImportPage(app);
+  await importPage.dropText(
+    'meta-offline-bad-phones.csv',
+    'email,phone,event_name,event_time,value,currency\n' +
+      'ana@example.com,12,InitiateCheckout,1715302704,10.00,USD\n' +
+      'ben@example.com,+14155550102,Purchase,1715302714,20.00,USD\n' +
+      'not-an-email,,Purchase,1715302724,30.00,USD\n',
+  );
+  await expect(importPage.mapping()).toBeVisible();
+  await importPage.start();
+  await importPage.expectReport({ read: 3, imported: 2, invalid: 1 });
+  await expect(app.getByTestId('report-warned')).toContainText('1');
+  const line2 = app.locator('[data-testid="warning-table-row"][data-row="2"]');
+  await expect(line2).toContainText('phone');
+  await expect(line2).toContainText('***'); // masked: "12" never on screen as such
+  await expect(line2).toContainText('dropped from this row');
+  await expect(importPage.errorRows()).toHaveCount(1);
+  await expect(importPage.errorRows().first()).toContainText('no usable identifier left');
+  expect(harness.query("SELECT conversion_name, event_name FROM conversion_events ORDER BY source_line")).toEqual([
+    { conversion_name: 'InitiateCheckout', event_name: 'custom' },
+    { conversion_name: 'Purchase', event_name: 'purchase' },
+  ]);
+});
