@@ -36,6 +36,12 @@ test('a real Shopify export: order number, total and currency mapped; warnings a
   ]);
   expect(harness.query<{ n: number }>("SELECT count(*) AS n FROM conversion_events WHERE conversion_name = 'Store purchase'")[0]!.n).toBe(19);
   expect(harness.query('SELECT rows_merged, rows_warned, rows_invalid FROM imports')).toEqual([{ rows_merged: 21, rows_warned: 0, rows_invalid: 0 }]);
+
+  // The review grid shows the file's conversion name (and offers it as a filter).
+  await app.getByTestId('review-imported').click();
+  await expect(app.getByTestId('cell-conversion-name')).toHaveCount(19);
+  await expect(app.getByTestId('cell-conversion-name').first()).toContainText('Store purchase');
+  await expect(app.getByTestId('filter-conversion-name')).toContainText('Store purchase');
 });
 
 test('a Meta offline file with bad phones: rows kept for their emails, each dropped phone a warning with its masked value', async ({ app, harness }) => {
