@@ -1,6 +1,7 @@
 import type { Handlers } from '../ipc/bind';
 import type { AppContext } from './context';
 import { createAppHandlers } from './app-handlers';
+import { createBackupHandlers } from '../backup/handlers';
 import { createCatalogHandlers } from '../catalog/handlers';
 import { createEventsHandlers } from '../events/handlers';
 import { createExportsHandlers } from '../exports/handlers';
@@ -13,6 +14,7 @@ import { createSettingsHandlers } from '../settings/handlers';
 export function createHandlers(ctx: AppContext): Handlers {
   return {
     ...createAppHandlers(ctx),
+    ...createBackupHandlers(ctx),
     ...createEventsHandlers(ctx),
     ...createCatalogHandlers(ctx),
     ...createFilesHandlers(ctx),

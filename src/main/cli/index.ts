@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { closeAppContext, openAppContext } from '../app/context';
 import { APP_VERSION } from '../app/version';
 import type { CliCommand } from './command';
+import { backupCommand, restoreCommand } from './commands/backup';
 import { batchesCommand, exportCommand } from './commands/export';
 import { eventsCommand, statsCommand } from './commands/events';
 import { importCommand } from './commands/import';
@@ -10,7 +11,7 @@ import { importsCommand } from './commands/imports';
 import { settingsCommand } from './commands/settings';
 import { describeError, processIo, UsageError, type CliIo } from './io';
 
-const COMMANDS: CliCommand[] = [eventsCommand, statsCommand, importCommand, importsCommand, exportCommand, batchesCommand, settingsCommand];
+const COMMANDS: CliCommand[] = [eventsCommand, statsCommand, importCommand, importsCommand, exportCommand, batchesCommand, settingsCommand, backupCommand, restoreCommand];
 
 const GLOBAL_OPTIONS = 'Global options: --db PATH (or CONVDESK_DB), --json on most commands for machine-readable output, --help, --version.';
 

@@ -177,6 +177,13 @@ export interface ErasureLogTable {
   deliveries_deleted: number;
   created_at: string;
 }
+/** The migration runner's ledger (db/migrate.ts). */
+export interface SchemaMigrationsTable {
+  version: number;
+  name: string;
+  checksum: string;
+  applied_at: string;
+}
 export interface DB {
   brands: BrandsTable;
   campaigns: CampaignsTable;
@@ -191,4 +198,5 @@ export interface DB {
   settings: SettingsTable;
   export_temp_files: ExportTempFilesTable;
   erasure_log: ErasureLogTable;
+  schema_migrations: SchemaMigrationsTable;
 }

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Channel } from './define';
 import { appChannels } from './channels/app';
+import { backupChannels } from './channels/backup';
 import { catalogChannels } from './channels/catalog';
 import { eventsChannels } from './channels/events';
 import { exportsChannels } from './channels/exports';
@@ -12,6 +13,7 @@ import { settingsChannels } from './channels/settings';
 /** Every IPC channel of the app: the only place channel names live. */
 export const contract = {
   ...appChannels,
+  ...backupChannels,
   ...eventsChannels,
   ...catalogChannels,
   ...filesChannels,
