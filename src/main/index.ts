@@ -2,6 +2,7 @@ import { app } from 'electron';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { openAppContext, WINDOW_BUSY_TIMEOUT_MS, type AppContext } from './app/context';
+import { scheduleRetention } from './privacy/service';
 import { createHandlers } from './app/handlers';
 import { stopWorkAndClose } from './app/shutdown';
 import { registerAppScheme, serveRenderer } from './app-protocol';
@@ -41,6 +42,7 @@ function start(): void {
       busyTimeoutMs: WINDOW_BUSY_TIMEOUT_MS,
     });
     bindContract(electronServerTransport, createHandlers(ctx), allowOrigins([appOrigin()]));
+    scheduleRetention(ctx.db, () => ctx?.push.emit('events:changed', { reason: 'retention' }));
     const window = createWindow();
     forwardPushTo(ctx.push, window.webContents);
     app.on('second-instance', () => {

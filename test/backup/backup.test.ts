@@ -22,7 +22,7 @@ afterEach(async () => {
 });
 
 const deps = () => ({ db: ctx.db, dbPath: ctx.dbPath });
-const add = (eventId: string) => createEvent(ctx.db, { event_name: 'purchase', event_id: eventId, event_time: '2026-11-01T10:00:00Z', user_email: `${eventId}@example.com` } as never);
+const add = (eventId: string) => createEvent(ctx.db, { event_name: 'purchase', event_id: eventId, event_time: '2026-11-01T10:00:00Z', email: `${eventId}@example.com` } as never);
 const eventIds = (db: Database.Database) => db.prepare('SELECT event_id FROM conversion_events ORDER BY event_id').pluck().all();
 const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, '--db', ctx.dbPath, ...args], { encoding: 'utf8' });
 

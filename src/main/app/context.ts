@@ -3,6 +3,7 @@ import { createKysely, openDatabase, type Sqlite } from '../db/connection';
 import { migrate } from '../db/migrate';
 import type { DB } from '../db/schema';
 import { recoverExportFiles } from '../exports/temp-files';
+import { applyRetention } from '../privacy/service';
 import { recoverInterruptedImports } from '../imports/repo';
 import { closeReaderPools } from '../jobs/reader';
 import { PushHub } from '../ipc/push';
@@ -61,6 +62,12 @@ export function openAppContext(options: OpenContextOptions): AppContext {
   recoverInterruptedImports(db);
   // A killed export's temporary files: finished when its batch committed, otherwise removed.
   recoverExportFiles(db);
+  try {
+    // The retention rule (off by default) at every start; the app also runs it daily.
+    applyRetention(db);
+  } catch {
+    /* another process holds the write lock: the next start (or the daily run) applies it */
+  }
   return {
     db,
     kysely: createKysely(db),

@@ -8,6 +8,7 @@ import { createExportsHandlers } from '../exports/handlers';
 import { createFilesHandlers } from '../files/handlers';
 import { createImportsHandlers } from '../imports/handlers';
 import { createOverviewHandlers } from '../overview/handlers';
+import { createPrivacyHandlers } from '../privacy/handlers';
 import { createSettingsHandlers } from '../settings/handlers';
 
 /** Every channel's handler, built on one context. The transport binding adds sender checks and parsing. */
@@ -22,5 +23,6 @@ export function createHandlers(ctx: AppContext): Handlers {
     ...createExportsHandlers(ctx),
     ...createSettingsHandlers(ctx),
     ...createOverviewHandlers(ctx),
+    ...createPrivacyHandlers(ctx),
   };
 }

@@ -5,13 +5,14 @@ import { APP_VERSION } from '../app/version';
 import type { CliCommand } from './command';
 import { backupCommand, restoreCommand } from './commands/backup';
 import { batchesCommand, exportCommand } from './commands/export';
+import { forgetCommand } from './commands/forget';
 import { eventsCommand, statsCommand } from './commands/events';
 import { importCommand } from './commands/import';
 import { importsCommand } from './commands/imports';
 import { settingsCommand } from './commands/settings';
 import { describeError, processIo, UsageError, type CliIo } from './io';
 
-const COMMANDS: CliCommand[] = [eventsCommand, statsCommand, importCommand, importsCommand, exportCommand, batchesCommand, settingsCommand, backupCommand, restoreCommand];
+const COMMANDS: CliCommand[] = [eventsCommand, statsCommand, importCommand, importsCommand, exportCommand, batchesCommand, settingsCommand, backupCommand, restoreCommand, forgetCommand];
 
 const GLOBAL_OPTIONS = 'Global options: --db PATH (or CONVDESK_DB), --json on most commands for machine-readable output, --help, --version.';
 

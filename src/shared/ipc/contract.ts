@@ -8,6 +8,7 @@ import { exportsChannels } from './channels/exports';
 import { filesChannels } from './channels/files';
 import { importsChannels } from './channels/imports';
 import { overviewChannels } from './channels/overview';
+import { privacyChannels } from './channels/privacy';
 import { settingsChannels } from './channels/settings';
 
 /** Every IPC channel of the app: the only place channel names live. */
@@ -21,6 +22,7 @@ export const contract = {
   ...exportsChannels,
   ...settingsChannels,
   ...overviewChannels,
+  ...privacyChannels,
 } as const;
 
 export type Contract = typeof contract;
