@@ -9,6 +9,7 @@ import { ConversionNamesSection } from './ConversionNamesSection';
 import { DestinationsTable } from './DestinationsTable';
 import { fieldErrorsFromApi, timeZoneNames, toDraft, toPatch, validateDraft, type FieldErrors, type SettingsDraft } from './form';
 import { DatabaseLocation, SettingsJson } from './SettingsJson';
+import { DataCareSection } from './DataCareSection';
 
 const CONSENT_LABELS: Record<Consent, string> = { granted: 'Granted', denied: 'Denied', unspecified: 'Not specified (blank)' };
 
@@ -237,6 +238,7 @@ export function SettingsScreen(_props: ScreenProps) {
         onError={(e) => (setMessage(null), setError(e))}
       />
       <DatabaseLocation />
+      <DataCareSection />
     </Page>
   );
 }
