@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_NAMES, SYNC_STATUSES } from '../../src/shared/domain/events';
+import { deriveOverallStatus, DESTINATIONS } from '../../src/shared/domain/delivery';
 import { EventFilterSchema, type EventFilter } from '../../src/shared/domain/filters';
 import type { Sqlite } from '../../src/main/db/connection';
 import { FacetIndex, STATUS_TEXT_ORDER, type FacetSortField } from '../../src/main/events/facets';
@@ -50,6 +51,8 @@ const eventArb = fc.record({
   phone: fc.boolean(),
   metaOnly: fc.boolean(),
   drop: fc.integer({ min: 0, max: 4 }).map((k) => k === 0),
+  // Delivery rows (0012) for about one event in three: [Google, Meta]; sync_status is then derived from them.
+  deliveries: fc.option(fc.tuple(fc.constantFrom(...SYNC_STATUSES), fc.constantFrom(...SYNC_STATUSES)), { nil: null, freq: 2 }),
 });
 type GenEvent = typeof eventArb extends fc.Arbitrary<infer T> ? T : never;
 
@@ -70,6 +73,7 @@ const filterArb: fc.Arbitrary<EventFilter> = fc
     valueMax: maybe(fc.constantFrom('0', '0.000001', '1', '2.5', '100')),
     hasClickId: maybe(fc.boolean()),
     hasIdentifiers: maybe(fc.boolean()),
+    delivery: maybe(fc.record({ destination: fc.constantFrom(...DESTINATIONS), statuses: fc.subarray([...SYNC_STATUSES], { minLength: 1 }) })),
   })
   .map((f) => Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined)) as EventFilter);
 
@@ -78,6 +82,7 @@ function reseed(db: Sqlite, events: GenEvent[]): void {
   const setStatus = db.prepare('UPDATE conversion_events SET sync_status = ? WHERE id = ?');
   const setName = db.prepare('UPDATE conversion_events SET conversion_name = ? WHERE id = ?');
   const drop = db.prepare('DELETE FROM conversion_events WHERE id = ?');
+  const addDelivery = db.prepare('INSERT INTO event_deliveries (event_id, destination, status) VALUES (?, ?, ?)');
   db.transaction(() => {
     db.exec('DELETE FROM conversion_events');
     events.forEach((e, i) => {
@@ -89,7 +94,9 @@ function reseed(db: Sqlite, events: GenEvent[]): void {
         user_email_hash: e.email ? HASH : null, user_phone_hash: e.phone ? HASH : null,
         meta_email_hash: e.metaOnly ? HASH : null, user_first_name_hash: e.metaOnly ? HASH : null,
       });
-      if (e.status !== 'pending') setStatus.run(e.status, e.id);
+      const status = e.deliveries ? deriveOverallStatus(e.deliveries)! : e.status;
+      if (status !== 'pending') setStatus.run(status, e.id);
+      if (e.deliveries) e.deliveries.forEach((d, k) => addDelivery.run(e.id, DESTINATIONS[k], d));
       if (e.conversionName !== null) setName.run(e.conversionName, e.id);
     });
     for (const e of events) if (e.drop) drop.run(e.id);

@@ -29,7 +29,7 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Destination } from '../../shared/domain/delivery';
 import { DESTINATIONS, DESTINATION_LABELS, routeOf } from '../../shared/domain/delivery';
-import type { ConversionSyncStatus } from '../../shared/domain/events';
+import { SYNC_STATUSES, type ConversionSyncStatus } from '../../shared/domain/events';
 import type { EventFilterParsed } from '../../shared/domain/filters';
 import type { AppSettings } from '../../shared/domain/settings';
 import { ATTEMPT_ACTIONS, illegalTransitionReason, TRANSITIONS, type SyncAction } from '../../shared/domain/sync';
@@ -91,6 +91,21 @@ export function deliveriesOf(db: Sqlite, eventIds: readonly string[]): DeliveryR
     out.push(...allRows<DeliveryRow>(db, k.selectFrom('event_deliveries').selectAll().where('event_id', 'in', slice).orderBy('event_id').orderBy('destination')));
   }
   return out;
+}
+
+/**
+ * Every delivery row as [event rowid, destination, status code (index into SYNC_STATUSES)], for the
+ * facet index (read inside its snapshot transaction).
+ */
+export function* readDeliveryCodes(db: Sqlite): Generator<[number, Destination, number]> {
+  const query = k
+    .selectFrom('event_deliveries as d')
+    .innerJoin('conversion_events as e', 'e.id', 'd.event_id')
+    .select([sql<number>`e.rowid`.as('rowid'), 'd.destination', 'd.status'])
+    .compile();
+  for (const [rowid, destination, status] of db.prepare(query.sql).raw().iterate(...(query.parameters as unknown[])) as IterableIterator<[number, Destination, ConversionSyncStatus]>) {
+    yield [rowid, destination, SYNC_STATUSES.indexOf(status)];
+  }
 }
 
 /** True when no event has delivery rows yet (every event-level write may take the fast path). */

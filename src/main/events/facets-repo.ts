@@ -6,7 +6,8 @@
 import { EVENT_NAMES, SYNC_STATUSES } from '../../shared/domain/events';
 import type { Sqlite } from '../db/connection';
 import { parseStoredUtc } from '../exports/zone-time';
-import { searchRowid, statusOrderOf, type FacetColumns } from './facets';
+import { FOLLOWS_EVENT, searchRowid, statusOrderOf, type FacetColumns } from './facets';
+import { readDeliveryCodes } from '../delivery/repo';
 import { CLICK_ID, HASHED_ID, VALUE_KEY } from './filter-sql';
 import { SORT_EXPRESSIONS } from './repo';
 
@@ -100,6 +101,7 @@ export function loadFacetColumns(db: Sqlite, maxRows = FACET_MAX_ROWS): FacetCol
       status: new Uint8Array(count),
       name: new Uint8Array(count),
       conversionName: new Int32Array(count),
+      delivery: { google_ads: new Uint8Array(count).fill(FOLLOWS_EVENT), meta: new Uint8Array(count).fill(FOLLOWS_EVENT) },
       conversionNames: [],
       campaign: new Int32Array(count),
       brand: new Int32Array(count),
@@ -159,12 +161,22 @@ export function loadFacetColumns(db: Sqlite, maxRows = FACET_MAX_ROWS): FacetCol
         order[k] = position;
       }
     }
+    loadDeliveries(db, c, positionOf);
     c.conversionNames = conversionNames.length <= FACET_MAX_CONVERSION_NAMES ? conversionNames : null;
     c.statusOrder = statusOrderOf(c.status);
     return c;
   };
   // One deferred read transaction: every statement reads the same snapshot.
   return db.transaction(read)();
+}
+
+/** The delivery columns: the rows of event_deliveries (only events written to by a destination have any). */
+function loadDeliveries(db: Sqlite, c: FacetColumns, positionOf: (rowid: number) => number): void {
+  for (const [rowid, destination, status] of readDeliveryCodes(db)) {
+    const position = positionOf(rowid);
+    if (position < 0) throw new Error('conversion_events changed while loading the facet index');
+    c.delivery[destination][position] = status;
+  }
 }
 
 /** The rowid of an event by its id (conversion_events.id, the UUID primary key), or null when gone. */

@@ -6,6 +6,7 @@
  */
 import { EVENT_NAMES, SYNC_STATUSES } from '../../shared/domain/events';
 import type { EventFilterParsed } from '../../shared/domain/filters';
+import type { Destination } from '../../shared/domain/delivery';
 import { decimalToMicros } from '../../shared/domain/money';
 import type { StatusCounts } from '../../shared/ipc/channels/events';
 
@@ -19,6 +20,11 @@ export interface FacetColumns {
   status: Uint8Array;
   /** Index into EVENT_NAMES. */
   name: Uint8Array;
+  /**
+   * Per destination: the delivery's status (index into SYNC_STATUSES), or FOLLOWS_EVENT when the event
+   * has no delivery rows (its deliveries follow its sync_status) — destinationStatusSql's semantics.
+   */
+  delivery: Record<Destination, Uint8Array>;
   /** Index into conversionNames: the event's own name, or its category when conversion_name is NULL. */
   conversionName: Int32Array;
   /** Distinct conversion names of the snapshot; null when there were too many to index (the filter uses SQL then). */
@@ -76,6 +82,9 @@ export function statusOrderOf(status: Uint8Array): Uint32Array {
   return order;
 }
 
+/** FacetColumns.delivery: no row for this destination, the delivery follows the event's status. */
+export const FOLLOWS_EVENT = 255;
+
 export const FLAG_CLICK_ID = 1;
 export const FLAG_HASHED_ID = 2;
 
@@ -103,6 +112,7 @@ interface Predicate {
   statusOk: Uint8Array | null;
   nameOk: Uint8Array | null;
   conversionNameOk: Uint8Array | null;
+  delivery: { column: Uint8Array; ok: Uint8Array } | null;
   /** -2 = any; -1 = NULL; -3 = an id not in the snapshot (nothing matches). */
   campaign: number;
   brand: number;
@@ -158,7 +168,7 @@ export class FacetIndex {
 
   /** Search and batch filters stay in SQL. */
   supports(filter: EventFilterParsed): boolean {
-    return !filter.search && !filter.batchId && !filter.delivery && (!filter.conversionNames || this.columns.conversionNames !== null);
+    return !filter.search && !filter.batchId && (!filter.conversionNames || this.columns.conversionNames !== null);
   }
 
   /** Position (index in rowids) of a rowid, or -1 when the snapshot has no such row. */
@@ -298,6 +308,7 @@ export class FacetIndex {
       statusOk: lookup(SYNC_STATUSES, filter.statuses),
       nameOk: lookup(EVENT_NAMES, filter.eventNames),
       conversionNameOk: lookup(c.conversionNames ?? [], filter.conversionNames),
+      delivery: filter.delivery ? { column: c.delivery[filter.delivery.destination], ok: lookup(SYNC_STATUSES, filter.delivery.statuses)! } : null,
       campaign: idCode(c.campaignIds, filter.campaignId),
       brand: idCode(c.brandIds, filter.brandId),
       importRef: filter.importId ? idCode(c.importIds, filter.importId) : ANY,
@@ -317,7 +328,16 @@ export class FacetIndex {
     if (p.campaign === NOTHING || p.brand === NOTHING || p.importRef === NOTHING) return mask;
     mask.fill(1);
     // One pass per active predicate: each loop stays monomorphic and tight.
-    const { statusOk, nameOk, conversionNameOk } = p;
+    const { statusOk, nameOk, conversionNameOk, delivery } = p;
+    if (delivery) {
+      const col = delivery.column;
+      const overall = c.status;
+      const ok = delivery.ok;
+      for (let i = 0; i < n; i++) {
+        const code = col[i]!;
+        mask[i]! &= ok[code === FOLLOWS_EVENT ? overall[i]! : code]!;
+      }
+    }
     if (statusOk) {
       const col = c.status;
       for (let i = 0; i < n; i++) mask[i]! &= statusOk[col[i]!]!;
