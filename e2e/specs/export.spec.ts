@@ -8,7 +8,7 @@ import { ExportPage } from '../pages/export-page';
 
 const CRM_EXPORT = join(__dirname, '..', 'data', 'crm-export.csv');
 
-test('Google click-conversion export: excluded rows explained, file saved, batch listed, marked uploaded → events sent', async ({ app, harness }) => {
+test('Google click-conversion export: excluded rows explained, file saved, batch listed, marked uploaded → sent to Google (chips and delivery filter in the review grid)', async ({ app, harness }) => {
   const importPage = new ImportPage(app);
   await importPage.dropFile(CRM_EXPORT);
   await importPage.start();
@@ -54,12 +54,27 @@ test('Google click-conversion export: excluded rows explained, file saved, batch
 
   await batch.getByTestId('mark-uploaded').click();
   await expect(batch).toHaveAttribute('data-status', 'uploaded');
-  const sent = harness.query<{ sync_status: string; n: number; attempts: number }>(
-    'SELECT sync_status, count(*) AS n, max(sync_attempts) AS attempts FROM conversion_events GROUP BY sync_status ORDER BY 1',
+  // Delivery per destination (issue 12): the Google file sent them to Google only. Purchases are also
+  // mapped to a Meta event (the default), so the events stay queued — for Meta.
+  const google = harness.query<{ status: string; n: number; attempts: number }>(
+    "SELECT status, count(*) AS n, max(attempts) AS attempts FROM event_deliveries WHERE destination = 'google_ads' GROUP BY status ORDER BY 1",
   );
-  expect(sent).toEqual([
-    { sync_status: 'queued', n: 1, attempts: 0 },
-    { sync_status: 'sent', n: 5, attempts: 1 },
-  ]);
-  expect(harness.query<{ n: number }>("SELECT count(*) AS n FROM sync_history WHERE to_status = 'sent' AND batch_id = ?", batchId)[0]!.n).toBe(5);
+  expect(google).toEqual([{ status: 'sent', n: 5, attempts: 1 }]);
+  const overall = harness.query<{ sync_status: string; n: number }>('SELECT sync_status, count(*) AS n FROM conversion_events GROUP BY sync_status ORDER BY 1');
+  expect(overall).toEqual([{ sync_status: 'queued', n: 6 }]);
+  expect(harness.query<{ n: number }>("SELECT count(*) AS n FROM sync_history WHERE to_status = 'sent' AND destination = 'google_ads' AND batch_id = ?", batchId)[0]!.n).toBe(5);
+
+  // The review grid shows one chip per destination, and filters by destination × status.
+  await review.open(harness.url);
+  await expect(review.rows()).toHaveCount(6);
+  await expect(app.locator('[data-testid="delivery-google_ads"][data-status="sent"]')).toHaveCount(5);
+  await expect(app.locator('[data-testid="delivery-meta"][data-status="queued"]')).toHaveCount(6);
+  await app.getByTestId('filter-delivery').selectOption('google_ads:sent');
+  await expect(review.rows()).toHaveCount(5);
+  await app.getByTestId('filter-delivery').selectOption('google_ads:queued');
+  await expect(review.rows()).toHaveCount(1);
+  // The detail panel lists each destination's delivery.
+  await review.rows().first().click();
+  await expect(app.getByTestId('detail-delivery-google_ads')).toContainText(/queued/i);
+  await expect(app.getByTestId('detail-delivery-meta')).toContainText(/queued/i);
 });

@@ -247,5 +247,5 @@ describe('facet index', () => {
 });
 
 function sample(): GenEvent {
-  return { id: '', name: 'lead', conversionName: null, status: 'pending', time: TIMES[1]!, created: CREATED[0]!, value: 1_000_000, campaign: null, brand: null, importRef: null, click: null, email: false, phone: false, metaOnly: false, drop: false };
+  return { id: '', name: 'lead', conversionName: null, status: 'pending', time: TIMES[1]!, created: CREATED[0]!, value: 1_000_000, campaign: null, brand: null, importRef: null, click: null, email: false, phone: false, metaOnly: false, drop: false, deliveries: null };
 }

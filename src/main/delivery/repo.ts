@@ -27,7 +27,7 @@
  * sync_attempts (+1 per send attempt), synced_at and sync_error in step.
  */
 import { sql, type Expression, type SqlBool } from 'kysely';
-import type { Destination } from '../../shared/domain/delivery';
+import type { DeliveryState, Destination } from '../../shared/domain/delivery';
 import { DESTINATIONS, DESTINATION_LABELS, routeOf } from '../../shared/domain/delivery';
 import { SYNC_STATUSES, type ConversionSyncStatus } from '../../shared/domain/events';
 import type { EventFilterParsed } from '../../shared/domain/filters';
@@ -91,6 +91,60 @@ export function deliveriesOf(db: Sqlite, eventIds: readonly string[]): DeliveryR
     out.push(...allRows<DeliveryRow>(db, k.selectFrom('event_deliveries').selectAll().where('event_id', 'in', slice).orderBy('event_id').orderBy('destination')));
   }
   return out;
+}
+
+/**
+ * Each event's delivery per destination, for lists and the detail panel: its rows when it has any,
+ * else every destination following its sync_status (with the current routing, so the grid can say
+ * "not mapped").
+ */
+export function attachDeliveries<T extends { id: string; event_name: string; conversion_name?: string | null; sync_status: string; sync_attempts: number; synced_at: string | null; sync_error: string | null }>(
+  db: Sqlite,
+  events: T[],
+  settings: Pick<AppSettings, 'destinations'> = getSettings(db),
+): (T & { deliveries: DeliveryState[] })[] {
+  const rows = new Map<string, DeliveryRow[]>();
+  for (const row of deliveriesOf(db, events.map((e) => e.id))) {
+    const list = rows.get(row.event_id) ?? [];
+    list.push(row);
+    rows.set(row.event_id, list);
+  }
+  return events.map((event) => {
+    const route = routeOf(settings, event);
+    const own = rows.get(event.id);
+    const deliveries: DeliveryState[] = DESTINATIONS.map((destination) => {
+      const row = own?.find((r) => r.destination === destination);
+      if (row) {
+        return {
+          destination,
+          status: row.status,
+          recorded: true,
+          routed: route[destination],
+          attempts: row.attempts,
+          lastError: row.last_error,
+          lastErrorCode: row.last_error_code,
+          syncedAt: row.synced_at,
+          batchId: row.batch_id,
+          runId: row.run_id,
+          platformIds: row.platform_ids ? (JSON.parse(row.platform_ids) as Record<string, unknown>) : null,
+        };
+      }
+      return {
+        destination,
+        status: event.sync_status as ConversionSyncStatus,
+        recorded: false,
+        routed: route[destination],
+        attempts: event.sync_attempts,
+        lastError: event.sync_error,
+        lastErrorCode: null,
+        syncedAt: event.synced_at,
+        batchId: null,
+        runId: null,
+        platformIds: null,
+      };
+    });
+    return { ...event, deliveries };
+  });
 }
 
 /**

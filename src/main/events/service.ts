@@ -18,6 +18,7 @@ import { facetCacheOf } from './facet-cache';
 import type { FacetIndex, FacetPageQuery } from './facets';
 import { rowidOfEventId } from './facets-repo';
 import * as repo from './repo';
+import { attachDeliveries } from '../delivery/repo';
 import { applyTransition, changeExists, statusBreakdown, undoChange } from './transitions-repo';
 
 export type Target = { ids: string[] } | { filter: EventFilterParsed };
@@ -107,7 +108,7 @@ export function createEvent(db: Sqlite, input: ConversionEventInsert): Conversio
 export function getEvent(db: Sqlite, id: string): ConversionEvent {
   const row = repo.findEventById(db, id);
   if (!row) throw new AppError('not_found', `No event with id ${id}`);
-  return repo.rowToEvent(row);
+  return attachDeliveries(db, [repo.rowToEvent(row)])[0]!;
 }
 
 export function getEventDetail(db: Sqlite, id: string): EventDetail {
@@ -164,7 +165,7 @@ export function listEvents(db: Sqlite, input: EventListInput): EventPage {
   const result = (facets && listFromFacets(db, facets, listQuery)) || repo.listEventRows(db, listQuery);
   const last = result.rows[result.rows.length - 1];
   return {
-    events: result.rows.map((row) => repo.rowToEvent(row)),
+    events: attachDeliveries(db, result.rows.map((row) => repo.rowToEvent(row))),
     total: query.withTotal ? countEvents(db, query.filter).total : null,
     nextCursor: last && result.rows.length === query.limit ? encodeCursor(last.sort_key, last.sort_tie) : null,
   };

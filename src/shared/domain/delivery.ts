@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SYNC_STATUSES, type ConversionSyncStatus } from './events';
+import { DeliveryStateSchema, SYNC_STATUSES, type ConversionSyncStatus } from './events';
 import type { ExportFormat } from './exports';
 import type { AppSettings } from './settings';
 
@@ -78,20 +78,5 @@ export function routeOf(settings: Pick<AppSettings, 'destinations'>, event: { ev
   return { google_ads: google, meta };
 }
 
-/** One event's delivery to one destination, as the grid and the detail panel show it. */
-export interface DeliveryState {
-  destination: Destination;
-  status: ConversionSyncStatus;
-  /** false: no row yet — the delivery follows the event's sync_status. */
-  recorded: boolean;
-  /** Routed there by the current Settings (rows, once written, keep their destination). */
-  routed: boolean;
-  attempts: number;
-  lastError: string | null;
-  lastErrorCode: string | null;
-  syncedAt: string | null;
-  batchId: string | null;
-  runId: string | null;
-  platformIds: Record<string, unknown> | null;
-  updatedAt: string | null;
-}
+/** One event's delivery to one destination, as the grid and the detail panel show it (schema in events.ts). */
+export type DeliveryState = z.infer<typeof DeliveryStateSchema>;

@@ -65,6 +65,27 @@ export const CustomParamsSchema = z.record(z.string(), z.json());
 export type CustomParams = z.infer<typeof CustomParamsSchema>;
 
 /** A stored event, with the original plan's field names. `event_value` is an exact decimal string. */
+/**
+ * One event's delivery to one destination (delivery.ts explains the model), as lists and the detail
+ * panel show it. Declared here (not in delivery.ts) so ConversionEventSchema can carry it without an
+ * import cycle.
+ */
+export const DeliveryStateSchema = z.object({
+  destination: z.enum(['google_ads', 'meta']),
+  status: ConversionSyncStatusSchema,
+  /** false: no row yet — the delivery follows the event's sync_status. */
+  recorded: z.boolean(),
+  /** Routed there by the current Settings mapping. */
+  routed: z.boolean(),
+  attempts: z.number().int().nonnegative(),
+  lastError: z.string().nullable(),
+  lastErrorCode: z.string().nullable(),
+  syncedAt: z.string().nullable(),
+  batchId: z.string().nullable(),
+  runId: z.string().nullable(),
+  platformIds: z.record(z.string(), z.unknown()).nullable(),
+});
+
 export const ConversionEventSchema = z.object({
   id: z.uuid(),
   event_name: ConversionEventNameSchema,
@@ -101,6 +122,8 @@ export const ConversionEventSchema = z.object({
   synced_at: z.string().nullable(),
   sync_error: z.string().nullable(),
   batch_id: z.string().nullable(),
+  /** Per destination (Google Ads, Meta): filled by lists and the detail view. */
+  deliveries: z.array(DeliveryStateSchema).optional(),
   event_time: z.string(),
   created_at: z.string(),
   updated_at: z.string(),

@@ -1,3 +1,4 @@
+import { DESTINATION_LABELS } from '../../../../shared/domain/delivery';
 import type { ReactNode } from 'react';
 import type { ConversionEvent } from '../../../../shared/domain/events';
 import { navigate } from '../../app/router';
@@ -90,6 +91,28 @@ export function DetailPanel({ id, onClose, catalog }: { id: string; onClose(): v
                 </Field>
                 <Field label="Internal id"><ShortValue value={e.id} head={13} /></Field>
               </dl>
+            </section>
+
+            <section className="detail__section" data-testid="detail-deliveries">
+              <h2>Delivery per destination</h2>
+              <p className="muted">The status above is the event's overall state: failed if any destination failed, else queued, pending, sent (delivered wherever it is mapped), or skipped.</p>
+              <table className="table table--compact">
+                <thead>
+                  <tr><th>Destination</th><th>Status</th><th>Attempts</th><th>Synced at</th><th>Last error</th><th>Batch / run</th></tr>
+                </thead>
+                <tbody>
+                  {(e.deliveries ?? []).map((dl) => (
+                    <tr key={dl.destination} data-testid={`detail-delivery-${dl.destination}`}>
+                      <td>{DESTINATION_LABELS[dl.destination]}{dl.routed ? '' : <span className="muted"> (not mapped)</span>}</td>
+                      <td><span className={`status-pill status-pill--${dl.status}`} data-status={dl.status}>{dl.status}</span>{dl.recorded ? '' : <span className="muted" title="Nothing was sent there yet: it follows the event's status"> ·</span>}</td>
+                      <td>{dl.attempts}</td>
+                      <td>{formatDateTime(dl.syncedAt)}</td>
+                      <td>{text(dl.lastErrorCode ? `${dl.lastErrorCode}: ${dl.lastError ?? ''}` : dl.lastError)}</td>
+                      <td>{dl.batchId ? <ShortValue value={dl.batchId} /> : dl.runId ? <ShortValue value={dl.runId} /> : text(null)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
             </section>
 
             <section className="detail__section">

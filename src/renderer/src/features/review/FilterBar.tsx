@@ -1,5 +1,6 @@
 import { forwardRef, useEffect, useState, type InputHTMLAttributes } from 'react';
 import { EVENT_NAMES, SYNC_STATUSES, type ConversionSyncStatus } from '../../../../shared/domain/events';
+import { DESTINATIONS, DESTINATION_LABELS, DESTINATION_SHORT } from '../../../../shared/domain/delivery';
 import { call } from '../../lib/api';
 import { formatDateTime } from '../../lib/format';
 import { useQuery } from '../../lib/hooks';
@@ -80,6 +81,21 @@ export function FilterBar({ view, onChange, catalog, searchRef }: FilterBarProps
               <option key={name} value={name}>{name}</option>
             ))}
             {!nameKnown && <option value={view.conversionName}>{view.conversionName}</option>}
+          </select>
+        </label>
+        <label className="filter">
+          <span className="filter__label">Delivery</span>
+          <select value={view.delivery} onChange={(e) => onChange({ delivery: e.target.value })} data-testid="filter-delivery">
+            <option value="">Any destination</option>
+            {DESTINATIONS.map((destination) => (
+              <optgroup key={destination} label={DESTINATION_LABELS[destination]}>
+                {SYNC_STATUSES.map((status) => (
+                  <option key={status} value={`${destination}:${status}`}>
+                    {DESTINATION_SHORT[destination]}: {status}
+                  </option>
+                ))}
+              </optgroup>
+            ))}
           </select>
         </label>
         <label className="filter">

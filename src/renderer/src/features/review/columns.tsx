@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import type { ConversionEvent } from '../../../../shared/domain/events';
 import type { EventSort } from '../../../../shared/domain/filters';
+import { DESTINATION_LABELS, DESTINATION_SHORT } from '../../../../shared/domain/delivery';
 import { ShortValue } from '../../components/CopyText';
 import { formatMoney } from '../../lib/format';
 import type { CatalogData } from '../catalog/useCatalog';
@@ -31,6 +32,36 @@ export function gridTime(iso: string | null): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** One chip per destination: its delivery status; muted when the event is not mapped there. */
+export function DeliveryChips({ event }: { event: ConversionEvent }) {
+  return (
+    <span className="delivery-chips" data-testid="delivery-chips">
+      {(event.deliveries ?? []).map((d) => {
+        const label = DESTINATION_SHORT[d.destination];
+        const title = [
+          `${DESTINATION_LABELS[d.destination]}: ${d.status}${d.routed ? '' : ' (not mapped in Settings)'}`,
+          d.recorded ? null : 'follows the event’s status (nothing sent there yet)',
+          d.lastError ? `last error: ${d.lastError}` : null,
+          d.syncedAt ? `synced ${d.syncedAt}` : null,
+        ]
+          .filter(Boolean)
+          .join('\n');
+        return (
+          <span
+            key={d.destination}
+            className={`status-pill status-pill--${d.status} delivery-chip${d.routed ? '' : ' delivery-chip--unrouted'}`}
+            title={title}
+            data-testid={`delivery-${d.destination}`}
+            data-status={d.status}
+          >
+            {label} {d.status}
+          </span>
+        );
+      })}
+    </span>
+  );
 }
 
 const clickId = (e: ConversionEvent) => e.gclid ?? e.gbraid ?? e.wbraid;
@@ -66,6 +97,12 @@ export const GRID_COLUMNS: GridColumn[] = [
         {e.sync_status}
       </span>
     ),
+  },
+  {
+    id: 'deliveries',
+    header: 'Google / Meta',
+    size: 150,
+    render: (e) => <DeliveryChips event={e} />,
   },
   {
     id: 'event_value',

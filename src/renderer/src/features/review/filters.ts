@@ -1,10 +1,11 @@
 import { EVENT_NAMES, SYNC_STATUSES, type ConversionEventName, type ConversionSyncStatus } from '../../../../shared/domain/events';
 import type { EventFilter, EventSort } from '../../../../shared/domain/filters';
 import { SORT_FIELDS } from '../../../../shared/domain/filters';
+import { DESTINATIONS, type Destination } from '../../../../shared/domain/delivery';
 
 /**
  * The review view lives in the URL hash query, so it can be bookmarked or saved as a named view:
- *   #/review?status=pending,queued&event=purchase&name=Qualified%20lead&campaign=<uuid|none>&brand=<uuid|none>&import=<id>
+ *   #/review?status=pending,queued&event=purchase&name=Qualified%20lead&delivery=meta:failed&campaign=<uuid|none>&brand=<uuid|none>&import=<id>
  *           &batch=<id>&from=2026-03-01&to=2026-03-31&min=10&max=500&click=yes|no&ids=yes|no&q=text
  *           &sort=event_time&dir=desc
  * `from`/`to` are local calendar days, both inclusive.
@@ -14,6 +15,8 @@ export interface ReviewView {
   eventName: ConversionEventName | '';
   /** The events' own conversion name ("Qualified lead"), exactly; '' = any. */
   conversionName: string;
+  /** Destination × status, as "google_ads:queued" ('' = any): the event's delivery to that destination. */
+  delivery: string;
   campaign: string; // '' any, 'none', or a uuid
   brand: string;
   importId: string;
@@ -33,6 +36,7 @@ export const DEFAULT_VIEW: ReviewView = {
   statuses: [],
   eventName: '',
   conversionName: '',
+  delivery: '',
   campaign: '',
   brand: '',
   importId: '',
@@ -52,6 +56,13 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const DECIMAL = /^\d+(\.\d{1,6})?$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** "google_ads:queued" → its destination and status (null when it is not one). */
+export function parseDelivery(value: string | null): { destination: Destination; status: ConversionSyncStatus } | null {
+  const [destination, status] = (value ?? '').split(':');
+  if (!(DESTINATIONS as readonly string[]).includes(destination ?? '') || !(SYNC_STATUSES as readonly string[]).includes(status ?? '')) return null;
+  return { destination: destination as Destination, status: status as ConversionSyncStatus };
+}
+
 const yesNo = (value: string | null): '' | 'yes' | 'no' => (value === 'yes' || value === 'no' ? value : '');
 
 export function viewFromParams(params: URLSearchParams): ReviewView {
@@ -67,6 +78,7 @@ export function viewFromParams(params: URLSearchParams): ReviewView {
     statuses: [...new Set(statuses)],
     eventName: (EVENT_NAMES as readonly string[]).includes(eventName) ? (eventName as ConversionEventName) : '',
     conversionName: (params.get('name') ?? '').trim().slice(0, 200),
+    delivery: parseDelivery(params.get('delivery')) ? params.get('delivery')! : '',
     campaign: ref(params.get('campaign')),
     brand: ref(params.get('brand')),
     importId: (params.get('import') ?? '').slice(0, 64),
@@ -89,6 +101,7 @@ export function viewToParams(view: ReviewView): URLSearchParams {
   set('status', view.statuses.join(','));
   set('event', view.eventName);
   set('name', view.conversionName);
+  set('delivery', view.delivery);
   set('campaign', view.campaign);
   set('brand', view.brand);
   set('import', view.importId);
@@ -125,6 +138,8 @@ export function viewToFilter(view: ReviewView): EventFilter {
   if (view.statuses.length) filter.statuses = view.statuses;
   if (view.eventName) filter.eventNames = [view.eventName];
   if (view.conversionName.trim()) filter.conversionNames = [view.conversionName.trim()];
+  const delivery = parseDelivery(view.delivery);
+  if (delivery) filter.delivery = { destination: delivery.destination, statuses: [delivery.status] };
   if (view.campaign) filter.campaignId = view.campaign === 'none' ? null : view.campaign;
   if (view.brand) filter.brandId = view.brand === 'none' ? null : view.brand;
   if (view.importId) filter.importId = view.importId;
@@ -155,6 +170,7 @@ export function filterToView(filter: EventFilter, sort?: { field?: string; direc
   if (filter.statuses?.length) view.statuses = SYNC_STATUSES.filter((s) => filter.statuses!.includes(s));
   if (filter.eventNames?.length) view.eventName = filter.eventNames[0]!;
   if (filter.conversionNames?.length) view.conversionName = filter.conversionNames[0]!;
+  if (filter.delivery?.statuses.length) view.delivery = `${filter.delivery.destination}:${filter.delivery.statuses[0]}`;
   if (filter.campaignId !== undefined) view.campaign = filter.campaignId ?? 'none';
   if (filter.brandId !== undefined) view.brand = filter.brandId ?? 'none';
   if (filter.importId) view.importId = filter.importId;
