@@ -23,6 +23,7 @@ describe('review view ↔ URL ↔ filter', () => {
       statuses: ['queued', 'failed'],
       eventName: 'purchase',
       conversionName: 'Qualified lead',
+      delivery: 'meta:failed',
       campaign: UUID,
       brand: 'none',
       importId: 'imp_1',
@@ -39,6 +40,10 @@ describe('review view ↔ URL ↔ filter', () => {
     };
     expect(viewFromParams(new URLSearchParams(viewToParams(view).toString()))).toEqual(view);
     expect(viewToParams(DEFAULT_VIEW).toString()).toBe('');
+    // the destination × status filter reaches main as filter.delivery; junk is dropped
+    expect(viewToFilter(view).delivery).toEqual({ destination: 'meta', statuses: ['failed'] });
+    expect(viewFromParams(new URLSearchParams('delivery=tiktok:sent')).delivery).toBe('');
+    expect(filterToView(viewToFilter(view)).delivery).toBe('meta:failed');
   });
 
   it('builds a filter main accepts; To is inclusive (exclusive next local midnight)', () => {
