@@ -6,7 +6,7 @@ import react from '@vitejs/plugin-react';
 /** Main-process entry points: the app, plus the worker_threads scripts that exist. */
 function mainEntries(): Record<string, string> {
   const entries: Record<string, string> = { index: resolve(__dirname, 'src/main/index.ts') };
-  const workers = { 'import-worker': 'src/main/imports/worker.ts', 'jobs-worker': 'src/main/jobs/worker.ts', 'export-worker': 'src/main/exports/worker.ts' };
+  const workers = { 'import-worker': 'src/main/imports/worker.ts', 'jobs-worker': 'src/main/jobs/worker.ts', 'export-worker': 'src/main/exports/worker.ts', 'send-worker': 'src/main/send/worker.ts' };
   for (const [name, file] of Object.entries(workers)) {
     if (existsSync(resolve(__dirname, file))) entries[name] = resolve(__dirname, file);
   }

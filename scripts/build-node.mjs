@@ -11,6 +11,8 @@ const entries = {
   'import-worker': 'src/main/imports/worker.ts',
   'jobs-worker': 'src/main/jobs/worker.ts',
   'export-worker': 'src/main/exports/worker.ts',
+  'send-worker': 'src/main/send/worker.ts',
+  'fake-meta': 'test/fakes/meta-main.ts',
   harness: 'e2e/harness/server.ts',
 };
 const entryPoints = Object.fromEntries(

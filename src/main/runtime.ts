@@ -21,7 +21,7 @@ export function migrationsDir(): string {
  * Path of a bundled worker script. Electron's build puts `<name>.js` beside main; the Node build
  * (CLI, harness, tests) puts `<name>.cjs` in out/node.
  */
-export function workerPath(name: 'import-worker' | 'jobs-worker' | 'export-worker'): string {
+export function workerPath(name: 'import-worker' | 'jobs-worker' | 'export-worker' | 'send-worker'): string {
   for (const candidate of [join(__dirname, `${name}.cjs`), join(__dirname, `${name}.js`)]) {
     if (existsSync(candidate)) return candidate;
   }

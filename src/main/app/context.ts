@@ -8,6 +8,7 @@ import { recoverInterruptedImports } from '../imports/repo';
 import { closeReaderPools } from '../jobs/reader';
 import { PushHub } from '../ipc/push';
 import { migrationsDir } from '../runtime';
+import { fileSecretStoreFor, type SecretStore } from '../secrets/store';
 
 /**
  * Native dialogs live behind this interface: Electron's `dialog` in the app, a scripted stand-in in
@@ -37,6 +38,8 @@ export interface AppContext {
    * and/or by upload id (bytes the browser harness received). Each host allows only its own way in.
    */
   fileSources: ReadonlySet<FileSource>;
+  /** Tokens and app secrets: Electron safeStorage in the app, env vars over a 0600 file in the CLI and harness. */
+  secrets: SecretStore;
 }
 
 export type FileSource = 'path' | 'upload';
@@ -53,6 +56,8 @@ export interface OpenContextOptions {
   fileSources?: FileSource[];
   /** See OpenOptions.busyTimeoutMs: the app and the harness pass a short wait for the window's connection. */
   busyTimeoutMs?: number;
+  /** Default: environment variables over `<dataDir>/secrets.json` (0600). */
+  secrets?: SecretStore;
 }
 
 /** Opens the database, applies migrations, and returns the context every feature is built on. */
@@ -78,6 +83,7 @@ export function openAppContext(options: OpenContextOptions): AppContext {
     nativeBinding: options.nativeBinding,
     dialogs: options.dialogs ?? null,
     fileSources: new Set(options.fileSources ?? ['path', 'upload']),
+    secrets: options.secrets ?? fileSecretStoreFor(options.dataDir),
   };
 }
 

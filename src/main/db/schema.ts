@@ -184,6 +184,51 @@ export interface SchemaMigrationsTable {
   checksum: string;
   applied_at: string;
 }
+export interface SendRunsTable {
+  id: string;
+  destination: string;
+  dry_run: number;
+  filter: string | null;
+  status: string;
+  owner_pid: number | null;
+  heartbeat_at: string | null;
+  events_total: number;
+  events_sent: number;
+  events_failed: number;
+  events_excluded: number;
+  requests: number;
+  retries: number;
+  error: string | null;
+  started_at: string;
+  finished_at: string | null;
+}
+export interface SendRequestsTable {
+  id: string;
+  run_id: string;
+  destination: string;
+  /** JSON array of conversion_events.id. */
+  event_ids: string;
+  event_count: number;
+  attempt: number;
+  resend_of: string | null;
+  dry_run: number;
+  outcome: string;
+  http_status: number | null;
+  platform_ids: string | null;
+  error_code: string | null;
+  error_subcode: string | null;
+  error_message: string | null;
+  started_at: string;
+  finished_at: string | null;
+}
+export interface SendRunEventsTable {
+  run_id: string;
+  event_id: string;
+  outcome: string;
+  code: string;
+  reason: string;
+  request_id: string | null;
+}
 export interface DB {
   brands: BrandsTable;
   campaigns: CampaignsTable;
@@ -199,4 +244,7 @@ export interface DB {
   export_temp_files: ExportTempFilesTable;
   erasure_log: ErasureLogTable;
   schema_migrations: SchemaMigrationsTable;
+  send_runs: SendRunsTable;
+  send_requests: SendRequestsTable;
+  send_run_events: SendRunEventsTable;
 }

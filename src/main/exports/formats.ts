@@ -182,7 +182,7 @@ function currencyCheck(row: ExportRow, required: string | null, platform: string
   }
 }
 
-function combine(problems: Exclusion[]): Exclusion {
+export function combine(problems: Exclusion[]): Exclusion {
   return problems.length === 1 ? problems[0]! : { code: problems[0]!.code, reason: problems.map((p) => p.reason).join('; ') };
 }
 
@@ -345,9 +345,39 @@ const hash = (value: unknown) => (typeof value === 'string' ? value : '');
  * event_id for deduplication with the pixel, Limited Data Use as stored. The event name is the
  * event's own (InitiateCheckout stays InitiateCheckout) unless Settings map it otherwise.
  */
-function meta({ settings, nowMs }: FormatContext): FormatWriter {
+/**
+ * Meta's pre-flight, shared by the Meta file and the Conversions API send (send/meta/destination.ts),
+ * so both exclude the same events for the same reasons: every reason Meta would refuse the event,
+ * its Meta event name and its time.
+ */
+export function metaPreflight({ settings, nowMs }: FormatContext): (row: ExportRow) => { problems: Exclusion[]; name: string | null; ms: number } {
   const eventOf = destinationCache(metaEventFor, settings);
   const windowDays = metaWindowDays(settings.meta.actionSource);
+  return (row) => {
+    const problems: Exclusion[] = [];
+    const destination = eventOf(row);
+    const name = destination.name;
+    if (name === null) problems.push({ code: 'no_meta_event', reason: destination.reason });
+    if (!metaCanMatch(row)) {
+      if (row.user_email_hash || row.user_phone_hash) {
+        problems.push({ code: 'hashed_for_other_platform', reason: 'it has a Google hash of its email / phone but no Meta one: identifiers pre-hashed for Google in the file cannot be used for Meta, which normalizes them differently' });
+      } else problems.push({ code: 'no_identifiers', reason: 'no hashed email, phone, external id or name with address, no fbc/fbp and no IP with user agent for Meta to match on' });
+    }
+    if (name === 'Purchase' && (row.event_value_micros === null || !row.currency)) {
+      problems.push({ code: 'purchase_without_value', reason: 'Meta requires a value and a currency for Purchase events; this one has no value' });
+    }
+    const ms = windowChecks(row, nowMs, windowDays, 'Meta', problems);
+    currencyCheck(row, settings.meta.requiredCurrency, 'Meta', problems);
+    return { problems, name, ms };
+  };
+}
+
+/** The columns Meta's pre-flight and event need (file and send alike). */
+export const META_PREFLIGHT_COLUMNS: readonly string[] = META_COLUMNS;
+
+function meta(context: FormatContext): FormatWriter {
+  const { settings } = context;
+  const check = metaPreflight(context);
   return {
     columns: META_COLUMNS,
     head: csvLine(META_HEADER),
@@ -355,20 +385,7 @@ function meta({ settings, nowMs }: FormatContext): FormatWriter {
       if (!row.transaction_id) counts.no_order_id = (counts.no_order_id ?? 0) + 1;
     },
     line(row) {
-      const problems: Exclusion[] = [];
-      const destination = eventOf(row);
-      const name = destination.name;
-      if (name === null) problems.push({ code: 'no_meta_event', reason: destination.reason });
-      if (!metaCanMatch(row)) {
-        if (row.user_email_hash || row.user_phone_hash) {
-          problems.push({ code: 'hashed_for_other_platform', reason: 'it has a Google hash of its email / phone but no Meta one: identifiers pre-hashed for Google in the file cannot be used for Meta, which normalizes them differently' });
-        } else problems.push({ code: 'no_identifiers', reason: 'no hashed email, phone, external id or name with address, no fbc/fbp and no IP with user agent for Meta to match on' });
-      }
-      if (name === 'Purchase' && (row.event_value_micros === null || !row.currency)) {
-        problems.push({ code: 'purchase_without_value', reason: 'Meta requires a value and a currency for Purchase events; this one has no value' });
-      }
-      const ms = windowChecks(row, nowMs, windowDays, 'Meta', problems);
-      currencyCheck(row, settings.meta.requiredCurrency, 'Meta', problems);
+      const { problems, name, ms } = check(row);
       if (problems.length) return combine(problems);
       return (
         csvField(name!) + ',' +

@@ -1,4 +1,5 @@
 import { pushEvent, type PushEvent } from './define';
+import type { SendProgress } from '../domain/send';
 
 export interface ImportProgress {
   importId: string;
@@ -28,6 +29,8 @@ export const pushEvents = {
   'job:progress': pushEvent<JobProgress>(),
   /** Something changed the events table; screens refetch. */
   'events:changed': pushEvent<{ reason: string }>(),
+  /** A send run's progress (events/s, ETA, retries waiting) and its end. */
+  'send:progress': pushEvent<SendProgress>(),
 } as const;
 
 export type PushEvents = typeof pushEvents;

@@ -1,0 +1,389 @@
+/**
+ * The sending engine: one run delivers the events queued for one destination (destination.ts says
+ * what a destination provides). It runs in the send worker on the worker's own connection.
+ *
+ * Order of writes, which is what makes a crash harmless:
+ *   1. reconcile: requests an earlier, interrupted run left 'in_flight' are resent first, with the
+ *      same events (so the same event ids: the platform counts each once);
+ *   2. for every request: COMMIT the journal row ('in_flight', its event ids) → send → COMMIT the
+ *      answer together with the events' new statuses. Events are marked sent only in that second
+ *      transaction, so nothing is ever marked sent that the platform did not accept, and only the
+ *      requests in flight at a crash can be repeated.
+ * Transient failures are retried with exponential backoff and jitter (honouring a wait the platform
+ * asks for) up to `retry.maxAttempts`; a rejected request is split until its bad events are alone;
+ * an auth / permission / configuration failure stops the run and leaves the events queued.
+ */
+import type { Kysely } from 'kysely';
+import type { EventFilterParsed } from '../../shared/domain/filters';
+import type { FailedEvent, RunStatus, SendProgress, SendResult } from '../../shared/domain/send';
+import { AppError } from '../../shared/ipc/result';
+import type { Sqlite } from '../db/connection';
+import type { DB } from '../db/schema';
+import { uuidv7 } from '../lib/ids';
+import type { Destination, PlatformError, SendAnswer } from './destination';
+import { createDeliveryRepo, type DeliveryRepo } from './delivery-repo';
+import { JournalRepo } from './journal-repo';
+
+export interface RetryPolicy {
+  /** Tries of one request, the first included (the limit users see: "retry 2 of 6"). */
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** A platform asking for a longer wait than this stops the run instead (events stay queued). */
+  maxRequestedWaitMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 6, baseDelayMs: 1000, maxDelayMs: 60_000, maxRequestedWaitMs: 15 * 60_000 };
+
+export interface EngineOptions<E> {
+  db: Sqlite;
+  k: Kysely<DB>;
+  runId: string;
+  destination: Destination<E>;
+  filter: EventFilterParsed;
+  dryRun: boolean;
+  retry?: RetryPolicy;
+  /** "Now" for the pre-flight windows (ms); the wall clock by default. */
+  nowMs?: () => number;
+  isCancelled(): boolean;
+  onProgress(progress: SendProgress): void;
+  /** How many failed / excluded events the result lists (all are counted and kept in the journal). */
+  listLimit?: number;
+  /** Process id written on the run (reconciliation checks whether it is still alive). */
+  pid?: number;
+  readPageSize?: number;
+  /** Milliseconds between progress messages. */
+  progressEveryMs?: number;
+}
+
+interface Work<E> {
+  ids: string[];
+  events: E[];
+  attempt: number;
+  resendOf: string | null;
+  dueAt: number;
+}
+
+const iso = (ms = Date.now()) => new Date(ms).toISOString();
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
+/** Exponential backoff with full jitter in the upper half: attempt 1 → 0.5–1 × base, 2 → 1–2 × base… */
+export function backoffMs(attempt: number, policy: RetryPolicy, random: () => number = Math.random): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+
+function errorCode(error: PlatformError): string {
+  if (error.code && error.subcode) return `${error.code}/${error.subcode}`;
+  return error.code ?? (error.httpStatus !== null ? `HTTP ${error.httpStatus}` : 'network');
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** A 'running' run whose process is alive and wrote in the last 10 minutes is really running. */
+const STALE_HEARTBEAT_MS = 10 * 60_000;
+
+export async function runSend<E>(options: EngineOptions<E>): Promise<SendResult> {
+  const { db, k, runId, destination, dryRun } = options;
+  const retry = options.retry ?? DEFAULT_RETRY;
+  const nowMs = options.nowMs ?? Date.now;
+  const journal = new JournalRepo(db, k);
+  const delivery: DeliveryRepo = createDeliveryRepo(db, k, options.filter, destination.columns);
+  const pid = options.pid ?? process.pid;
+  const listLimit = options.listLimit ?? 1000;
+  const pageSize = options.readPageSize ?? 2000;
+  const max = destination.maxEventsPerRequest;
+  const reachesPlatform = !dryRun || destination.dryRunReachesPlatform;
+  const info = (requestId: string) => ({ runId, requestId, destinationLabel: destination.label, now: iso() });
+
+  // ---------------------------------------------------------------- reconcile, then open the run
+  const ready: Work<E>[] = [];
+  const handled = new Set<string>();
+  const counters = { total: 0, sent: 0, failed: 0, excluded: 0, requests: 0, retries: 0 };
+  let resentRequests = 0;
+  const recordExclusions = (rows: { id: string; code: string; reason: string }[]) => {
+    counters.excluded += rows.length;
+    journal.recordRunEvents(rows.map((r) => ({ runId, eventId: r.id, outcome: 'excluded', code: r.code, reason: r.reason, requestId: null })));
+  };
+
+  db.transaction(() => {
+    const now = Date.now();
+    for (const run of journal.runningRuns(destination.name)) {
+      const fresh = run.heartbeat_at !== null && now - Date.parse(run.heartbeat_at) < STALE_HEARTBEAT_MS;
+      if (run.owner_pid !== null && run.owner_pid !== pid && pidAlive(run.owner_pid) && fresh) {
+        throw new AppError('conflict', `Another Conversion Desk process (pid ${run.owner_pid}) is sending to ${destination.label} right now (run ${run.id}); wait for it to finish.`);
+      }
+      // Dead process (or this one's earlier worker that crashed): its run was interrupted.
+      if (!dryRun) journal.markRunInterrupted(run.id, iso());
+    }
+    journal.createRun({ id: runId, destination: destination.name, dryRun, filter: options.filter, pid, startedAt: iso() });
+  })();
+
+  if (!dryRun) {
+    // Requests that never got an answer recorded: resent first, with the same events, each as one
+    // request again (split later only if the platform rejects it).
+    const exclusions: { id: string; code: string; reason: string }[] = [];
+    for (const request of journal.inFlightRequests(destination.name)) {
+      const ids = JSON.parse(request.event_ids) as string[];
+      if (request.dry_run === 1) {
+        journal.markRequestInterrupted(request.id, iso());
+        continue;
+      }
+      const work: Work<E> = { ids: [], events: [], attempt: 1, resendOf: request.id, dueAt: 0 };
+      for (const row of delivery.queuedByIds(ids)) {
+        handled.add(row.id);
+        const prepared = destination.prepare(row, nowMs());
+        if (prepared.ok) (work.ids.push(row.id), work.events.push(prepared.event));
+        else exclusions.push({ id: row.id, code: prepared.code, reason: prepared.reason });
+      }
+      for (const id of ids) handled.add(id);
+      if (work.ids.length) ready.push(work);
+      else journal.markRequestInterrupted(request.id, iso());
+    }
+    if (exclusions.length) db.transaction(() => recordExclusions(exclusions))();
+  }
+  // Resent events are still queued, so they are part of this count (unless outside the filter).
+  counters.total = delivery.countQueued();
+
+  // ---------------------------------------------------------------- progress
+  const started = performance.now();
+  const waiting: Work<E>[] = [];
+  let inFlight = 0;
+  let maxAttemptSeen = 1;
+  let lastProgress = 0;
+  let stop: { status: RunStatus; message: string } | null = null;
+  const progress = (phase: SendProgress['phase'], force = false) => {
+    const nowPerf = performance.now();
+    if (!force && nowPerf - lastProgress < (options.progressEveryMs ?? 200)) return;
+    lastProgress = nowPerf;
+    const seconds = (nowPerf - started) / 1000;
+    const done = counters.sent + counters.failed;
+    const rate = seconds > 0 ? done / seconds : 0;
+    const remaining = Math.max(0, counters.total - done - counters.excluded);
+    const soonest = waiting.length ? Math.min(...waiting.map((w) => w.dueAt)) : null;
+    options.onProgress({
+      runId,
+      destination: destination.name,
+      dryRun,
+      phase,
+      total: counters.total,
+      sent: counters.sent,
+      failed: counters.failed,
+      excluded: counters.excluded,
+      requests: counters.requests,
+      inFlight,
+      retriesWaiting: waiting.length,
+      nextRetryInMs: soonest === null ? null : Math.max(0, soonest - Date.now()),
+      attempt: maxAttemptSeen,
+      maxAttempts: retry.maxAttempts,
+      eventsPerSecond: Math.round(rate),
+      etaSeconds: rate > 0 ? Math.round(remaining / rate) : null,
+      message: stop?.message,
+    });
+  };
+
+  // ---------------------------------------------------------------- the source: queued events, pre-flighted
+  let afterRowid = 0;
+  let exhausted = false;
+  let buffered: { ids: string[]; events: E[] } = { ids: [], events: [] };
+  const refill = () => {
+    while (!exhausted && buffered.ids.length < max) {
+      const rows = delivery.queuedPage(afterRowid, pageSize);
+      if (rows.length < pageSize) exhausted = true;
+      if (!rows.length) break;
+      afterRowid = rows[rows.length - 1]!.rowid;
+      const exclusions: { id: string; code: string; reason: string }[] = [];
+      const now = nowMs();
+      for (const row of rows) {
+        if (handled.has(row.id)) continue;
+        const prepared = destination.prepare(row, now);
+        if (prepared.ok) (buffered.ids.push(row.id), buffered.events.push(prepared.event));
+        else exclusions.push({ id: row.id, code: prepared.code, reason: prepared.reason });
+      }
+      if (exclusions.length) db.transaction(() => recordExclusions(exclusions))();
+    }
+  };
+  const nextFresh = (): Work<E> | null => {
+    refill();
+    if (!buffered.ids.length) return null;
+    const work: Work<E> = { ids: buffered.ids.slice(0, max), events: buffered.events.slice(0, max), attempt: 1, resendOf: null, dueAt: 0 };
+    buffered = { ids: buffered.ids.slice(max), events: buffered.events.slice(max) };
+    return work;
+  };
+
+  let pauseUntil = 0;
+  const nextWork = (): Work<E> | null => {
+    const now = Date.now();
+    if (now < pauseUntil) return null;
+    const dueIndex = waiting.findIndex((w) => w.dueAt <= now);
+    if (dueIndex >= 0) return waiting.splice(dueIndex, 1)[0]!;
+    if (ready.length) return ready.shift()!;
+    return nextFresh();
+  };
+
+  // ---------------------------------------------------------------- one request
+  const fail = (work: Work<E>, requestId: string, failures: { index: number; code: string; reason: string }[]) => {
+    const failed = failures.map((f) => ({ id: work.ids[f.index]!, code: f.code, reason: f.reason }));
+    if (!dryRun) delivery.markFailed(failed.map((f) => ({ id: f.id, reason: `${destination.label} ${f.code}: ${f.reason}` })), info(requestId));
+    journal.recordRunEvents(failed.map((f) => ({ runId, eventId: f.id, outcome: 'failed', code: f.code, reason: f.reason, requestId })));
+    counters.failed += failed.length;
+  };
+
+  const handle = (work: Work<E>, requestId: string, answer: SendAnswer) => {
+    const base = { httpStatus: null as number | null, platformIds: answer.platformIds, errorCode: null as string | null, errorSubcode: null as string | null, errorMessage: null as string | null, finishedAt: iso() };
+    if (answer.kind !== 'accepted') Object.assign(base, { httpStatus: answer.error.httpStatus, errorCode: answer.error.code, errorSubcode: answer.error.subcode, errorMessage: answer.error.message });
+    else base.httpStatus = answer.httpStatus;
+    db.transaction(() => {
+      switch (answer.kind) {
+        case 'accepted':
+          journal.finishRequest(requestId, { ...base, outcome: 'accepted' });
+          if (!dryRun) delivery.markSent(work.ids, info(requestId));
+          counters.sent += work.ids.length;
+          break;
+        case 'rejected': {
+          const code = errorCode(answer.error);
+          if (answer.badEvents?.length) {
+            journal.finishRequest(requestId, { ...base, outcome: 'rejected' });
+            fail(work, requestId, answer.badEvents);
+            const bad = new Set(answer.badEvents.map((b) => b.index));
+            const rest: Work<E> = { ids: [], events: [], attempt: 1, resendOf: null, dueAt: 0 };
+            work.ids.forEach((id, i) => {
+              if (!bad.has(i)) (rest.ids.push(id), rest.events.push(work.events[i]!));
+            });
+            if (rest.ids.length) ready.unshift(rest);
+          } else if (work.ids.length === 1) {
+            journal.finishRequest(requestId, { ...base, outcome: 'rejected' });
+            fail(work, requestId, [{ index: 0, code, reason: answer.error.message }]);
+          } else {
+            // The platform refused the request for an event it does not name: resend the halves.
+            journal.finishRequest(requestId, { ...base, outcome: 'split' });
+            const half = Math.ceil(work.ids.length / 2);
+            ready.unshift(
+              { ids: work.ids.slice(0, half), events: work.events.slice(0, half), attempt: 1, resendOf: null, dueAt: 0 },
+              { ids: work.ids.slice(half), events: work.events.slice(half), attempt: 1, resendOf: null, dueAt: 0 },
+            );
+          }
+          break;
+        }
+        case 'transient': {
+          const requested = answer.retryAfterMs;
+          if (requested !== undefined && requested > retry.maxRequestedWaitMs) {
+            journal.finishRequest(requestId, { ...base, outcome: 'stopped' });
+            stop ??= {
+              status: 'stopped',
+              message: `${destination.label} asked to wait ${Math.ceil(requested / 60_000)} minute(s) (${errorCode(answer.error)}: ${answer.error.message}); the events not sent stay queued: send again later.`,
+            };
+          } else if (work.attempt >= retry.maxAttempts) {
+            journal.finishRequest(requestId, { ...base, outcome: 'stopped' });
+            stop ??= {
+              status: 'stopped',
+              message: `${destination.label} still answered "${errorCode(answer.error)}: ${answer.error.message}" after ${retry.maxAttempts} attempts; the events not sent stay queued: send again later.`,
+            };
+          } else {
+            journal.finishRequest(requestId, { ...base, outcome: 'retry' });
+            const delay = Math.min(Math.max(requested ?? 0, backoffMs(work.attempt, retry)), Math.max(retry.maxDelayMs, requested ?? 0));
+            const dueAt = Date.now() + delay;
+            waiting.push({ ...work, attempt: work.attempt + 1, resendOf: null, dueAt });
+            // Throttling is per account: nothing new starts before the retry is due.
+            pauseUntil = Math.max(pauseUntil, dueAt);
+            counters.retries++;
+            maxAttemptSeen = Math.max(maxAttemptSeen, work.attempt + 1);
+          }
+          break;
+        }
+        case 'fatal':
+          journal.finishRequest(requestId, { ...base, outcome: 'stopped' });
+          stop ??= { status: 'stopped', message: `${answer.fix} (${destination.label} answered ${errorCode(answer.error)}: ${answer.error.message}) Nothing else was sent; the events stay queued.` };
+          break;
+      }
+      journal.updateRunCounters(runId, iso(), counters);
+    })();
+  };
+
+  const execute = async (work: Work<E>) => {
+    const requestId = uuidv7();
+    db.transaction(() => {
+      journal.insertRequest({ id: requestId, runId, destination: destination.name, eventIds: work.ids, attempt: work.attempt, resendOf: work.resendOf, dryRun, startedAt: iso() });
+      if (work.resendOf) journal.markRequestInterrupted(work.resendOf, iso());
+    })();
+    counters.requests++;
+    inFlight++;
+    if (work.resendOf) resentRequests++;
+    let answer: SendAnswer;
+    try {
+      answer = await destination.send(work.events, { dryRun });
+    } catch (error) {
+      // A destination must classify; a throw is a bug: keep the events queued and stop.
+      answer = { kind: 'fatal', scope: 'config', error: { httpStatus: null, code: null, subcode: null, message: (error as Error)?.message ?? String(error) }, platformIds: {}, fix: 'Unexpected error while sending.' };
+    }
+    inFlight--;
+    handle(work, requestId, answer);
+    progress('running');
+  };
+
+  // ---------------------------------------------------------------- the loop
+  const active = new Set<Promise<void>>();
+  if (!reachesPlatform) {
+    // A dry run with no test mode at the platform: the pre-flight and the requests, built locally.
+    for (let work = nextWork(); work; work = nextWork()) {
+      counters.sent += work.ids.length;
+      counters.requests++;
+      if (options.isCancelled()) break;
+    }
+  } else {
+    for (;;) {
+      if (!stop && options.isCancelled()) stop = { status: 'cancelled', message: 'Cancelled: the requests in flight finished and were recorded; the other events stay queued.' };
+      while (!stop && active.size < destination.concurrency) {
+        const work = nextWork();
+        if (!work) break;
+        const promise: Promise<void> = execute(work).finally(() => active.delete(promise));
+        active.add(promise);
+      }
+      if (active.size === 0) {
+        if (stop) break;
+        const more = waiting.length > 0 || ready.length > 0 || buffered.ids.length > 0 || !exhausted;
+        if (!more) break;
+        const soonest = Math.min(pauseUntil, ...waiting.map((w) => w.dueAt));
+        progress('running');
+        await sleep(Math.min(100, Math.max(1, soonest - Date.now())));
+        continue;
+      }
+      if (waiting.length || Date.now() < pauseUntil) await Promise.race([...active, sleep(100)]);
+      else await Promise.race(active);
+    }
+  }
+
+  // ---------------------------------------------------------------- finish
+  const status: RunStatus = stop?.status ?? 'completed';
+  const finishedAt = iso();
+  db.transaction(() => {
+    journal.updateRunCounters(runId, finishedAt, counters);
+    journal.finishRun(runId, status, stop?.message ?? null, finishedAt);
+  })();
+  progress(status === 'completed' ? 'done' : status === 'cancelled' ? 'cancelled' : 'stopped', true);
+  const list = (outcome: 'failed' | 'excluded'): FailedEvent[] => journal.runEvents(runId, outcome, listLimit);
+  return {
+    runId,
+    destination: destination.name,
+    dryRun,
+    status,
+    sent: counters.sent,
+    failedCount: counters.failed,
+    excludedCount: counters.excluded,
+    requests: counters.requests,
+    retries: counters.retries,
+    error: stop?.message ?? null,
+    startedAt: journal.getRun(runId)!.started_at,
+    finishedAt,
+    failed: list('failed'),
+    excluded: list('excluded'),
+    resentRequests,
+  };
+}

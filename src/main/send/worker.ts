@@ -1,0 +1,79 @@
+/**
+ * The send worker (bundled to out/node/send-worker.cjs; Electron's build beside main): runs one
+ * send on its own connection, so the window never blocks while requests are built, answers are
+ * recorded and events are marked. Cancellation is a shared flag the engine polls between requests.
+ * The credentials arrive in workerData (memory only) and never leave this thread.
+ */
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import type { EventFilterParsed } from '../../shared/domain/filters';
+import type { DestinationName, SendProgress, SendResult } from '../../shared/domain/send';
+import { AppError } from '../../shared/ipc/result';
+import { createKysely, openDatabase, type Sqlite } from '../db/connection';
+import { getSettings } from '../settings/service';
+import { createDestination, type DestinationCredentials } from './destinations';
+import { runSend, type RetryPolicy } from './engine';
+
+export interface SendWorkerData {
+  dbPath: string;
+  nativeBinding?: string;
+  runId: string;
+  destination: DestinationName;
+  credentials: DestinationCredentials;
+  filter: EventFilterParsed;
+  dryRun: boolean;
+  retry?: RetryPolicy;
+  /** Fixed "now" for the pre-flight windows (tests); the clock otherwise. */
+  nowMs?: number;
+  listLimit: number;
+  /** Int32Array over a SharedArrayBuffer: [0] = 1 means cancel. */
+  cancel: SharedArrayBuffer;
+}
+
+export type SendWorkerMessage =
+  | { type: 'progress'; progress: SendProgress }
+  | { type: 'done'; result: SendResult }
+  | { type: 'failed'; code: string; message: string };
+
+async function run(data: SendWorkerData, port: MessagePort): Promise<SendWorkerMessage> {
+  const flag = new Int32Array(data.cancel);
+  let db: Sqlite | undefined;
+  try {
+    db = openDatabase(data.dbPath, { nativeBinding: data.nativeBinding });
+    const settings = getSettings(db);
+    const destination = createDestination(data.destination, data.credentials, settings);
+    const result = await runSend({
+      db,
+      k: createKysely(db),
+      runId: data.runId,
+      destination,
+      filter: data.filter,
+      dryRun: data.dryRun,
+      retry: data.retry,
+      nowMs: data.nowMs !== undefined ? () => data.nowMs! : undefined,
+      listLimit: data.listLimit,
+      isCancelled: () => Atomics.load(flag, 0) === 1,
+      onProgress: (progress) => port.postMessage({ type: 'progress', progress } satisfies SendWorkerMessage),
+    });
+    return { type: 'done', result };
+  } catch (error) {
+    if (error instanceof AppError) return { type: 'failed', code: error.code, message: error.message };
+    const code = (error as NodeJS.ErrnoException)?.code;
+    if (typeof code === 'string' && code.startsWith('SQLITE_BUSY')) {
+      return { type: 'failed', code: 'conflict', message: 'Another job (an import, export or bulk change) is writing to the database; try again when it has finished.' };
+    }
+    // No stack, no request body: the message of a database or programming error only.
+    return { type: 'failed', code: 'internal', message: `The send failed: ${(error as Error)?.message ?? String(error)}` };
+  } finally {
+    try {
+      if (db?.inTransaction) db.exec('ROLLBACK');
+      db?.close();
+    } catch {
+      /* closing after a failure: nothing more to do */
+    }
+  }
+}
+
+if (parentPort && workerData) {
+  const port = parentPort;
+  void run(workerData as SendWorkerData, port).then((message) => port.postMessage(message));
+}
