@@ -39,8 +39,12 @@ describe('sending engine → fake Meta', () => {
     expect(statusCounts(ctx)).toEqual({ sent: 10_000 });
     const sent = ctx.db.prepare("SELECT count(*) AS n FROM conversion_events WHERE sync_attempts = 1 AND synced_at IS NOT NULL AND sync_error IS NULL").get() as { n: number };
     expect(sent.n).toBe(10_000);
-    const history = ctx.db.prepare("SELECT count(*) AS n FROM sync_history WHERE action = 'mark_sent' AND note LIKE 'sent to Meta Conversions API (run %'").get() as { n: number };
+    const history = ctx.db.prepare("SELECT count(*) AS n FROM sync_history WHERE destination = 'meta' AND action = 'mark_sent' AND run_id = ? AND note LIKE 'sent to Meta Conversions API (run %'").get(result.runId) as { n: number };
     expect(history.n).toBe(10_000);
+    // Delivery per destination: Meta's record says sent, with the run and the request's fbtrace_id.
+    const deliveries = ctx.db.prepare("SELECT status, run_id, platform_ids FROM event_deliveries WHERE destination = 'meta'").all() as { status: string; run_id: string; platform_ids: string }[];
+    expect(deliveries).toHaveLength(10_000);
+    expect(deliveries.every((d) => d.status === 'sent' && d.run_id === result.runId && JSON.parse(d.platform_ids).fbtrace_id)).toBe(true);
     const journal = ctx.db.prepare('SELECT outcome, count(*) AS n, sum(event_count) AS events FROM send_requests GROUP BY outcome').all();
     expect(journal).toEqual([{ outcome: 'accepted', n: 10, events: 10_000 }]);
     expect(ctx.db.prepare("SELECT count(*) AS n FROM send_requests WHERE platform_ids LIKE '%fbtrace_id%'").get()).toEqual({ n: 10 });
@@ -62,7 +66,9 @@ describe('sending engine → fake Meta', () => {
     // Each failed event carries its own reason in the database, not the first error copied to all.
     const failedRows = ctx.db.prepare("SELECT id, sync_error FROM conversion_events WHERE sync_status = 'failed' ORDER BY rowid").all() as { id: string; sync_error: string }[];
     expect(failedRows.map((r) => r.id)).toEqual([ids[10], ids[500], ids[999]]);
-    expect(failedRows[1]!.sync_error).toBe('Meta Conversions API 100/2804019: Invalid external_id for this event.');
+    expect(failedRows[1]!.sync_error).toBe('Meta: Meta Conversions API 100/2804019: Invalid external_id for this event.');
+    const delivery = ctx.db.prepare("SELECT status, last_error_code FROM event_deliveries WHERE destination = 'meta' AND event_id = ?").get(ids[500]);
+    expect(delivery).toEqual({ status: 'failed', last_error_code: '100/2804019' });
     expect(new Set(failedRows.map((r) => r.sync_error)).size).toBe(3);
     expect(fake.unique()).toBe(997);
     expect(fake.accepted).toHaveLength(997);

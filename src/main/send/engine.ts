@@ -95,7 +95,7 @@ export async function runSend<E>(options: EngineOptions<E>): Promise<SendResult>
   const retry = options.retry ?? DEFAULT_RETRY;
   const nowMs = options.nowMs ?? Date.now;
   const journal = new JournalRepo(db, k);
-  const delivery: DeliveryRepo = createDeliveryRepo(db, k, options.filter, destination.columns);
+  const delivery: DeliveryRepo = createDeliveryRepo(db, k, destination.name, options.filter, destination.columns);
   const pid = options.pid ?? process.pid;
   const listLimit = options.listLimit ?? 1000;
   const pageSize = options.readPageSize ?? 2000;
@@ -229,9 +229,9 @@ export async function runSend<E>(options: EngineOptions<E>): Promise<SendResult>
   };
 
   // ---------------------------------------------------------------- one request
-  const fail = (work: Work<E>, requestId: string, failures: { index: number; code: string; reason: string }[]) => {
+  const fail = (work: Work<E>, requestId: string, failures: { index: number; code: string; reason: string }[], platformIds: Record<string, string>) => {
     const failed = failures.map((f) => ({ id: work.ids[f.index]!, code: f.code, reason: f.reason }));
-    if (!dryRun) delivery.markFailed(failed.map((f) => ({ id: f.id, reason: `${destination.label} ${f.code}: ${f.reason}` })), info(requestId));
+    if (!dryRun) delivery.markFailed(failed.map((f) => ({ id: f.id, code: f.code, reason: `${destination.label} ${f.code}: ${f.reason}` })), { ...info(requestId), platformIds });
     journal.recordRunEvents(failed.map((f) => ({ runId, eventId: f.id, outcome: 'failed', code: f.code, reason: f.reason, requestId })));
     counters.failed += failed.length;
   };
@@ -244,14 +244,14 @@ export async function runSend<E>(options: EngineOptions<E>): Promise<SendResult>
       switch (answer.kind) {
         case 'accepted':
           journal.finishRequest(requestId, { ...base, outcome: 'accepted' });
-          if (!dryRun) delivery.markSent(work.ids, info(requestId));
+          if (!dryRun) delivery.markSent(work.ids, { ...info(requestId), platformIds: answer.platformIds });
           counters.sent += work.ids.length;
           break;
         case 'rejected': {
           const code = errorCode(answer.error);
           if (answer.badEvents?.length) {
             journal.finishRequest(requestId, { ...base, outcome: 'rejected' });
-            fail(work, requestId, answer.badEvents);
+            fail(work, requestId, answer.badEvents, answer.platformIds);
             const bad = new Set(answer.badEvents.map((b) => b.index));
             const rest: Work<E> = { ids: [], events: [], attempt: 1, resendOf: null, dueAt: 0 };
             work.ids.forEach((id, i) => {
@@ -260,7 +260,7 @@ export async function runSend<E>(options: EngineOptions<E>): Promise<SendResult>
             if (rest.ids.length) ready.unshift(rest);
           } else if (work.ids.length === 1) {
             journal.finishRequest(requestId, { ...base, outcome: 'rejected' });
-            fail(work, requestId, [{ index: 0, code, reason: answer.error.message }]);
+            fail(work, requestId, [{ index: 0, code, reason: answer.error.message }], answer.platformIds);
           } else {
             // The platform refused the request for an event it does not name: resend the halves.
             journal.finishRequest(requestId, { ...base, outcome: 'split' });
