@@ -10,6 +10,7 @@ import { createImportsHandlers } from '../imports/handlers';
 import { createOverviewHandlers } from '../overview/handlers';
 import { createPrivacyHandlers } from '../privacy/handlers';
 import { createSettingsHandlers } from '../settings/handlers';
+import { createSendHandlers } from '../send/handlers';
 
 /** Every channel's handler, built on one context. The transport binding adds sender checks and parsing. */
 export function createHandlers(ctx: AppContext): Handlers {
@@ -24,5 +25,6 @@ export function createHandlers(ctx: AppContext): Handlers {
     ...createSettingsHandlers(ctx),
     ...createOverviewHandlers(ctx),
     ...createPrivacyHandlers(ctx),
+    ...createSendHandlers(ctx),
   };
 }

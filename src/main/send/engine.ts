@@ -15,7 +15,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { EventFilterParsed } from '../../shared/domain/filters';
-import type { FailedEvent, RunStatus, SendProgress, SendResult } from '../../shared/domain/send';
+import type { FailedEvent, RunStatus, SendProgress, SendResult, StopKind } from '../../shared/domain/send';
 import { AppError } from '../../shared/ipc/result';
 import type { Sqlite } from '../db/connection';
 import type { DB } from '../db/schema';
@@ -158,7 +158,7 @@ export async function runSend<E>(options: EngineOptions<E>): Promise<SendResult>
   let inFlight = 0;
   let maxAttemptSeen = 1;
   let lastProgress = 0;
-  let stop: { status: RunStatus; message: string } | null = null;
+  let stop: { status: RunStatus; message: string; kind: StopKind } | null = null;
   const progress = (phase: SendProgress['phase'], force = false) => {
     const nowPerf = performance.now();
     if (!force && nowPerf - lastProgress < (options.progressEveryMs ?? 200)) return;
@@ -278,12 +278,14 @@ export async function runSend<E>(options: EngineOptions<E>): Promise<SendResult>
             journal.finishRequest(requestId, { ...base, outcome: 'stopped' });
             stop ??= {
               status: 'stopped',
+              kind: 'rate_limit',
               message: `${destination.label} asked to wait ${Math.ceil(requested / 60_000)} minute(s) (${errorCode(answer.error)}: ${answer.error.message}); the events not sent stay queued: send again later.`,
             };
           } else if (work.attempt >= retry.maxAttempts) {
             journal.finishRequest(requestId, { ...base, outcome: 'stopped' });
             stop ??= {
               status: 'stopped',
+              kind: 'retries',
               message: `${destination.label} still answered "${errorCode(answer.error)}: ${answer.error.message}" after ${retry.maxAttempts} attempts; the events not sent stay queued: send again later.`,
             };
           } else {
@@ -300,7 +302,7 @@ export async function runSend<E>(options: EngineOptions<E>): Promise<SendResult>
         }
         case 'fatal':
           journal.finishRequest(requestId, { ...base, outcome: 'stopped' });
-          stop ??= { status: 'stopped', message: `${answer.fix} (${destination.label} answered ${errorCode(answer.error)}: ${answer.error.message}) Nothing else was sent; the events stay queued.` };
+          stop ??= { status: 'stopped', kind: answer.scope, message: `${answer.fix} (${destination.label} answered ${errorCode(answer.error)}: ${answer.error.message}) Nothing else was sent; the events stay queued.` };
           break;
       }
       journal.updateRunCounters(runId, iso(), counters);
@@ -339,7 +341,7 @@ export async function runSend<E>(options: EngineOptions<E>): Promise<SendResult>
     }
   } else {
     for (;;) {
-      if (!stop && options.isCancelled()) stop = { status: 'cancelled', message: 'Cancelled: the requests in flight finished and were recorded; the other events stay queued.' };
+      if (!stop && options.isCancelled()) stop = { status: 'cancelled', kind: 'cancelled', message: 'Cancelled: the requests in flight finished and were recorded; the other events stay queued.' };
       while (!stop && active.size < destination.concurrency) {
         const work = nextWork();
         if (!work) break;
@@ -380,6 +382,7 @@ export async function runSend<E>(options: EngineOptions<E>): Promise<SendResult>
     requests: counters.requests,
     retries: counters.retries,
     error: stop?.message ?? null,
+    stopKind: stop?.kind ?? null,
     startedAt: journal.getRun(runId)!.started_at,
     finishedAt,
     failed: list('failed'),

@@ -78,6 +78,10 @@ export function summaryOf(run: SendRunsTable): SendRunSummary {
   };
 }
 
+function emptyProgress(runId: string, destination: DestinationName, dryRun: boolean): SendProgress {
+  return { runId, destination, dryRun, phase: 'running', total: 0, sent: 0, failed: 0, excluded: 0, requests: 0, inFlight: 0, retriesWaiting: 0, nextRetryInMs: null, attempt: 1, maxAttempts: 0, eventsPerSecond: 0, etaSeconds: null };
+}
+
 export class SendService {
   private readonly running = new Map<string, Running & { destination: DestinationName }>();
   readonly meta: MetaConnection;
@@ -135,8 +139,13 @@ export class SendService {
           if (!outcome.result.dryRun && (outcome.result.sent > 0 || outcome.result.failedCount > 0)) this.deps.emitChanged('send');
           return resolve(outcome.result);
         }
-        if (outcome?.type === 'failed') return reject(new AppError(outcome.code as ErrorCode, outcome.message));
-        reject(new AppError('internal', `The send worker stopped before finishing${crash ? `: ${crash}` : ''}; events not recorded as sent stay queued and the next send resends any request left without an answer.`));
+        const failure =
+          outcome?.type === 'failed'
+            ? new AppError(outcome.code as ErrorCode, outcome.message)
+            : new AppError('internal', `The send worker stopped before finishing${crash ? `: ${crash}` : ''}; events not recorded as sent stay queued and the next send resends any request left without an answer.`);
+        // The window started it and listens to progress only: tell it why it ended.
+        this.deps.emitProgress({ ...emptyProgress(runId, parsed.to, parsed.dryRun), phase: 'failed', message: failure.message });
+        reject(failure);
       });
     });
     // Callers that only start (the window) still get failures through progress; avoid unhandled rejections.

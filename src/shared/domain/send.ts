@@ -75,7 +75,12 @@ export interface SendRunSummary {
   finishedAt: string | null;
 }
 
+/** Why a run stopped early: fix the connection (auth / permission / config), wait (rate_limit, retries), or the user cancelled. */
+export type StopKind = 'auth' | 'permission' | 'config' | 'rate_limit' | 'retries' | 'cancelled';
+
 export interface SendResult extends SendRunSummary {
+  /** Set by the run itself (not kept in the journal: `send status` shows the error text). */
+  stopKind?: StopKind | null;
   /** The failed events (the first 1,000 in the app; all in the CLI), each with the platform's own reason. */
   failed: FailedEvent[];
   excluded: FailedEvent[];

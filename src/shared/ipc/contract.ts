@@ -10,6 +10,7 @@ import { importsChannels } from './channels/imports';
 import { overviewChannels } from './channels/overview';
 import { privacyChannels } from './channels/privacy';
 import { settingsChannels } from './channels/settings';
+import { sendChannels } from './channels/send';
 
 /** Every IPC channel of the app: the only place channel names live. */
 export const contract = {
@@ -23,6 +24,7 @@ export const contract = {
   ...settingsChannels,
   ...overviewChannels,
   ...privacyChannels,
+  ...sendChannels,
 } as const;
 
 export type Contract = typeof contract;
