@@ -68,7 +68,7 @@ describe('convdesk connections meta / send', () => {
     expect(body).toMatchObject({
       sent: 1499,
       failed: [{ eventId: 'ord-3', code: '100/2804017', reason: expect.stringContaining('fbc parameter') }],
-      excluded: [{ eventId: 'novalue-0', reason: expect.stringContaining('Purchase needs a value') }],
+      excluded: [{ eventId: 'novalue-0', reason: expect.stringContaining('Meta requires a value and a currency for Purchase') }],
       dryRun: false,
     });
     expect(fake.unique()).toBe(1499);

@@ -163,12 +163,12 @@ describe('sending engine → fake Meta', () => {
     const settingsResult = await sendServiceOf(ctx).run({ to: 'meta' });
     // physical_store (the default action source) allows 62 days: the 10-day-old events go.
     expect(settingsResult.sent).toBe(7);
-    expect(settingsResult.excluded).toEqual([expect.objectContaining({ eventId: 'novalue-0', code: 'missing_value' })]);
+    expect(settingsResult.excluded).toEqual([expect.objectContaining({ eventId: 'novalue-0', code: 'purchase_without_value' })]);
     await sendServiceOf(ctx).meta.set({ datasetId: DATASET, actionSource: 'system_generated' });
     seedEvents(ctx, 2, { prefix: 'old2', ageHours: 24 * 10 });
     const second = await sendServiceOf(ctx).run({ to: 'meta' });
     expect(second.sent).toBe(0);
-    expect(second.excluded.map((e) => [e.eventId, e.code]).sort()).toEqual([['novalue-0', 'missing_value'], ['old2-0', 'too_old'], ['old2-1', 'too_old']]);
+    expect(second.excluded.map((e) => [e.eventId, e.code]).sort()).toEqual([['novalue-0', 'purchase_without_value'], ['old2-0', 'too_old'], ['old2-1', 'too_old']]);
     expect(fake.accepted.map((e) => e.eventId)).not.toContain('old2-0');
     expect(statusCounts(ctx)).toEqual({ sent: 7, queued: 3 });
   });
