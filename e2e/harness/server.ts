@@ -17,6 +17,7 @@ import { BodyTooLarge, HttpServerTransport, readBody, reply, replyTooLarge } fro
 import { randomToken } from '../../src/main/lib/ids';
 import { findUp } from '../../src/main/runtime';
 import { err } from '../../src/shared/ipc/result';
+import { FakeMeta } from '../../test/fakes/meta';
 import { ScriptedDialogs } from './dialogs';
 import { LoopbackGuard } from './guard';
 
@@ -56,6 +57,11 @@ const uploadsDir = join(dataDir, 'uploads');
 rmSync(uploadsDir, { recursive: true, force: true });
 mkdirSync(uploadsDir, { recursive: true, mode: 0o700 });
 mkdirSync(join(dataDir, 'exports'), { recursive: true });
+
+// A fake Meta Graph API on loopback: the app's Meta connection reaches it through the same
+// CONVDESK_META_GRAPH_URL override the tests use (loopback only). Tests steer it via /__test__/fake-meta.
+const fakeMeta = new FakeMeta({ datasets: ['1234567890'], tokens: { 'EAAharness-token-0000000000000000wxyz': 'valid' } });
+const fakeMetaReady = process.env.CONVDESK_META_GRAPH_URL ? Promise.resolve() : fakeMeta.start().then((url) => void (process.env.CONVDESK_META_GRAPH_URL = url));
 
 const dialogs = new ScriptedDialogs(dataDir);
 const dbPath = join(dataDir, 'convdesk.db');
@@ -198,6 +204,15 @@ async function testControl(req: IncomingMessage, res: ServerResponse, url: URL):
     return reply(res, 200, { ok: true });
   }
   if (url.pathname === '/__test__/dialogs' && req.method === 'GET') return reply(res, 200, { asked: dialogs.asked });
+  if (url.pathname === '/__test__/fake-meta' && req.method === 'POST') {
+    const body = JSON.parse((await readBody(req, 65536)).toString('utf8') || '{}') as { reject?: Record<string, { subcode: number; message: string; title?: string }>; clearRejections?: boolean };
+    if (body.clearRejections) fakeMeta.rejectEventIds.clear();
+    for (const [eventId, error] of Object.entries(body.reject ?? {})) fakeMeta.rejectEventIds.set(eventId, error);
+    return reply(res, 200, { ok: true });
+  }
+  if (url.pathname === '/__test__/fake-meta' && req.method === 'GET') {
+    return reply(res, 200, { accepted: fakeMeta.accepted.map((e) => e.eventId), testEvents: fakeMeta.testEvents.map((e) => e.eventId), requests: fakeMeta.requests.length, unique: fakeMeta.unique() });
+  }
   reply(res, 404, err('not_found', 'Unknown test control'));
 }
 
@@ -208,7 +223,7 @@ server.listen(port, '127.0.0.1', () => {
   guard = new LoopbackGuard(address.port);
   const origin = `http://127.0.0.1:${address.port}`;
   bindContract(transport, createHandlers(ctx), allowOrigins([...guard.origins]));
-  process.stdout.write(`${JSON.stringify({ url: `${origin}/?token=${token}`, origin, token, dataDir, dbPath })}\n`);
+  void fakeMetaReady.then(() => process.stdout.write(`${JSON.stringify({ url: `${origin}/?token=${token}`, origin, token, dataDir, dbPath })}\n`));
 });
 
 let closing = false;
@@ -219,6 +234,7 @@ function shutdown(): void {
   server.closeAllConnections();
   server.close();
   void closeAppContext(ctx);
+  void fakeMeta.stop();
   try {
     rmSync(keep ? uploadsDir : dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
   } catch (error) {

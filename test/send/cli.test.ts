@@ -95,7 +95,8 @@ describe('convdesk connections meta / send', () => {
     const child = spawn(process.execPath, ['bin/convdesk.cjs', '--db', ctx.dbPath, 'send', '--to', 'meta', '--json'], { env: { ...process.env, ...env }, cwd: `${__dirname}/../..` });
     let stdout = '';
     child.stdout.on('data', (d) => (stdout += d));
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+    // Once Meta has seen a request, the CLI is sending (its Ctrl-C handler is installed before the first request).
+    while (fake.requests.length < 2) await new Promise((resolve) => setTimeout(resolve, 20));
     child.kill('SIGINT');
     const code = await new Promise((resolve) => child.on('exit', resolve));
     expect(code).toBe(130);

@@ -47,6 +47,8 @@ export interface EngineOptions<E> {
   nowMs?: () => number;
   isCancelled(): boolean;
   onProgress(progress: SendProgress): void;
+  /** Called once the run's row exists (callers may then ask for its status). */
+  onStarted?(): void;
   /** How many failed / excluded events the result lists (all are counted and kept in the journal). */
   listLimit?: number;
   /** Process id written on the run (reconciliation checks whether it is still alive). */
@@ -125,6 +127,7 @@ export async function runSend<E>(options: EngineOptions<E>): Promise<SendResult>
     }
     journal.createRun({ id: runId, destination: destination.name, dryRun, filter: options.filter, pid, startedAt: iso() });
   })();
+  options.onStarted?.();
 
   if (!dryRun) {
     // Requests that never got an answer recorded: resent first, with the same events, each as one

@@ -24,9 +24,13 @@ export function createSendHandlers(ctx: AppContext): Pick<Handlers, keyof typeof
     'connections:metaRemove': () => send.meta.remove(),
     'send:start': async (request) => ({ runId: (await send.start(request)).runId }),
     'send:cancel': ({ runId }) => send.cancel(runId),
-    'send:status': ({ runId }) => ({ ...send.status(runId), running: runId ? send.isRunning(runId) : false }),
+    'send:status': ({ runId }) => {
+      const result = send.status(runId);
+      return { ...result, running: send.isRunning(result.runId) };
+    },
     'send:runs': ({ limit }) => send.listRuns(limit),
     'send:failures': ({ runId }) => send.failureGroups(runId),
+    'send:retry': ({ to, eventIds }) => send.retry(to, eventIds),
     'send:failureEvents': ({ runId, outcome, code, reason }) => send.failureEvents(runId, { outcome, code, reason }),
   };
 }

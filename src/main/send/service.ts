@@ -9,6 +9,7 @@ import { SendRequestSchema, type DestinationName, type FailureEvent, type Failur
 import { AppError, type ErrorCode } from '../../shared/ipc/result';
 import type { Sqlite } from '../db/connection';
 import type { DB, SendRunsTable } from '../db/schema';
+import { markQueued } from '../delivery/repo';
 import { parseOrThrow } from '../events/service';
 import { uuidv7 } from '../lib/ids';
 import { workerPath } from '../runtime';
@@ -124,9 +125,12 @@ export class SendService {
     const worker = new Worker(workerPath('send-worker'), { workerData: data });
     let final: SendWorkerMessage | null = null;
     let crash: string | null = null;
+    let markStarted: () => void = () => undefined;
+    const started = new Promise<void>((resolve) => (markStarted = resolve));
     const done = new Promise<SendResult>((resolve, reject) => {
       worker.on('message', (message: SendWorkerMessage) => {
         if (message.type === 'progress') this.deps.emitProgress(message.progress);
+        else if (message.type === 'started') markStarted();
         else final = message;
       });
       worker.on('error', (error) => {
@@ -151,6 +155,9 @@ export class SendService {
     // Callers that only start (the window) still get failures through progress; avoid unhandled rejections.
     done.catch(() => undefined);
     this.running.set(runId, { worker, cancel: new Int32Array(cancel), done, destination: parsed.to });
+    // Answer once the run exists in the journal (or with the reason it could not start: another
+    // process sending, database busy).
+    await Promise.race([started, done]);
     return { runId, done };
   }
 
@@ -194,6 +201,14 @@ export class SendService {
 
   failureEvents(runId: string, group: Pick<FailureGroup, 'outcome' | 'code' | 'reason'>, limit = 200): FailureEvent[] {
     return this.journal.failureEvents(runId, group.outcome, group.code, group.reason, limit);
+  }
+
+  /** Puts failed events back in the destination's queue (its delivery only), so the next send tries them again. */
+  retry(destination: DestinationName, eventIds: string[]): { requeued: number } {
+    const { retried, queued } = markQueued(this.deps.db, destination, eventIds.map((eventId) => ({ eventId })));
+    const requeued = retried.changed + queued.changed;
+    if (requeued) this.deps.emitChanged('send-retry');
+    return { requeued };
   }
 
   async shutdown(): Promise<void> {

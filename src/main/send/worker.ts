@@ -30,6 +30,7 @@ export interface SendWorkerData {
 }
 
 export type SendWorkerMessage =
+  | { type: 'started' }
   | { type: 'progress'; progress: SendProgress }
   | { type: 'done'; result: SendResult }
   | { type: 'failed'; code: string; message: string };
@@ -53,6 +54,7 @@ async function run(data: SendWorkerData, port: MessagePort): Promise<SendWorkerM
       listLimit: data.listLimit,
       isCancelled: () => Atomics.load(flag, 0) === 1,
       onProgress: (progress) => port.postMessage({ type: 'progress', progress } satisfies SendWorkerMessage),
+      onStarted: () => port.postMessage({ type: 'started' } satisfies SendWorkerMessage),
     });
     return { type: 'done', result };
   } catch (error) {

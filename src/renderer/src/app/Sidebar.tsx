@@ -8,6 +8,7 @@ const ITEMS: { id: ScreenId; label: string }[] = [
   { id: 'import', label: 'Import' },
   { id: 'review', label: 'Review' },
   { id: 'export', label: 'Export & batches' },
+  { id: 'send', label: 'Send' },
   { id: 'catalog', label: 'Campaigns & brands' },
   { id: 'settings', label: 'Settings' },
 ];

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 
-export const SCREENS = ['overview', 'import', 'review', 'export', 'catalog', 'settings'] as const;
+export const SCREENS = ['overview', 'import', 'review', 'export', 'send', 'catalog', 'settings'] as const;
 export type ScreenId = (typeof SCREENS)[number];
 
 export interface Route {

@@ -5,6 +5,7 @@ import { ImportScreen } from '../features/import/ImportScreen';
 import { OverviewScreen } from '../features/overview/OverviewScreen';
 import { ReviewScreen } from '../features/review/ReviewScreen';
 import { SettingsScreen } from '../features/settings/SettingsScreen';
+import { SendScreen } from '../features/send/SendScreen';
 import type { Route, ScreenId } from './router';
 
 export interface ScreenProps {
@@ -16,6 +17,7 @@ export const SCREEN_COMPONENTS: Record<ScreenId, ComponentType<ScreenProps>> = {
   import: ImportScreen,
   review: ReviewScreen,
   export: ExportScreen,
+  send: SendScreen,
   catalog: CatalogScreen,
   settings: SettingsScreen,
 };

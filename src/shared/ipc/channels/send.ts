@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { channel } from '../define';
 import {
+  DestinationNameSchema,
   MetaConnectionInputSchema,
   SendRequestSchema,
   type ConnectionTestResult,
@@ -35,4 +36,6 @@ export const sendChannels = {
   'send:failureEvents': channel(
     z.object({ runId: RunIdSchema, outcome: z.enum(['failed', 'excluded']), code: z.string().max(100), reason: z.string().max(5000) }).strict(),
   ).returns<FailureEvent[]>(),
+  /** Failed events back in that destination's queue (their other deliveries untouched). */
+  'send:retry': channel(z.object({ to: DestinationNameSchema, eventIds: z.array(z.string().min(1).max(64)).min(1).max(100_000) }).strict()).returns<{ requeued: number }>(),
 } as const;

@@ -10,6 +10,7 @@ import { DestinationsTable } from './DestinationsTable';
 import { fieldErrorsFromApi, timeZoneNames, toDraft, toPatch, validateDraft, type FieldErrors, type SettingsDraft } from './form';
 import { DatabaseLocation, SettingsJson } from './SettingsJson';
 import { DataCareSection } from './DataCareSection';
+import { MetaConnectionSection } from './MetaConnection';
 
 const CONSENT_LABELS: Record<Consent, string> = { granted: 'Granted', denied: 'Denied', unspecified: 'Not specified (blank)' };
 
@@ -237,6 +238,7 @@ export function SettingsScreen(_props: ScreenProps) {
         onImported={(next) => replaceAll(next, 'Settings imported and saved.')}
         onError={(e) => (setMessage(null), setError(e))}
       />
+      <MetaConnectionSection />
       <DatabaseLocation />
       <DataCareSection />
     </Page>
