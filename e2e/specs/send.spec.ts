@@ -14,8 +14,8 @@ function ordersCsv(fbc2: string): string {
   ].join('\n');
 }
 
-async function fakeMeta(url: string, token: string): Promise<{ accepted: string[]; testEvents: string[]; unique: number }> {
-  const response = await fetch(`${url}__test__/fake-meta`, { headers: { 'x-convdesk-token': token } });
+async function fakeMeta(origin: string, token: string): Promise<{ accepted: string[]; testEvents: string[]; unique: number }> {
+  const response = await fetch(`${origin}/__test__/fake-meta`, { headers: { 'x-convdesk-token': token } });
   return (await response.json()) as { accepted: string[]; testEvents: string[]; unique: number };
 }
 
@@ -48,20 +48,24 @@ test('Meta: connect, dry run, send, one isolated failure with its reason and sou
   await expect(app.getByTestId('send-will-send')).toHaveText('3');
   await app.getByTestId('send-dry-run').click();
   const result = app.getByTestId('send-result');
+  await expect(result).toHaveAttribute('data-dry-run', 'true');
   await expect(result).toHaveAttribute('data-status', 'completed');
   await expect(app.getByTestId('send-result-summary')).toContainText('Dry run: 2 would be accepted · 1 failed');
-  expect((await fakeMeta(harness.url, harness.token)).testEvents.sort()).toHaveLength(2);
+  expect((await fakeMeta(harness.origin, harness.token)).testEvents.sort()).toHaveLength(2);
   expect(harness.query<{ n: number }>("SELECT count(*) AS n FROM conversion_events WHERE sync_status = 'queued'")[0]!.n).toBe(3);
 
   // Send: two accepted, ORD-2 isolated with Meta's own reason, its file and line.
+  const dryRunId = await result.getAttribute('data-run-id');
   await app.getByTestId('send-start').click();
+  await expect(result).toHaveAttribute('data-dry-run', 'false');
+  expect(await result.getAttribute('data-run-id')).not.toBe(dryRunId);
   await expect(result).toHaveAttribute('data-sent', '2');
   await expect(result).toHaveAttribute('data-failed', '1');
   const reason = app.getByTestId('send-reason').filter({ hasText: '100/2804017' });
   await expect(reason).toContainText('fbc parameter is not in the expected format');
   await reason.getByTestId('send-reason-toggle').click();
   await expect(reason.getByTestId('send-failed-event')).toContainText('meta-orders.csv, line');
-  const meta = await fakeMeta(harness.url, harness.token);
+  const meta = await fakeMeta(harness.origin, harness.token);
   expect(meta.unique).toBe(2);
   const statuses = harness.query<{ transaction_id: string; sync_status: string }>('SELECT transaction_id, sync_status FROM conversion_events ORDER BY transaction_id');
   expect(statuses).toEqual([
@@ -82,9 +86,11 @@ test('Meta: connect, dry run, send, one isolated failure with its reason and sou
   await again.getByTestId('send-reason-retry').click();
   await expect(again.getByTestId('send-reason-retried')).toContainText('1 queued for Meta again');
   await expect(app.getByTestId('send-will-send')).toHaveText('1');
+  const firstRunId = await app.getByTestId('send-result').getAttribute('data-run-id');
   await app.getByTestId('send-start').click();
+  await expect(app.getByTestId('send-result')).not.toHaveAttribute('data-run-id', firstRunId!);
   await expect(app.getByTestId('send-result')).toHaveAttribute('data-sent', '1');
   await expect(app.getByTestId('send-result')).toHaveAttribute('data-failed', '0');
-  expect((await fakeMeta(harness.url, harness.token)).unique).toBe(3);
+  expect((await fakeMeta(harness.origin, harness.token)).unique).toBe(3);
   expect(harness.query<{ n: number }>("SELECT count(*) AS n FROM conversion_events WHERE sync_status = 'sent'")[0]!.n).toBe(3);
 });

@@ -19,7 +19,7 @@ export function RunResult({ result, onRetried }: { result: SendResult; onRetried
   const groups = useQuery(() => call('send:failures', { runId: result.runId }), [result.runId]);
   const tone = result.status === 'completed' ? (result.failedCount ? 'banner--warn' : 'banner--ok') : 'banner--error';
   return (
-    <section className="card send-result" data-testid="send-result" data-status={result.status} data-sent={result.sent} data-failed={result.failedCount}>
+    <section className="card send-result" data-testid="send-result" data-run-id={result.runId} data-dry-run={String(result.dryRun)} data-status={result.status} data-sent={result.sent} data-failed={result.failedCount}>
       <div className={`banner ${tone}`} role="status" data-testid="send-result-summary">
         <span>
           {result.dryRun ? 'Dry run: ' : ''}

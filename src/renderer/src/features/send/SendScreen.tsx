@@ -1,5 +1,4 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { SYNC_STATUSES } from '../../../../shared/domain/events';
 import type { SendProgress, SendResult } from '../../../../shared/domain/send';
 import type { ScreenProps } from '../../app/screens';
 import { routeHref } from '../../app/router';
@@ -21,7 +20,7 @@ type Run =
  */
 export function SendScreen(_props: ScreenProps) {
   const connection = useQuery(() => call('connections:metaGet', {}), [], []);
-  const preview = useQuery(() => call('exports:preview', { format: 'meta', filter: { statuses: [...SYNC_STATUSES], delivery: { destination: 'meta', statuses: ['queued'] } } }), []);
+  const preview = useQuery(() => call('exports:preview', { format: 'meta', filter: {} }), []);
   const runs = useQuery(() => call('send:runs', { limit: 20 }), []);
   const [run, setRun] = useState<Run>({ kind: 'idle' });
   const [error, setError] = useState<unknown>(null);
