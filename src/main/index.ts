@@ -1,8 +1,9 @@
-import { app } from 'electron';
+import { app, safeStorage } from 'electron';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { openAppContext, WINDOW_BUSY_TIMEOUT_MS, type AppContext } from './app/context';
 import { scheduleRetention } from './privacy/service';
+import { SafeStorageSecretStore } from './secrets/electron-store';
 import { createHandlers } from './app/handlers';
 import { stopWorkAndClose } from './app/shutdown';
 import { registerAppScheme, serveRenderer } from './app-protocol';
@@ -40,6 +41,8 @@ function start(): void {
       dialogs: electronDialogs,
       fileSources: ['path'],
       busyTimeoutMs: WINDOW_BUSY_TIMEOUT_MS,
+      // Tokens go to the OS keychain / DPAPI / libsecret through safeStorage, never to SQLite.
+      secrets: new SafeStorageSecretStore(safeStorage, join(userData, 'secrets.enc.json')),
     });
     bindContract(electronServerTransport, createHandlers(ctx), allowOrigins([appOrigin()]));
     scheduleRetention(ctx.db, () => ctx?.push.emit('events:changed', { reason: 'retention' }));
