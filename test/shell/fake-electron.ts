@@ -196,6 +196,13 @@ export function createFakeElectron(options: FakeElectronOptions) {
       showOpenDialog: () => Promise.resolve({ canceled: true, filePaths: [] }),
       showSaveDialog: () => Promise.resolve({ canceled: true, filePath: undefined }),
     },
+    // The app's SecretStore (secrets/electron-store.ts) uses only the async API.
+    safeStorage: {
+      getSelectedStorageBackend: () => 'gnome_libsecret',
+      isAsyncEncryptionAvailable: () => Promise.resolve(true),
+      encryptStringAsync: (text: string) => Promise.resolve(Buffer.from(text).reverse()),
+      decryptStringAsync: (data: Buffer) => Promise.resolve({ result: Buffer.from(data).reverse().toString(), shouldReEncrypt: false }),
+    },
   };
 
   const module = new Proxy(electron, {
