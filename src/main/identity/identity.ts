@@ -90,8 +90,7 @@ function attempt(normalize: Normalizer, raw: string, defaultCountry: string | un
   }
 }
 
-/** 'both' lets the legacy wrapper keep the first API's behaviour (pre-hashed copied to both platforms). */
-type PrehashedFor = Platform | 'both' | null;
+type PrehashedFor = Platform | null;
 
 const PLATFORM_NAME: Record<Platform, string> = { google: 'Google', meta: 'Meta' };
 
@@ -119,7 +118,7 @@ function prehashed(field: IdentityField, rule: FieldRule, value: string, md5: bo
     return;
   }
   const why = (platform: Platform): string | undefined => {
-    if (prehashedFor === platform || prehashedFor === 'both') return undefined;
+    if (prehashedFor === platform) return undefined;
     if (prehashedFor === null) return 'looks already hashed, and the import does not say which platform’s rules produced it: stored for neither';
     return `is already hashed with ${PLATFORM_NAME[prehashedFor]}’s rules, which differ from ${PLATFORM_NAME[platform]}’s: not stored for ${PLATFORM_NAME[platform]}`;
   };

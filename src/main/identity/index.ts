@@ -2,5 +2,3 @@ export { hashForLookup, hashIdentity, normalizeFor } from './identity';
 export { isMd5Hex, isPrehashed, isSha256Hex, sha256Hex } from './hash';
 export { IdentityError } from './types';
 export type { IdentityColumns, IdentityField, IdentityOptions, IdentityProblem, IdentityResult, Platform, RawIdentity } from './types';
-export { hashIdentityOrThrow } from './legacy';
-export type { IdentityHashes, LegacyIdentityField, LegacyRawIdentity } from './legacy';
