@@ -13,6 +13,7 @@ import { actionsByName, isImportable, listConversionActions, type ConversionActi
 import { googleEndpoints, type GoogleEndpoints } from './config';
 import { GoogleApiError, GoogleNetworkError } from './http';
 import { AccessTokens, consentUrl, createPkce, exchangeCode, listenForCode, RECONNECT_GOOGLE, refreshAccessToken, revokeToken, type LoopbackListener } from './oauth';
+import type { GoogleCredentials } from './destination';
 import * as repo from './repo';
 
 /** The part of the app's SecretStore this module needs (names are namespaced "google.*"). */
@@ -84,9 +85,46 @@ export class GoogleConnection {
     private readonly db: Sqlite,
     private readonly k: Kysely<DB>,
     private readonly secrets: SecretStoreLike,
-    readonly endpoints: GoogleEndpoints = googleEndpoints(),
+    private readonly fixedEndpoints: GoogleEndpoints | null = null,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /** Read when first needed, so a bad override fails the Google calls with its message, not the app's start. */
+  get endpoints(): GoogleEndpoints {
+    return this.fixedEndpoints ?? googleEndpoints();
+  }
+
+  /**
+   * What the send worker needs (in memory only): the client, the refresh token, the account and the
+   * conversion actions, listed afresh so the pre-flight checks the account as it is now (a stored list
+   * is used when the Google Ads API cannot be reached; none at all is an error).
+   */
+  async credentials(options: { maxEventsPerRequest?: number; concurrency?: number } = {}): Promise<GoogleCredentials> {
+    const { record } = await this.access();
+    let actions: ConversionAction[] | null;
+    try {
+      actions = await this.refreshActions();
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'forbidden') throw error;
+      actions = this.storedActions();
+      if (!actions) throw new AppError('io', `Could not list the conversion actions of Google Ads account ${record.customerId}: ${describeGoogleFailure(error)}`);
+    }
+    const [clientSecret, refreshToken] = [await this.secrets.get(CLIENT_SECRET), await this.secrets.get(REFRESH_TOKEN)];
+    if (!clientSecret || !refreshToken) throw new AppError('forbidden', 'Reconnect Google: the stored sign-in is missing from this computer’s secret store. Events stay queued.', { reason: RECONNECT_GOOGLE });
+    const endpoints = this.endpoints;
+    // Only against a local fake (tests, benchmark) may the 300 requests/minute quota be raised.
+    const rate = process.env.CONVDESK_GOOGLE_REQUESTS_PER_MINUTE;
+    return {
+      clientId: record.clientId,
+      clientSecret,
+      refreshToken,
+      account: { customerId: record.customerId, loginCustomerId: record.loginCustomerId },
+      actions,
+      endpoints,
+      ...(endpoints.overridden && rate && /^\d+$/.test(rate) ? { requestsPerMinute: Number(rate) } : {}),
+      ...options,
+    };
+  }
 
   record(): repo.GoogleConnectionRecord | null {
     return repo.readConnection(this.db, this.k);

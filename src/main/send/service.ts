@@ -17,6 +17,7 @@ import type { SecretStore } from '../secrets/store';
 import type { DestinationCredentials } from './destinations';
 import { DEFAULT_RETRY, type RetryPolicy } from './engine';
 import { JournalRepo } from './journal-repo';
+import { GoogleConnection } from '../google/connection';
 import { MetaConnection } from './meta/connection';
 import { metaGraphBase } from './meta/graph';
 import type { SendWorkerData, SendWorkerMessage } from './worker';
@@ -86,10 +87,12 @@ function emptyProgress(runId: string, destination: DestinationName, dryRun: bool
 export class SendService {
   private readonly running = new Map<string, Running & { destination: DestinationName }>();
   readonly meta: MetaConnection;
+  readonly google: GoogleConnection;
   private readonly journal: JournalRepo;
 
   constructor(private readonly deps: SendServiceDeps) {
     this.meta = new MetaConnection(deps.db, deps.k, deps.secrets);
+    this.google = new GoogleConnection(deps.db, deps.k, deps.secrets);
     this.journal = new JournalRepo(deps.db, deps.k);
   }
 
@@ -97,6 +100,8 @@ export class SendService {
     switch (to) {
       case 'meta':
         return { meta: { ...(await this.meta.credentials()), baseUrl: metaGraphBase(), maxEventsPerRequest: opts.maxEventsPerRequest, concurrency: opts.concurrency } };
+      case 'google_ads':
+        return { google_ads: await this.google.credentials({ maxEventsPerRequest: opts.maxEventsPerRequest, concurrency: opts.concurrency }) };
     }
   }
 
@@ -140,6 +145,8 @@ export class SendService {
         this.running.delete(runId);
         const outcome = final as SendWorkerMessage | null;
         if (outcome?.type === 'done') {
+          // Google refused the grant mid-run: the connection shows "Reconnect Google" until the user signs in again.
+          if (parsed.to === 'google_ads' && outcome.result.stopKind === 'auth') this.google.markReconnect(outcome.result.error ?? 'Google refused the sign-in');
           if (!outcome.result.dryRun && (outcome.result.sent > 0 || outcome.result.failedCount > 0)) this.deps.emitChanged('send');
           return resolve(outcome.result);
         }

@@ -3,12 +3,13 @@ import { EventFilterSchema } from './filters';
 import { META_ACTION_SOURCES } from './settings';
 
 /** Destinations the sending engine can deliver to through an API. */
-export const DESTINATION_NAMES = ['meta'] as const;
+export const DESTINATION_NAMES = ['meta', 'google_ads'] as const;
 export const DestinationNameSchema = z.enum(DESTINATION_NAMES);
 export type DestinationName = z.infer<typeof DestinationNameSchema>;
 
 export const DESTINATION_LABELS: Record<DestinationName, string> = {
   meta: 'Meta Conversions API',
+  google_ads: 'Google Ads (Data Manager API)',
 };
 
 export const SendRequestSchema = z
