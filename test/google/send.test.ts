@@ -1,74 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { uuidv7 } from '../../src/main/lib/ids';
-import { updateSettings } from '../../src/main/settings/service';
 import type { FakeGoogle } from '../fakes/google';
 import { createTestContext } from '../helpers/context';
-import { sendServiceOf, sha } from '../send/helpers';
+import { sendServiceOf } from '../send/helpers';
 import { MANAGER_ID, startFake } from './helpers';
+import { googleStatusCounts, mapActions, seedGoogle } from './seed';
 
 type Ctx = ReturnType<typeof createTestContext>;
 const FAST = { retry: { baseDelayMs: 20, maxDelayMs: 200 } };
 const ENV_KEYS = ['CONVDESK_GOOGLE_OAUTH_URL', 'CONVDESK_GOOGLE_ADS_URL', 'CONVDESK_DATAMANAGER_URL', 'CONVDESK_GOOGLE_REQUESTS_PER_MINUTE'];
-
-export interface GoogleSeed {
-  eventName?: 'purchase' | 'lead' | 'signup';
-  /** Click id per index (default gclid-<prefix>-<i>); null = none. */
-  gclid?: (i: number) => string | null;
-  email?: boolean;
-  orderId?: (i: number) => string | null;
-  prefix?: string;
-  extra?: (i: number) => Record<string, unknown>;
-}
-
-/** Inserts queued events (test setup, not the code under test). */
-export function seedGoogle(ctx: Ctx, count: number, options: GoogleSeed = {}): string[] {
-  const prefix = options.prefix ?? 'g';
-  const time = new Date(Date.now() - 24 * 3_600_000).toISOString();
-  const ids: string[] = [];
-  ctx.db.transaction(() => {
-    for (let i = 0; i < count; i++) {
-      const row: Record<string, unknown> = {
-        id: uuidv7(),
-        event_name: options.eventName ?? 'purchase',
-        event_id: `${prefix}-${i}`,
-        user_email_hash: options.email ? sha(`user${i}@example.com`) : null,
-        event_value_micros: 12_300_000,
-        currency: 'USD',
-        transaction_id: options.orderId ? options.orderId(i) : `T-${prefix}-${i}`,
-        gclid: options.gclid ? options.gclid(i) : `gclid-${prefix}-${i}`,
-        sync_status: 'queued',
-        event_time: time,
-        source_line: i + 2,
-        ...options.extra?.(i),
-      };
-      const columns = Object.keys(row);
-      ctx.db.prepare(`INSERT INTO conversion_events (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`).run(...Object.values(row));
-      ids.push(row.id as string);
-    }
-  })();
-  return ids;
-}
-
-/** Delivery to Google Ads by status (events routed to Meta too keep an overall `queued` until Meta has them). */
-export function googleStatusCounts(ctx: Ctx): Record<string, number> {
-  const rows = ctx.db
-    .prepare(
-      `SELECT coalesce(d.status, e.sync_status) AS s, count(*) AS n FROM conversion_events e
-       LEFT JOIN event_deliveries d ON d.event_id = e.id AND d.destination = 'google_ads' GROUP BY s`,
-    )
-    .all() as { s: string; n: number }[];
-  return Object.fromEntries(rows.map((r) => [r.s, r.n]));
-}
-
-export function mapActions(ctx: Ctx): void {
-  updateSettings(ctx.db, {
-    destinations: {
-      purchase: { googleConversionName: 'Offline purchase' },
-      lead: { googleConversionName: 'Qualified lead' },
-      signup: { googleConversionName: 'Sign-up' },
-    },
-  });
-}
 
 describe('sending engine → fake Google (Data Manager)', () => {
   let ctx: Ctx;

@@ -11,10 +11,11 @@ import { importCommand } from './commands/import';
 import { importsCommand } from './commands/imports';
 import { settingsCommand } from './commands/settings';
 import { connectionsCommand } from './commands/connections';
+import { googleCommand } from './commands/google';
 import { sendCommand } from './commands/send';
 import { describeError, processIo, UsageError, type CliIo } from './io';
 
-const COMMANDS: CliCommand[] = [eventsCommand, statsCommand, importCommand, importsCommand, exportCommand, batchesCommand, settingsCommand, backupCommand, restoreCommand, forgetCommand, connectionsCommand, sendCommand];
+const COMMANDS: CliCommand[] = [eventsCommand, statsCommand, importCommand, importsCommand, exportCommand, batchesCommand, settingsCommand, backupCommand, restoreCommand, forgetCommand, connectionsCommand, googleCommand, sendCommand];
 
 const GLOBAL_OPTIONS = 'Global options: --db PATH (or CONVDESK_DB), --json on most commands for machine-readable output, --help, --version.';
 

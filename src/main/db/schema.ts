@@ -229,6 +229,22 @@ export interface SendRunEventsTable {
   reason: string;
   request_id: string | null;
 }
+export interface GoogleRequestDiagnosticsTable {
+  send_request_id: string;
+  run_id: string;
+  google_request_id: string;
+  event_count: number;
+  status: string;
+  record_count: number | null;
+  /** JSON array of {reason, count}. */
+  error_counts: string;
+  warning_counts: string;
+  polls: number;
+  next_poll_at: string;
+  last_polled_at: string | null;
+  last_error: string | null;
+  final_at: string | null;
+}
 export interface DB {
   brands: BrandsTable;
   campaigns: CampaignsTable;
@@ -247,4 +263,5 @@ export interface DB {
   send_runs: SendRunsTable;
   send_requests: SendRequestsTable;
   send_run_events: SendRunEventsTable;
+  google_request_diagnostics: GoogleRequestDiagnosticsTable;
 }

@@ -18,6 +18,7 @@ import type { DestinationCredentials } from './destinations';
 import { DEFAULT_RETRY, type RetryPolicy } from './engine';
 import { JournalRepo } from './journal-repo';
 import { GoogleConnection } from '../google/connection';
+import { GoogleDiagnostics } from '../google/diagnostics';
 import { MetaConnection } from './meta/connection';
 import { metaGraphBase } from './meta/graph';
 import type { SendWorkerData, SendWorkerMessage } from './worker';
@@ -88,11 +89,13 @@ export class SendService {
   private readonly running = new Map<string, Running & { destination: DestinationName }>();
   readonly meta: MetaConnection;
   readonly google: GoogleConnection;
+  readonly googleDiagnostics: GoogleDiagnostics;
   private readonly journal: JournalRepo;
 
   constructor(private readonly deps: SendServiceDeps) {
     this.meta = new MetaConnection(deps.db, deps.k, deps.secrets);
     this.google = new GoogleConnection(deps.db, deps.k, deps.secrets);
+    this.googleDiagnostics = new GoogleDiagnostics(deps.db, deps.k, this.google);
     this.journal = new JournalRepo(deps.db, deps.k);
   }
 

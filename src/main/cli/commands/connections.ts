@@ -4,6 +4,7 @@ import type { MetaConnectionView } from '../../../shared/domain/send';
 import { sendServiceForContext } from '../../send/handlers';
 import type { CliCommand } from '../command';
 import { printJson, UsageError, type CliIo } from '../io';
+import { runGoogleConnections } from './google';
 
 function showMeta(io: CliIo, view: MetaConnectionView, json: boolean): void {
   if (json) return printJson(io, view);
@@ -24,10 +25,11 @@ function secretFromEnv(variable: string | undefined, flag: string): string | und
 
 export const connectionsCommand: CliCommand = {
   name: 'connections',
-  summary: 'Connect the app to a platform (Meta)',
+  summary: 'Connect the app to a platform (Meta, Google Ads)',
   usage:
-    'connections meta set --dataset-id ID --token-env VAR [--app-secret-env VAR] [--test-event-code CODE] [--action-source physical_store|system_generated|…] | connections meta test|show|remove [--json]',
+    'connections google connect --client-id ID --client-secret-env VAR --customer-id N [--login-customer-id M] [--refresh-token-env VAR] | connections google test|show|remove [--json] | connections meta set --dataset-id ID --token-env VAR [--app-secret-env VAR] [--test-event-code CODE] [--action-source physical_store|system_generated|…] | connections meta test|show|remove [--json]',
   async run(ctx, args, io) {
+    if (args[0] === 'google') return runGoogleConnections(ctx, args.slice(1), io);
     const { values, positionals } = parseArgs({
       args,
       options: {
@@ -42,7 +44,7 @@ export const connectionsCommand: CliCommand = {
       allowPositionals: true,
     });
     const [platform, action] = positionals;
-    if (platform !== 'meta') throw new UsageError('connections takes a platform: connections meta set|test|show|remove');
+    if (platform !== 'meta') throw new UsageError('connections takes a platform: connections meta set|test|show|remove, connections google connect|test|show|remove');
     const meta = sendServiceForContext(ctx).meta;
     switch (action) {
       case 'set': {

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { DESTINATION_NAMES, type DestinationName, type SendResult } from '../../../shared/domain/send';
+import type { RunDiagnostics } from '../../google/diagnostics';
 import { sendServiceForContext } from '../../send/handlers';
 import type { CliCommand } from '../command';
 import { printJson, UsageError, type CliIo } from '../io';
@@ -8,9 +9,10 @@ import { FILTER_KEYS, filterFromOptions } from './events';
 // `--to` names the destination here, so the time filter's end is `--until ISO` (`--from ISO` as elsewhere).
 const { to: _timeTo, ...SEND_FILTER_KEYS } = FILTER_KEYS;
 
-function printResult(io: CliIo, result: SendResult, json: boolean): void {
+function printResult(io: CliIo, result: SendResult, json: boolean, diagnostics?: RunDiagnostics): void {
   if (json) {
     printJson(io, {
+      ...(diagnostics ? { diagnostics } : {}),
       runId: result.runId,
       status: result.status,
       sent: result.sent,
@@ -30,12 +32,23 @@ function printResult(io: CliIo, result: SendResult, json: boolean): void {
   if (result.error) io.out(`  ${result.error}`);
   for (const f of result.failed) io.out(`  failed ${f.eventId}: ${f.code} ${f.reason}`);
   for (const e of result.excluded) io.out(`  excluded ${e.eventId}: ${e.reason}`);
+  if (diagnostics) printDiagnostics(io, diagnostics);
+}
+
+/** "sent" means accepted by Google; its processing results come later, as counts by reason. */
+function printDiagnostics(io: CliIo, diagnostics: RunDiagnostics): void {
+  io.out('Google processing results ("sent" = accepted by Google; Google reports later how many it could use):');
+  if (!diagnostics.requests.length) io.out('  no request to report on (dry run, or nothing was sent)');
+  for (const r of diagnostics.requests) {
+    const errors = r.errors.map((e) => `${e.reason} ${e.count}`).join(', ');
+    io.out(`  request ${r.googleRequestId}: ${r.status}, ${r.events} event(s)${errors ? `; not processed: ${errors}` : ''}${r.nextPollAt ? `; next check ${r.nextPollAt}` : ''}${r.lastError ? `; last check failed: ${r.lastError}` : ''}`);
+  }
 }
 
 export const sendCommand: CliCommand = {
   name: 'send',
   summary: 'Send queued events to a platform through its API',
-  usage: 'send --to meta [filter options as in events list; --until ISO for the time filter\'s end] [--dry-run] [--json] | send status [RUN_ID] [--json]',
+  usage: 'send --to meta|google [filter options as in events list; --until ISO for the time filter\'s end] [--dry-run] [--json] | send status [RUN_ID] [--json]',
   async run(ctx, args, io) {
     const { values, positionals } = parseArgs({
       args,
@@ -52,12 +65,21 @@ export const sendCommand: CliCommand = {
     const service = sendServiceForContext(ctx);
     if (positionals[0] === 'status') {
       // The CLI lists every failed and excluded event.
-      printResult(io, service.status(positionals[1], Number.MAX_SAFE_INTEGER), values.json);
+      const result = service.status(positionals[1], Number.MAX_SAFE_INTEGER);
+      if (result.destination !== 'google_ads') {
+        printResult(io, result, values.json);
+        return 0;
+      }
+      // Google: ask for the processing results of the run's requests that are not final yet.
+      await service.googleDiagnostics.poll({ runId: result.runId, force: true });
+      const diagnostics = service.googleDiagnostics.forRun(result.runId);
+      printResult(io, result, values.json, diagnostics);
       return 0;
     }
     if (positionals.length) throw new UsageError(`send takes --to DESTINATION or "status [RUN_ID]", not "${positionals.join(' ')}"`);
-    const to = values.to as DestinationName | undefined;
-    if (!to || !DESTINATION_NAMES.includes(to)) throw new UsageError(`send needs --to ${DESTINATION_NAMES.join('|')}`);
+    // `--to google` is Google Ads (the delivery destination google_ads).
+    const to = (values.to === 'google' ? 'google_ads' : values.to) as DestinationName | undefined;
+    if (!to || !DESTINATION_NAMES.includes(to)) throw new UsageError('send needs --to meta|google');
     const filter = filterFromOptions({ ...values, to: values.until }, '');
     const { runId, done } = await service.start({ to, filter, dryRun: values['dry-run'] }, { listLimit: Number.MAX_SAFE_INTEGER });
     // Ctrl-C: stop starting requests; the ones in flight finish and are recorded.
