@@ -65,7 +65,9 @@ const fakeMetaReady = process.env.CONVDESK_META_GRAPH_URL ? Promise.resolve() : 
 
 const dialogs = new ScriptedDialogs(dataDir);
 const dbPath = join(dataDir, 'convdesk.db');
-const ctx = openAppContext({ dbPath, dataDir, transport: 'loopback', dialogs, fileSources: ['upload'], busyTimeoutMs: WINDOW_BUSY_TIMEOUT_MS });
+/** URLs the app asked to open in the browser (Google's consent page): tests read them at /__test__/opened. */
+const opened: string[] = [];
+const ctx = openAppContext({ dbPath, dataDir, transport: 'loopback', dialogs, fileSources: ['upload'], busyTimeoutMs: WINDOW_BUSY_TIMEOUT_MS, openExternal: (url) => opened.push(url) });
 const token = randomToken(24);
 const transport = new HttpServerTransport(token, ctx.push);
 
@@ -213,6 +215,7 @@ async function testControl(req: IncomingMessage, res: ServerResponse, url: URL):
   if (url.pathname === '/__test__/fake-meta' && req.method === 'GET') {
     return reply(res, 200, { accepted: fakeMeta.accepted.map((e) => e.eventId), testEvents: fakeMeta.testEvents.map((e) => e.eventId), requests: fakeMeta.requests.length, unique: fakeMeta.unique() });
   }
+  if (url.pathname === '/__test__/opened' && req.method === 'GET') return reply(res, 200, { opened });
   reply(res, 404, err('not_found', 'Unknown test control'));
 }
 

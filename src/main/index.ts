@@ -10,7 +10,9 @@ import { registerAppScheme, serveRenderer } from './app-protocol';
 import { electronDialogs } from './dialogs-electron';
 import { allowOrigins, bindContract } from './ipc/bind';
 import { electronServerTransport, forwardPushTo } from './ipc/electron-transport';
-import { appOrigin, createWindow, hardenContents, hardenSession, rendererDir } from './window';
+import { appOrigin, createWindow, hardenContents, hardenSession, openExternalSafely, rendererDir } from './window';
+import { startDiagnosticsPolling } from './google/diagnostics';
+import { sendServiceForContext } from './send/handlers';
 
 /**
  * better-sqlite3 compiled for Electron's ABI lives apart from the Node build used by tests and the
@@ -43,7 +45,10 @@ function start(): void {
       busyTimeoutMs: WINDOW_BUSY_TIMEOUT_MS,
       // Tokens go to the OS keychain / DPAPI / libsecret through safeStorage, never to SQLite.
       secrets: new SafeStorageSecretStore(safeStorage, join(userData, 'secrets.enc.json')),
+      openExternal: openExternalSafely,
     });
+    // Google's processing results for sent requests arrive ~30 minutes later: checked in the background.
+    startDiagnosticsPolling(sendServiceForContext(ctx).googleDiagnostics);
     bindContract(electronServerTransport, createHandlers(ctx), allowOrigins([appOrigin()]));
     scheduleRetention(ctx.db, () => ctx?.push.emit('events:changed', { reason: 'retention' }));
     const window = createWindow();

@@ -40,6 +40,8 @@ export interface AppContext {
   fileSources: ReadonlySet<FileSource>;
   /** Tokens and app secrets: Electron safeStorage in the app, env vars over a 0600 file in the CLI and harness. */
   secrets: SecretStore;
+  /** Opens a URL in the user's browser (Electron: shell.openExternal behind the allow-list; the harness records it). */
+  openExternal?: (url: string) => void;
 }
 
 export type FileSource = 'path' | 'upload';
@@ -58,6 +60,7 @@ export interface OpenContextOptions {
   busyTimeoutMs?: number;
   /** Default: environment variables over `<dataDir>/secrets.json` (0600). */
   secrets?: SecretStore;
+  openExternal?: (url: string) => void;
 }
 
 /** Opens the database, applies migrations, and returns the context every feature is built on. */
@@ -84,6 +87,7 @@ export function openAppContext(options: OpenContextOptions): AppContext {
     dialogs: options.dialogs ?? null,
     fileSources: new Set(options.fileSources ?? ['path', 'upload']),
     secrets: options.secrets ?? fileSecretStoreFor(options.dataDir),
+    openExternal: options.openExternal,
   };
 }
 

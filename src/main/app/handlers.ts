@@ -11,6 +11,7 @@ import { createOverviewHandlers } from '../overview/handlers';
 import { createPrivacyHandlers } from '../privacy/handlers';
 import { createSettingsHandlers } from '../settings/handlers';
 import { createSendHandlers } from '../send/handlers';
+import { createGoogleHandlers } from '../google/handlers';
 
 /** Every channel's handler, built on one context. The transport binding adds sender checks and parsing. */
 export function createHandlers(ctx: AppContext): Handlers {
@@ -26,5 +27,6 @@ export function createHandlers(ctx: AppContext): Handlers {
     ...createOverviewHandlers(ctx),
     ...createPrivacyHandlers(ctx),
     ...createSendHandlers(ctx),
+    ...createGoogleHandlers(ctx),
   };
 }

@@ -6,7 +6,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import type { ConversionActionView, GoogleConnectionView } from '../../shared/domain/google';
 import { AppError } from '../../shared/ipc/result';
+
+export type { ConversionActionView, GoogleConnectionView };
 import type { Sqlite } from '../db/connection';
 import type { DB } from '../db/schema';
 import { actionsByName, isImportable, listConversionActions, type ConversionAction } from './actions';
@@ -31,24 +34,6 @@ export interface ConnectInput {
   clientSecret: string;
   customerId: string;
   loginCustomerId?: string | null;
-}
-
-/** What the renderer and `connections google show` may see. */
-export interface GoogleConnectionView {
-  connected: boolean;
-  state: 'not_connected' | 'connected' | 'reconnect_needed';
-  clientId: string | null;
-  customerId: string | null;
-  loginCustomerId: string | null;
-  connectedAt: string | null;
-  lastError: string | null;
-  actionsFetchedAt: string | null;
-  actionsCount: number | null;
-}
-
-export interface ConversionActionView extends ConversionAction {
-  /** Enabled and of an importable type: the send accepts it. */
-  usable: boolean;
 }
 
 /** "123-456-7890" → "1234567890"; refuses anything but 10 digits. */

@@ -9,32 +9,14 @@
 import type { Kysely } from 'kysely';
 import type { Sqlite } from '../db/connection';
 import type { DB } from '../db/schema';
+import type { RequestDiagnosticsView, RunDiagnostics } from '../../shared/domain/google';
 import { AppError } from '../../shared/ipc/result';
+
+export type { RunDiagnostics };
 import type { GoogleConnection } from './connection';
 import { isFinal, nextPollDelayMs, retrieveRequestStatus, type ReasonCount, type RequestStatus } from './datamanager';
 import { GoogleApiError } from './http';
 import * as repo from './diagnostics-repo';
-
-export interface RequestDiagnosticsView {
-  sendRequestId: string;
-  googleRequestId: string;
-  events: number;
-  status: RequestStatus;
-  errors: ReasonCount[];
-  warnings: ReasonCount[];
-  polls: number;
-  nextPollAt: string | null;
-  lastError: string | null;
-}
-
-export interface RunDiagnostics {
-  /** "sent" means accepted by Google; these are Google's later processing results. */
-  requests: RequestDiagnosticsView[];
-  byStatus: Partial<Record<RequestStatus, number>>;
-  /** Events Google reported as not processed, by reason, over the run's requests. */
-  errorsByReason: ReasonCount[];
-  pending: number;
-}
 
 export interface PollOptions {
   /** Poll every non-final request (of the run) now, not only the due ones (`send status`). */

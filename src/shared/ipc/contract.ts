@@ -6,6 +6,7 @@ import { catalogChannels } from './channels/catalog';
 import { eventsChannels } from './channels/events';
 import { exportsChannels } from './channels/exports';
 import { filesChannels } from './channels/files';
+import { googleChannels } from './channels/google';
 import { importsChannels } from './channels/imports';
 import { overviewChannels } from './channels/overview';
 import { privacyChannels } from './channels/privacy';
@@ -24,6 +25,7 @@ export const contract = {
   ...settingsChannels,
   ...overviewChannels,
   ...privacyChannels,
+  ...googleChannels,
   ...sendChannels,
 } as const;
 

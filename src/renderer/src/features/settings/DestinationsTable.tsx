@@ -1,5 +1,6 @@
 import { EVENT_NAMES, type ConversionEventName } from '../../../../shared/domain/events';
 import type { FieldErrors, SettingsDraft } from './form';
+import { GOOGLE_ACTIONS_LIST_ID } from './GoogleConnection';
 
 const EVENT_LABELS: Record<ConversionEventName, string> = {
   purchase: 'Purchase',
@@ -42,6 +43,7 @@ export function DestinationsTable({
                 <input
                   aria-label={`Google Ads conversion action for ${name}`}
                   data-testid={`google-action-${name}`}
+                  list={GOOGLE_ACTIONS_LIST_ID}
                   value={destinations[name].google}
                   placeholder="Not sent to Google Ads"
                   maxLength={100}

@@ -11,6 +11,7 @@ import { fieldErrorsFromApi, timeZoneNames, toDraft, toPatch, validateDraft, typ
 import { DatabaseLocation, SettingsJson } from './SettingsJson';
 import { DataCareSection } from './DataCareSection';
 import { MetaConnectionSection } from './MetaConnection';
+import { GoogleConnectionSection } from './GoogleConnection';
 
 const CONSENT_LABELS: Record<Consent, string> = { granted: 'Granted', denied: 'Denied', unspecified: 'Not specified (blank)' };
 
@@ -233,6 +234,7 @@ export function SettingsScreen(_props: ScreenProps) {
       )}
 
       {draft && <ConversionNamesSection key={JSON.stringify(saved?.conversionNames ?? {})} />}
+      <GoogleConnectionSection />
       <SettingsJson
         dirty={dirty}
         onImported={(next) => replaceAll(next, 'Settings imported and saved.')}
