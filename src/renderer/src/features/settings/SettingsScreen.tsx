@@ -234,12 +234,12 @@ export function SettingsScreen(_props: ScreenProps) {
       )}
 
       {draft && <ConversionNamesSection key={JSON.stringify(saved?.conversionNames ?? {})} />}
-      <GoogleConnectionSection />
       <SettingsJson
         dirty={dirty}
         onImported={(next) => replaceAll(next, 'Settings imported and saved.')}
         onError={(e) => (setMessage(null), setError(e))}
       />
+      <GoogleConnectionSection />
       <MetaConnectionSection />
       <DatabaseLocation />
       <DataCareSection />
