@@ -7,6 +7,7 @@ import { call, onPush } from '../../lib/api';
 import { formatCount } from '../../lib/format';
 import { useQuery } from '../../lib/hooks';
 import { EXCLUSION_TITLES, plural } from '../export/labels';
+import { GoogleSendCard } from './GoogleSend';
 import { RunHistory, RunResult } from './RunResult';
 
 type Run =
@@ -140,6 +141,7 @@ export function SendScreen(_props: ScreenProps) {
 
       {run.kind === 'running' && <SendProgressCard run={run} onCancel={() => void cancel()} />}
       {run.kind === 'done' && <RunResult result={run.result} onRetried={() => (preview.reload(), runs.reload())} />}
+      <GoogleSendCard />
       <RunHistory runs={runs.data ?? []} />
     </Page>
   );
