@@ -33,7 +33,7 @@ test('connect through the consent page, list the conversion actions, map a conve
   await expect(section.getByTestId('google-waiting')).toBeVisible();
 
   // The app asked to open Google's consent page in the browser; the user allows access there.
-  const openedUrls = async () => ((await (await fetch(`${harness.url}__test__/opened`, { headers: { 'x-convdesk-token': harness.token } })).json()) as { opened: string[] }).opened;
+  const openedUrls = async () => ((await (await fetch(`${new URL(harness.url).origin}/__test__/opened`, { headers: { 'x-convdesk-token': harness.token } })).json()) as { opened: string[] }).opened;
   await expect.poll(openedUrls, { timeout: 10_000 }).toHaveLength(1);
   const [opened] = await openedUrls();
   expect(await section.getByTestId('google-consent-url').textContent()).toBe(opened!);
