@@ -175,7 +175,8 @@ function escapingUtf8Decoder(): StreamDecoder {
       carry = null;
       const cut = incompleteTail(bytes);
       if (cut > 0) {
-        carry = bytes.slice(bytes.length - cut);
+        // A copy: the caller may reuse its read buffer for the next chunk (a Buffer's slice() is a view).
+        carry = Uint8Array.prototype.slice.call(bytes, bytes.length - cut);
         bytes = bytes.subarray(0, bytes.length - cut);
       }
       const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
