@@ -18,7 +18,9 @@ const EVENTS = 20_000;
 export async function killAndResendGoogle(kills: number): Promise<void> {
   const ctx = createTestContext();
   const fake = await startFake();
-  fake.delayMs = 40;
+  // Each answer takes long enough that the whole send (10 requests of 2,000) outlasts the longest kill delay (1.45 s)
+  // even on a fast idle machine; with 40 ms a clean clone's first send finished before any kill (killed = 0).
+  fake.delayMs = 400;
   const env = { ...fake.env(), MY_GOOGLE_SECRET: fake.clientSecret, MY_REFRESH: fake.issueRefreshToken(), CONVDESK_GOOGLE_REQUESTS_PER_MINUTE: '60000' };
   try {
     mapActions(ctx);

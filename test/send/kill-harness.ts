@@ -16,7 +16,9 @@ export async function killAndResend(kills: number): Promise<void> {
   const ctx = createTestContext();
   const fake = await startFakeMeta();
   // Answers take a little while, so kills land with requests in flight as well as between them.
-  fake.delayMs = 15;
+  // 50 requests at 2 in flight then take ≥ 2.5 s, longer than the longest kill delay (1.75 s) even on a fast idle
+  // machine, so at least one kill lands before the send could finish.
+  fake.delayMs = 100;
   const env = { CONVDESK_META_GRAPH_URL: fake.url, MY_META_TOKEN: TOKEN };
   try {
     const { eventIds } = seedEvents(ctx, EVENTS);
