@@ -36,7 +36,8 @@ const RULES: Record<IdentityField, FieldRule> = {
   external_id: { google: null, meta: { normalize: metaExternalId, column: 'meta_external_id_hash' } },
 };
 
-const RAW_KEYS: ReadonlyArray<readonly [IdentityField, keyof RawIdentity]> = [
+/** Each identity field with its RawIdentity key. */
+export const RAW_KEYS: ReadonlyArray<readonly [IdentityField, keyof RawIdentity]> = [
   ['email', 'email'],
   ['phone', 'phone'],
   ['first_name', 'firstName'],

@@ -1,20 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { hashIdentity, normalizeFor, type IdentityColumns, type IdentityField, type Platform, type RawIdentity } from './index';
+import { RAW_KEYS } from './identity';
 
-const FIELDS: ReadonlyArray<readonly [IdentityField, keyof RawIdentity]> = [
-  ['email', 'email'],
-  ['phone', 'phone'],
-  ['first_name', 'firstName'],
-  ['last_name', 'lastName'],
-  ['city', 'city'],
-  ['state', 'state'],
-  ['zip', 'zip'],
-  ['country', 'country'],
-  ['date_of_birth', 'dateOfBirth'],
-  ['gender', 'gender'],
-  ['external_id', 'externalId'],
-];
+const FIELDS = RAW_KEYS;
 const CLEAR: ReadonlyArray<keyof IdentityColumns> = ['google_region_code', 'google_postal_code'];
 
 const platformArb = fc.constantFrom<Platform>('google', 'meta');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hashForLookup, hashIdentity, IdentityError, normalizeFor, type IdentityColumns, type IdentityField, type Platform, type RawIdentity } from './index';
+import { COLUMN } from './peer/run';
 
 /**
  * Known vectors: expected hashes are literal SHA-256 digests computed outside the code under test
@@ -39,22 +40,6 @@ const RAW_KEY: Record<IdentityField, keyof RawIdentity> = {
   external_id: 'externalId',
 };
 
-const COLUMN: Record<Platform, Partial<Record<IdentityField, keyof IdentityColumns>>> = {
-  google: { email: 'user_email_hash', phone: 'user_phone_hash', first_name: 'user_first_name_hash', last_name: 'user_last_name_hash', country: 'google_region_code', zip: 'google_postal_code' },
-  meta: {
-    email: 'meta_email_hash',
-    phone: 'meta_phone_hash',
-    first_name: 'meta_first_name_hash',
-    last_name: 'meta_last_name_hash',
-    city: 'meta_city_hash',
-    state: 'meta_state_hash',
-    zip: 'meta_zip_hash',
-    country: 'meta_country_hash',
-    date_of_birth: 'meta_dob_hash',
-    gender: 'meta_gender_hash',
-    external_id: 'meta_external_id_hash',
-  },
-};
 
 /** One field through hashIdentity, the import's entry point; the pre-hashed platform is the vector's platform. */
 function hashOne(field: IdentityField, raw: string, platform: Platform, country?: string): string | null {
