@@ -4,20 +4,14 @@
  * before delivery per destination, 7 of them turned `sent` and the next Google export dropped them.
  */
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { deliveriesOf } from '../../src/main/delivery/repo';
 import * as events from '../../src/main/events/service';
-import { createTestContext } from '../helpers/context';
+import { type TestContext, useTestContext } from '../helpers/context';
 import { addEvent, configureDestinations, exportsOf, NOW } from '../exports/helpers';
 
-let ctx: ReturnType<typeof createTestContext>;
-beforeEach(() => {
-  ctx = createTestContext();
-});
-afterEach(async () => {
-  await exportsOf(ctx).shutdown();
-  ctx.cleanup();
-});
+let ctx: TestContext;
+useTestContext((c) => { ctx = c; }, (c) => exportsOf(c).shutdown());
 
 const statusOf = (id: string) => events.getEvent(ctx.db, id).sync_status;
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DialogProvider } from '../../src/main/app/context';
 import * as events from '../../src/main/events/service';
 import { createEventsHandlers } from '../../src/main/events/handlers';
@@ -11,17 +11,11 @@ import { createSettingsHandlers } from '../../src/main/settings/handlers';
 import { getSettings, updateSettings } from '../../src/main/settings/service';
 import type { JobProgress } from '../../src/shared/ipc/events';
 import type { ChannelName } from '../../src/shared/ipc/contract';
-import { createTestContext } from '../helpers/context';
+import { type TestContext, useTestContext } from '../helpers/context';
 import { addEvent, configureDestinations, exportsOf, NOW, seedGoldenEvents } from './helpers';
 
-let ctx: ReturnType<typeof createTestContext>;
-beforeEach(() => {
-  ctx = createTestContext();
-});
-afterEach(async () => {
-  await exportsOf(ctx).shutdown();
-  ctx.cleanup();
-});
+let ctx: TestContext;
+useTestContext((c) => { ctx = c; }, (c) => exportsOf(c).shutdown());
 
 const IN_BATCH = 'id IN (SELECT l.event_id FROM sync_batch_events l WHERE l.batch_id = ?)';
 const eventRow = (eventId: string) =>

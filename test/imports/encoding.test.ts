@@ -1,26 +1,17 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDecoder, hasUndecodable } from '../../src/main/imports/decode';
 import { writeErrorRows } from '../../src/main/imports/errors-file';
 import { importServiceForContext } from '../../src/main/imports/handlers';
 import { sha256Hex } from '../../src/main/identity';
-import { createTestContext } from '../helpers/context';
+import { type TestContext, useTestContext } from '../helpers/context';
 import { importFile } from './helpers';
 
-let ctx: ReturnType<typeof createTestContext>;
+let ctx: TestContext;
 let tmp: string;
-beforeEach(() => {
-  ctx = createTestContext();
-  tmp = mkdtempSync(join(tmpdir(), 'convdesk-import-test-'));
-});
-afterEach(async () => {
-  await importServiceForContext(ctx).shutdown();
-  ctx.cleanup();
-  rmSync(tmp, { recursive: true, force: true });
-});
+useTestContext((c, t) => { ctx = c; tmp = t; }, (c) => importServiceForContext(c).shutdown());
 
 /** More than the 64 KiB sample of plain ASCII rows, so the encoding is decided before `tail`. */
 function fileWithTail(name: string, tail: Buffer): string {

@@ -2,29 +2,20 @@
  * Import fidelity rules (issue 11) and the audit's import defects (issue 14, items 4 and 5) on small
  * files written here, through the real worker pipeline and a real database.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { importServiceForContext } from '../../src/main/imports/handlers';
 import { autoMap, headerZone, mappingByHeader, prehashedPlatformOf } from '../../src/main/imports/mapping';
 import { parseProcessingOptions } from '../../src/main/imports/rows';
 import { parseEventTime, ZoneClock } from '../../src/main/imports/time';
 import { ImportOptionsSchema, timeZoneProblem } from '../../src/shared/domain/imports';
-import { createTestContext } from '../helpers/context';
+import { type TestContext, useTestContext } from '../helpers/context';
 import { count, importFile } from './helpers';
 
-let ctx: ReturnType<typeof createTestContext>;
+let ctx: TestContext;
 let tmp: string;
-beforeEach(() => {
-  ctx = createTestContext();
-  tmp = mkdtempSync(join(tmpdir(), 'convdesk-import-test-'));
-});
-afterEach(async () => {
-  await importServiceForContext(ctx).shutdown();
-  ctx.cleanup();
-  rmSync(tmp, { recursive: true, force: true });
-});
+useTestContext((c, t) => { ctx = c; tmp = t; }, (c) => importServiceForContext(c).shutdown());
 
 let n = 0;
 function csv(text: string): string {

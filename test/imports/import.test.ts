@@ -1,23 +1,15 @@
-import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { importServiceForContext } from '../../src/main/imports/handlers';
 import { writeErrorRows } from '../../src/main/imports/errors-file';
-import { createTestContext } from '../helpers/context';
+import { type TestContext, useTestContext } from '../helpers/context';
 import { count, fixture, importFile } from './helpers';
 
-let ctx: ReturnType<typeof createTestContext>;
+let ctx: TestContext;
 let tmp: string;
-beforeEach(() => {
-  ctx = createTestContext();
-  tmp = mkdtempSync(join(tmpdir(), 'convdesk-import-test-'));
-});
-afterEach(async () => {
-  await importServiceForContext(ctx).shutdown();
-  ctx.cleanup();
-  rmSync(tmp, { recursive: true, force: true });
-});
+useTestContext((c, t) => { ctx = c; tmp = t; }, (c) => importServiceForContext(c).shutdown());
 
 describe('realistic files', () => {
   it('Google Ads template: Parameters:TimeZone line, consent, derived ids from order id', async () => {
