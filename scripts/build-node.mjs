@@ -13,6 +13,7 @@ const entries = {
   'export-worker': 'src/main/exports/worker.ts',
   'send-worker': 'src/main/send/worker.ts',
   'fake-meta': 'test/fakes/meta-main.ts',
+  'fake-google': 'test/fakes/google-main.ts',
   harness: 'e2e/harness/server.ts',
 };
 const entryPoints = Object.fromEntries(

@@ -56,6 +56,12 @@ export interface FakeGoogleOptions {
   processingPolls?: number;
   /** googleAds:search page size (Google's is 10,000). */
   searchPageSize?: number;
+  /**
+   * Benchmark mode: events:ingest checks only the envelope (auth, destinations, 1–2,000 events) and
+   * counts events by their dedup key, without per-event validation or keeping bodies, so the
+   * benchmark measures the app, not the fake.
+   */
+  lenient?: boolean;
 }
 
 export class FakeGoogle {
@@ -83,6 +89,9 @@ export class FakeGoogle {
   delayMs = 0;
   processingPolls: number;
   searchPageSize: number;
+  readonly lenient: boolean;
+  /** Lenient mode: events received, and their distinct dedup keys. */
+  readonly counted = { events: 0, requests: 0, keys: new Set<string>() };
 
   constructor(options: FakeGoogleOptions = {}) {
     this.clientId = options.clientId ?? '1234-desktop.apps.googleusercontent.com';
@@ -91,6 +100,7 @@ export class FakeGoogle {
     this.accessTokenTtl = options.accessTokenTtl ?? 3599;
     this.processingPolls = options.processingPolls ?? 1;
     this.searchPageSize = options.searchPageSize ?? 10_000;
+    this.lenient = options.lenient ?? false;
   }
 
   async start(port = 0): Promise<this> {
@@ -180,6 +190,14 @@ export class FakeGoogle {
     });
     const path = url.pathname;
     if (req.method === 'GET' && path === '/o/oauth2/v2/auth') return this.authorize(url, res);
+    if (path === '/__fake__/stats') {
+      const lenient = this.lenient;
+      return this.json(res, 200, {
+        accepted: lenient ? this.counted.events : [...this.accepted.values()].reduce((n, c) => n + c.received, 0),
+        unique: lenient ? this.counted.keys.size : this.accepted.size,
+        requests: lenient ? this.counted.requests : this.calls.ingest,
+      });
+    }
     const endpoint: Endpoint | null =
       path === '/token' ? 'token'
       : path === '/revoke' ? 'revoke'
@@ -343,6 +361,7 @@ export class FakeGoogle {
     } catch {
       return this.status(res, 400, 'INVALID_ARGUMENT', 'Invalid JSON payload received.');
     }
+    if (this.lenient) return this.countLeniently(body, res);
     this.received.push(body);
     const rejection = validateIngest(body, this.customers);
     if (rejection) return this.status(res, rejection.httpStatus, rejection.status, rejection.message, rejection.reason, rejection.violations);
@@ -385,6 +404,22 @@ export class FakeGoogle {
     });
     this.ingests.push({ requestId, body, polls: 0, errors, counts });
     this.json(res, 200, { requestId });
+  }
+
+  private countLeniently(body: IngestBody, res: ServerResponse): void {
+    const events = body.events;
+    if (!Array.isArray(events) || events.length === 0 || events.length > 2000 || !body.destinations?.length) {
+      return this.status(res, 400, 'INVALID_ARGUMENT', `events must hold 1 to 2,000 events; got ${Array.isArray(events) ? events.length : 'none'}.`);
+    }
+    this.counted.requests++;
+    if (body.validateOnly) return this.json(res, 200, {});
+    const byReference = new Map(body.destinations.map((d) => [d.reference ?? '', d.productDestinationId ?? '']));
+    for (const event of events) {
+      this.counted.events++;
+      const action = event.destinationReferences?.length ? byReference.get(event.destinationReferences[0]!) ?? '' : body.destinations[0]!.productDestinationId ?? '';
+      this.counted.keys.add(dedupKey(action, event, ++this.receipts));
+    }
+    this.json(res, 200, { requestId: randomUUID() });
   }
 
   private retrieve(url: URL, res: ServerResponse): void {

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SendProgress } from '../../src/shared/domain/send';
 import type { FakeMeta } from '../fakes/meta';
+import { markFailed } from '../../src/main/delivery/repo';
 import { createTestContext } from '../helpers/context';
 import { DATASET, TOKEN, seedEvents, sendServiceOf, startFakeMeta, statusCounts } from './helpers';
 
@@ -190,5 +191,32 @@ describe('sending engine → fake Meta', () => {
     await sendServiceOf(ctx).meta.set({ datasetId: DATASET, appSecret: 'app-secret-value-123' });
     const result = await sendServiceOf(ctx).run({ to: 'meta' });
     expect(result).toMatchObject({ status: 'completed', sent: 3 });
+  });
+
+  it('sends events queued for Meta whatever their overall status: one whose Google delivery failed goes with the queued ones', async () => {
+    // 5,000 events (more than one read page), every third one failed at Google (overall `failed`, Meta still queued).
+    const { ids, eventIds } = seedEvents(ctx, 5000);
+    const googleFailed = ids.filter((_, i) => i % 3 === 0);
+    markFailed(ctx.db, 'google_ads', googleFailed.map((eventId) => ({ eventId, code: 'INVALID_GCLID', message: 'The click id is not valid' })));
+    expect(statusCounts(ctx)).toEqual({ failed: googleFailed.length, queued: 5000 - googleFailed.length });
+
+    const result = await sendServiceOf(ctx).run({ to: 'meta' });
+    expect(result).toMatchObject({ status: 'completed', sent: 5000, requests: 5 });
+    expect(fake.unique()).toBe(5000);
+    expect(new Set(fake.accepted.map((e) => e.eventId))).toEqual(new Set(eventIds));
+    const meta = ctx.db.prepare("SELECT status, count(*) AS n FROM event_deliveries WHERE destination = 'meta' GROUP BY status").all();
+    expect(meta).toEqual([{ status: 'sent', n: 5000 }]);
+    // The Google failures are untouched: those events stay failed overall; the others (purchases go to
+    // Meta only until a Google action is mapped) are sent.
+    expect(statusCounts(ctx)).toEqual({ failed: googleFailed.length, sent: 5000 - googleFailed.length });
+    // Requests are cut in import order across both kinds: the first request holds the first 1,000 events.
+    const first = JSON.parse((ctx.db.prepare('SELECT event_ids FROM send_requests ORDER BY started_at, rowid LIMIT 1').get() as { event_ids: string }).event_ids) as string[];
+    expect(first).toEqual(ids.slice(0, 1000));
+    // Every request's answer is in the journal, each event marked with its own request's id.
+    const journal = ctx.db.prepare('SELECT id FROM send_requests WHERE outcome = ?').all('accepted') as { id: string }[];
+    expect(journal).toHaveLength(5);
+    const byRequest = ctx.db.prepare("SELECT json_extract(platform_ids, '$.request_id') AS r, count(*) AS n FROM event_deliveries WHERE destination = 'meta' GROUP BY r").all() as { r: string; n: number }[];
+    expect(byRequest.map((row) => row.n)).toEqual([1000, 1000, 1000, 1000, 1000]);
+    expect(new Set(byRequest.map((row) => row.r))).toEqual(new Set(journal.map((j) => j.id)));
   });
 });

@@ -30,6 +30,8 @@ export interface DeliveryItem {
   eventId: string;
   /** What the platform answered for this event (stored as JSON), e.g. { fbtrace_id }. */
   platformIds?: Record<string, unknown> | null;
+  /** The same as JSON text (callers marking many events with one answer serialize it once). */
+  platformIdsJson?: string | null;
   /** For failures: the platform's code (e.g. "100/2804003") and message. */
   code?: string | null;
   message?: string | null;
@@ -85,7 +87,7 @@ export function clearInput(db: Sqlite): void {
 /** Step 1 for a list of items (one statement: the chunk travels as one JSON array). Returns how many rows the chunk has. */
 export function fillFromItems(db: Sqlite, items: readonly DeliveryItem[]): number {
   clearInput(db);
-  const rows = JSON.stringify(items.map((item) => [item.eventId, item.platformIds == null ? null : JSON.stringify(item.platformIds), item.code ?? null, item.message ?? null]));
+  const rows = JSON.stringify(items.map((item) => [item.eventId, item.platformIdsJson ?? (item.platformIds == null ? null : JSON.stringify(item.platformIds)), item.code ?? null, item.message ?? null]));
   runQuery(
     db,
     k
@@ -265,7 +267,11 @@ export function writeChunk(db: Sqlite, write: ChunkWrite, byStatus: Map<Conversi
       .expression(
         k
           .selectFrom(`${INPUT} as i`)
-          .innerJoin('event_deliveries as x', (join) => join.onRef('x.event_id', '=', 'i.event_id').on('x.destination', '=', destination))
+          // CROSS JOIN keeps SQLite's join order: the chunk first, one key probe each (an inner join
+          // let it scan every delivery of the destination per chunk, quadratic over a long send).
+          .crossJoin('event_deliveries as x')
+          .whereRef('x.event_id', '=', 'i.event_id')
+          .where('x.destination', '=', destination)
           .where('i.touched', '=', 1)
           .where('i.split', '=', 1)
           .select(['x.event_id', 'x.destination', 'x.status', ...constants, 'x.last_error', 'x.synced_at', 'x.attempts', 'x.last_error_code', sql<string>`${now}`.as('created_at')]),

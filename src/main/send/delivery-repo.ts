@@ -13,6 +13,7 @@ import { deliveryFilterSql } from '../delivery/filter-sql';
 import { destinationFilter, markFailed as markDeliveriesFailed, markSent as markDeliveriesSent } from '../delivery/repo';
 import { filterToWhere, type SqlFragment } from '../events/filter-sql';
 import type { SendRow } from './destination';
+import { getSettings } from '../settings/service';
 import { prepareOnce, slot } from './prepared';
 
 /** A legacy filter fragment (`a = ? AND b IN (?, ?)`) as a Kysely expression with the same parameters. */
@@ -36,11 +37,17 @@ export interface DeliveryRepo {
   countQueued(): number;
   /** These events (by conversion_events.id) if still queued for the destination, in rowid order. */
   queuedByIds(ids: readonly string[]): SendRow[];
-  /** queued → sent (attempts +1, synced_at, run and platform ids, history). Returns how many changed. */
-  markSent(ids: readonly string[], info: MarkInfo): number;
+  /**
+   * queued → sent (attempts +1, synced_at, run and platform ids, history) for the events of several
+   * answered requests at once (one delivery write: the per-write cost is paid once for all of them).
+   * Each event keeps its own request's platform ids and request id. Returns how many changed.
+   */
+  markSent(requests: readonly { ids: readonly string[]; requestId: string; platformIds?: Record<string, string> | null }[], info: Omit<MarkInfo, 'requestId' | 'platformIds'> & { changeId: string }): number;
   /** queued → failed with each event's own code and reason (attempts +1, history). */
   markFailed(failures: readonly { id: string; code: string; reason: string }[], info: MarkInfo): number;
 }
+
+const OVERALL_WITH_QUEUED_DELIVERY = ['queued', 'failed'] as const;
 
 /** `id IN (SELECT value FROM json_each(:ids))` — a list of ids as one parameter. */
 function idsIn(eb: ExpressionBuilder<DB, 'conversion_events'>) {
@@ -48,21 +55,32 @@ function idsIn(eb: ExpressionBuilder<DB, 'conversion_events'>) {
 }
 
 export function createDeliveryRepo(db: Sqlite, k: Kysely<DB>, destination: DeliveryDestination, filter: EventFilterParsed, columns: readonly string[]): DeliveryRepo {
+  // Routing of events written for the first time: the Settings as they are when the run starts.
+  const settings = getSettings(db);
   // Only events whose delivery to this destination is queued are ever sent, whatever the filter's statuses.
   const where = fragment(filterToWhere(destinationFilter({ ...filter, statuses: undefined }, destination)));
   const queuedHere = fragment(deliveryFilterSql({ destination, statuses: ['queued'] }));
   const selectList = ['rowid', 'id', 'event_id', ...columns.filter((c) => c !== 'id' && c !== 'event_id' && c !== 'rowid')];
   const select = () => k.selectFrom('conversion_events').select(selectList.map((c) => sql.ref(c).as(c)));
-  const page = prepareOnce(
-    db,
-    select().where(where).where(sql.ref('rowid'), '>', slot('after')).orderBy(sql.ref('rowid')).limit(sql<number>`${slot('limit')}`),
+  // One page per overall status a queued delivery can have (the rule ranks failed and queued at or
+  // above it): each is a range of the (sync_status, rowid) index read in rowid order and stopped by
+  // the LIMIT. With `sync_status IN (…)` SQLite sorted every remaining queued event for each page,
+  // quadratic over a long send.
+  const pages = OVERALL_WITH_QUEUED_DELIVERY.map((status) =>
+    prepareOnce(
+      db,
+      select().where(where).where('sync_status', '=', status).where(sql.ref('rowid'), '>', slot('after')).orderBy(sql.ref('rowid')).limit(sql<number>`${slot('limit')}`),
+    ),
   );
   const count = prepareOnce(db, k.selectFrom('conversion_events').select((eb) => eb.fn.countAll<number>().as('n')).where(where));
   const byIds = prepareOnce(db, select().where('id', 'in', idsIn).where(queuedHere).orderBy(sql.ref('rowid')));
 
   return {
     queuedPage(afterRowid, limit) {
-      return page.stmt.all(...page.params({ after: afterRowid, limit })) as SendRow[];
+      const parts = pages.map((page) => page.stmt.all(...page.params({ after: afterRowid, limit })) as SendRow[]).filter((rows) => rows.length);
+      if (parts.length <= 1) return parts[0] ?? [];
+      // The first `limit` rows of the union, in rowid order.
+      return parts.flat().sort((a, b) => a.rowid - b.rowid).slice(0, limit);
     },
     countQueued() {
       return (count.stmt.get(...count.params({})) as { n: number }).n;
@@ -70,14 +88,20 @@ export function createDeliveryRepo(db: Sqlite, k: Kysely<DB>, destination: Deliv
     queuedByIds(ids) {
       return byIds.stmt.all(...byIds.params({ ids: JSON.stringify(ids) })) as SendRow[];
     },
-    markSent(ids, info) {
-      const platformIds = info.platformIds && Object.keys(info.platformIds).length ? { ...info.platformIds, request_id: info.requestId } : { request_id: info.requestId };
-      return markDeliveriesSent(
-        db,
-        destination,
-        ids.map((eventId) => ({ eventId, platformIds })),
-        { runId: info.runId, now: info.now, note: `sent to ${info.destinationLabel} (run ${info.runId}, request ${info.requestId})`, changeId: `send_${info.requestId}` },
-      ).changed;
+    markSent(requests, info) {
+      const items: { eventId: string; platformIdsJson: string }[] = [];
+      for (const request of requests) {
+        // One JSON text per request, shared by its events.
+        const platformIdsJson = JSON.stringify({ ...(request.platformIds ?? {}), request_id: request.requestId });
+        for (const eventId of request.ids) items.push({ eventId, platformIdsJson });
+      }
+      return markDeliveriesSent(db, destination, items, {
+        runId: info.runId,
+        now: info.now,
+        note: `sent to ${info.destinationLabel} (run ${info.runId}; the request is in platform_ids.request_id)`,
+        changeId: info.changeId,
+        settings,
+      }).changed;
     },
     markFailed(failures, info) {
       return markDeliveriesFailed(

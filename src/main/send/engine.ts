@@ -22,7 +22,7 @@ import type { DB } from '../db/schema';
 import { uuidv7 } from '../lib/ids';
 import type { Destination, PlatformError, SendAnswer } from './destination';
 import { createDeliveryRepo, type DeliveryRepo } from './delivery-repo';
-import { JournalRepo } from './journal-repo';
+import { JournalRepo, type RequestAnswer } from './journal-repo';
 
 export interface RetryPolicy {
   /** Tries of one request, the first included (the limit users see: "retry 2 of 6"). */
@@ -88,6 +88,13 @@ function pidAlive(pid: number): boolean {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
+
+/**
+ * Accepted requests are recorded (journal answer + events marked sent) in batches of about this many
+ * events, or after MARK_BATCH_MS: one delivery write per batch instead of one per request.
+ */
+export const MARK_BATCH_EVENTS = 10_000;
+export const MARK_BATCH_MS = 500;
 
 /** A 'running' run whose process is alive and wrote in the last 10 minutes is really running. */
 const STALE_HEARTBEAT_MS = 10 * 60_000;
@@ -239,15 +246,50 @@ export async function runSend<E>(options: EngineOptions<E>): Promise<SendResult>
     counters.failed += failed.length;
   };
 
+  // Accepted answers waiting to be recorded together: each request's journal answer is written in
+  // the same transaction as its events' marks, several requests per transaction.
+  const answered: { work: Work<E>; requestId: string; answer: RequestAnswer; platformIds: Record<string, string> }[] = [];
+  let answeredEvents = 0;
+  let answeredSince: number | null = null;
+  let marks = 0;
+  const flushMarks = () => {
+    if (!answered.length) return;
+    const batch = answered.splice(0);
+    answeredEvents = 0;
+    answeredSince = null;
+    db.transaction(() => {
+      for (const { requestId, answer } of batch) journal.finishRequest(requestId, answer);
+      delivery.markSent(
+        batch.map(({ work, requestId, platformIds }) => ({ ids: work.ids, requestId, platformIds })),
+        { runId, destinationLabel: destination.label, now: iso(), changeId: `send_${runId}_${++marks}` },
+      );
+      for (const { work } of batch) counters.sent += work.ids.length;
+      journal.updateRunCounters(runId, iso(), counters);
+    })();
+  };
+  /** Marks wait at most this long (progress and the screens show recorded counts). */
+  const marksDue = () => answeredSince !== null && performance.now() - answeredSince >= MARK_BATCH_MS;
+
   const handle = (work: Work<E>, requestId: string, answer: SendAnswer) => {
     const base = { httpStatus: null as number | null, platformIds: answer.platformIds, errorCode: null as string | null, errorSubcode: null as string | null, errorMessage: null as string | null, finishedAt: iso() };
     if (answer.kind !== 'accepted') Object.assign(base, { httpStatus: answer.error.httpStatus, errorCode: answer.error.code, errorSubcode: answer.error.subcode, errorMessage: answer.error.message });
     else base.httpStatus = answer.httpStatus;
+    if (answer.kind === 'accepted' && !dryRun) {
+      // Recorded with the next batch of marks (flushMarks): until then the request is still
+      // 'in_flight' in the journal, so a crash now resends it under the same ids, as for any request
+      // in flight.
+      answered.push({ work, requestId, answer: { ...base, outcome: 'accepted' }, platformIds: answer.platformIds });
+      answeredEvents += work.ids.length;
+      answeredSince ??= performance.now();
+      if (answeredEvents >= MARK_BATCH_EVENTS) flushMarks();
+      return;
+    }
+    // Any other answer is recorded at once, after the marks waiting before it.
+    flushMarks();
     db.transaction(() => {
       switch (answer.kind) {
         case 'accepted':
           journal.finishRequest(requestId, { ...base, outcome: 'accepted' });
-          if (!dryRun) delivery.markSent(work.ids, { ...info(requestId), platformIds: answer.platformIds });
           counters.sent += work.ids.length;
           break;
         case 'rejected': {
@@ -351,7 +393,9 @@ export async function runSend<E>(options: EngineOptions<E>): Promise<SendResult>
         const promise: Promise<void> = execute(work).finally(() => active.delete(promise));
         active.add(promise);
       }
+      if (marksDue()) flushMarks();
       if (active.size === 0) {
+        flushMarks();
         if (stop) break;
         const more = waiting.length > 0 || ready.length > 0 || buffered.ids.length > 0 || !exhausted;
         if (!more) break;
@@ -366,6 +410,7 @@ export async function runSend<E>(options: EngineOptions<E>): Promise<SendResult>
   }
 
   // ---------------------------------------------------------------- finish
+  flushMarks();
   const status: RunStatus = stop?.status ?? 'completed';
   const finishedAt = iso();
   db.transaction(() => {

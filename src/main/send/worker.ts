@@ -40,6 +40,9 @@ async function run(data: SendWorkerData, port: MessagePort): Promise<SendWorkerM
   let db: Sqlite | undefined;
   try {
     db = openDatabase(data.dbPath, { nativeBinding: data.nativeBinding });
+    // The send streams through the events once: a small page cache keeps the app's peak memory down
+    // (the main connection keeps its own), as the export worker does.
+    db.pragma('cache_size = -16384');
     const settings = getSettings(db);
     const destination = createDestination(data.destination, data.credentials, settings);
     const result = await runSend({
