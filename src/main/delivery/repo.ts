@@ -53,7 +53,7 @@ export interface DeliveryWriteOptions {
   /** Groups the history rows of one change (an undo token); generated when absent. */
   changeId?: string;
   /** Settings for routing rows created now (read from the database when absent). */
-  settings?: Pick<AppSettings, 'destinations'>;
+  settings?: Pick<AppSettings, 'destinations' | 'conversionNames'>;
 }
 
 export interface DeliveryWriteResult {
@@ -101,7 +101,7 @@ export function deliveriesOf(db: Sqlite, eventIds: readonly string[]): DeliveryR
 export function attachDeliveries<T extends { id: string; event_name: string; conversion_name?: string | null; sync_status: string; sync_attempts: number; synced_at: string | null; sync_error: string | null }>(
   db: Sqlite,
   events: T[],
-  settings: Pick<AppSettings, 'destinations'> = getSettings(db),
+  settings: Pick<AppSettings, 'destinations' | 'conversionNames'> = getSettings(db),
 ): (T & { deliveries: DeliveryState[] })[] {
   const rows = new Map<string, DeliveryRow[]>();
   for (const row of deliveriesOf(db, events.map((e) => e.id))) {

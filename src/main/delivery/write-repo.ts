@@ -45,7 +45,7 @@ export interface ChunkWrite {
   runId: string | null;
   changeId: string;
   now: string;
-  settings: Pick<AppSettings, 'destinations'>;
+  settings: Pick<AppSettings, 'destinations' | 'conversionNames'>;
 }
 
 const INPUT = 'temp.delivery_input';

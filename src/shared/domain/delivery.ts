@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { DeliveryStateSchema, SYNC_STATUSES, type ConversionSyncStatus } from './events';
+import { DeliveryStateSchema, SYNC_STATUSES, type ConversionEventName, type ConversionSyncStatus } from './events';
 import type { ExportFormat } from './exports';
+import { googleActionFor, metaEventFor } from './destinations';
 import type { AppSettings } from './settings';
 
 /**
@@ -64,18 +65,22 @@ export const DeliveryFilterSchema = z
 export type DeliveryFilter = z.infer<typeof DeliveryFilterSchema>;
 
 /**
- * Routing (documented rule): an event goes to Google Ads when its conversion is mapped to a Google
- * conversion action, to Meta when it is mapped to a Meta event, and to BOTH while it is mapped to
- * neither (so the exports list it as "not mapped" instead of it vanishing). Routing is read when an
- * event's deliveries are first written (its rows are created then); later Settings changes do not
- * rewrite rows that exist.
+ * Routing (documented rule): an event goes to each destination the conversion-name resolver
+ * (destinations.ts: googleActionFor / metaEventFor — the same resolution the file exports and the
+ * senders use) finds a conversion action / Meta event for, so routing is where the event would
+ * actually be sent. When it resolves to neither, it stays routed to every destination it is not
+ * explicitly kept from (Settings → Conversion names "not sent"), so the exports and the grid list it
+ * as "not mapped" instead of it vanishing. Routing is read when an event's deliveries are first
+ * written (its rows are created then); later Settings changes do not rewrite rows that exist.
  */
-export function routeOf(settings: Pick<AppSettings, 'destinations'>, event: { event_name: string; conversion_name?: string | null }): Record<Destination, boolean> {
-  const mapping = (settings.destinations as Record<string, { googleConversionName: string | null; metaEventName: string | null } | undefined>)[event.event_name];
-  const google = Boolean(mapping?.googleConversionName);
-  const meta = Boolean(mapping?.metaEventName);
-  if (!google && !meta) return { google_ads: true, meta: true };
-  return { google_ads: google, meta };
+export function routeOf(settings: Pick<AppSettings, 'destinations' | 'conversionNames'>, event: { event_name: string; conversion_name?: string | null }): Record<Destination, boolean> {
+  const names = { event_name: event.event_name as ConversionEventName, conversion_name: event.conversion_name ?? null };
+  const google = googleActionFor(settings, names);
+  const meta = metaEventFor(settings, names);
+  if (google.name !== null || meta.name !== null) return { google_ads: google.name !== null, meta: meta.name !== null };
+  // Explicitly "not sent to that platform" (a Settings → Conversion names null), as opposed to nothing mapped yet.
+  const excluded = (d: typeof google) => d.source === 'conversion-name';
+  return { google_ads: !excluded(google), meta: !excluded(meta) };
 }
 
 /** One event's delivery to one destination, as the grid and the detail panel show it (schema in events.ts). */
