@@ -7,6 +7,7 @@ import { readerPoolFor } from '../jobs/reader';
 import { jobServiceForContext, targetSizeAtMost, toBulkSpec, type BulkRequest } from '../jobs/specs';
 import { facetCacheForContext } from './facet-context';
 import * as events from './service';
+import { hasDeliveryRows } from '../delivery/patch-repo';
 import { changeSize, statusesOfChange, statusOfEvent } from './transitions-repo';
 
 export function createEventsHandlers(ctx: AppContext): Pick<Handlers, keyof typeof eventsChannels> {
@@ -68,8 +69,10 @@ export function createEventsHandlers(ctx: AppContext): Pick<Handlers, keyof type
     'events:statusCounts': async () => (await count({})).byStatus,
     'events:updateSync': ({ id, patch }) => {
       const before = facets.currentToken();
+      // Deliveries written per destination move too: the facet index reloads instead of being patched.
+      const split = hasDeliveryRows(ctx.db, id);
       const event = events.updateSyncFields(ctx.db, id, patch);
-      facets.patch(before, () => statusOfEvent(ctx.db, id));
+      if (!split) facets.patch(before, () => statusOfEvent(ctx.db, id));
       changed('sync');
       return event;
     },

@@ -18,7 +18,10 @@ import { facetCacheOf } from './facet-cache';
 import type { FacetIndex, FacetPageQuery } from './facets';
 import { rowidOfEventId } from './facets-repo';
 import * as repo from './repo';
-import { attachDeliveries } from '../delivery/repo';
+import { attachDeliveries, deliveriesOf } from '../delivery/repo';
+import { hasDeliveryRows, patchDeliveries } from '../delivery/patch-repo';
+import { DESTINATIONS, DESTINATION_LABELS, deriveOverallStatus, routeOf } from '../../shared/domain/delivery';
+import { getSettings } from '../settings/service';
 import { applyTransition, changeExists, statusBreakdown, undoChange } from './transitions-repo';
 
 export type Target = { ids: string[] } | { filter: EventFilterParsed };
@@ -188,12 +191,33 @@ export function countEvents(db: Sqlite, filter: EventFilterParsed): { total: num
   return countsFrom(facets?.supports(filter) ? facets.countByStatus(filter) : repo.countByStatus(db, filter));
 }
 
-/** The original API's PATCH: sync fields only (whitelist enforced by a strict schema). */
+/**
+ * The original API's PATCH: sync fields only (whitelist enforced by a strict schema). On an event
+ * whose deliveries were already written per destination, the patch applies to its delivery to every
+ * destination it is routed to (so sync_status stays derived from them); when a delivery it is not
+ * routed to keeps the event from having the asked status, the patch is refused (conflict, with the
+ * destination) and nothing changes.
+ */
 export function updateSyncFields(db: Sqlite, id: string, patch: SyncFieldsUpdate): ConversionEvent {
   const data = parseOrThrow(SyncFieldsUpdateSchema, patch, 'sync update');
   const before = getEvent(db, id);
   const now = nowIso();
   db.transaction(() => {
+    if (hasDeliveryRows(db, id)) {
+      const route = routeOf(getSettings(db), before);
+      const routed = DESTINATIONS.filter((d) => route[d]);
+      patchDeliveries(db, id, routed, data, now);
+      const rows = deliveriesOf(db, [id]);
+      const derived = deriveOverallStatus(rows.map((r) => r.status));
+      if (data.sync_status && derived !== data.sync_status) {
+        const other = rows.find((r) => !routed.includes(r.destination) && r.status !== 'skipped');
+        throw new AppError(
+          'conflict',
+          `Cannot set this event to ${data.sync_status}: its delivery to ${other ? DESTINATION_LABELS[other.destination] : 'another destination'} is ${other?.status ?? derived} and it is not routed there by the current Settings, so the event would stay ${derived}. Change that delivery from the review grid instead.`,
+          { reason: 'delivery_disagrees', destination: other?.destination ?? null, status: other?.status ?? derived },
+        );
+      }
+    }
     repo.updateSyncFields(db, id, data, now);
     if (data.sync_status && data.sync_status !== before.sync_status) {
       repo.insertHistory(db, { event_id: id, from_status: before.sync_status, to_status: data.sync_status, action: 'patch', note: data.sync_error ?? null });
