@@ -1,10 +1,12 @@
 import { useState } from 'react';
 import type { SyncBatch } from '../../../../shared/domain/exports';
+import type { SendRunSummary } from '../../../../shared/domain/send';
 import type { TransitionOutcome } from '../../../../shared/ipc/channels/events';
 import { routeHref } from '../../app/router';
 import { EmptyState, ErrorBanner } from '../../components/Page';
 import { call, errorMessage } from '../../lib/api';
 import { formatCount, formatDateTime } from '../../lib/format';
+import { SendRunRow } from './SendRunRow';
 import { BATCH_STATUS_LABEL, BATCH_STATUS_PILL, DESTINATION_SHORT, DESTINATION_TITLE, fileName, plural } from './labels';
 
 interface Outcome {
@@ -23,6 +25,8 @@ function describe(outcome: TransitionOutcome, verb: 'sent' | 'failed'): { tone: 
 
 export interface BatchListProps {
   batches: SyncBatch[] | undefined;
+  /** API sends (dry runs left out: they change nothing), listed with the files by date. */
+  runs?: SendRunSummary[];
   loading: boolean;
   error: Error | undefined;
   onRetry(): void;
@@ -30,12 +34,19 @@ export interface BatchListProps {
 }
 
 /** Sync batches, newest first: what was exported, where the file is, and whether it was uploaded. */
-export function BatchList({ batches, loading, error, onRetry, onChanged }: BatchListProps) {
+export function BatchList({ batches, runs = [], loading, error, onRetry, onChanged }: BatchListProps) {
   const [failing, setFailing] = useState<string | null>(null);
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [actionError, setActionError] = useState<unknown>(null);
+
+  const sends = runs.filter((run) => !run.dryRun);
+  // Files and sends in one list, newest first.
+  const history: ({ kind: 'batch'; batch: SyncBatch; at: string } | { kind: 'run'; run: SendRunSummary; at: string })[] = [
+    ...(batches ?? []).map((batch) => ({ kind: 'batch' as const, batch, at: batch.createdAt })),
+    ...sends.map((run) => ({ kind: 'run' as const, run, at: run.startedAt })),
+  ].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
 
   const markUploaded = async (batch: SyncBatch) => {
     setBusy(batch.id);
@@ -76,7 +87,7 @@ export function BatchList({ batches, loading, error, onRetry, onChanged }: Batch
     <section className="batches" aria-labelledby="batches-title">
       <div className="batches__header">
         <h2 id="batches-title">Batches</h2>
-        <span className="muted">Every saved file is a batch. Its events stay queued until you mark the batch uploaded or failed.</span>
+        <span className="muted">Every saved file is a batch. Its events stay queued until you mark the batch uploaded or failed. Sends through the API are listed too.</span>
       </div>
       {actionError !== null && <ErrorBanner error={actionError} />}
       {outcome && (
@@ -89,12 +100,12 @@ export function BatchList({ batches, loading, error, onRetry, onChanged }: Batch
       )}
       {error && !batches && <ErrorBanner error={error} onRetry={onRetry} />}
       {!batches && loading && <div className="muted">Loading batches…</div>}
-      {batches && batches.length === 0 && (
+      {batches && batches.length === 0 && sends.length === 0 && (
         <div data-testid="batches-empty">
           <EmptyState title="No batches yet">Save a file above; it is listed here so you can mark it uploaded once the platform accepted it.</EmptyState>
         </div>
       )}
-      {batches && batches.length > 0 && (
+      {batches && batches.length + sends.length > 0 && (
         <div className="batches__scroll">
           <table className="table batches-table" data-testid="batches-table">
             <thead>
@@ -107,20 +118,24 @@ export function BatchList({ batches, loading, error, onRetry, onChanged }: Batch
               </tr>
             </thead>
             <tbody>
-              {batches.map((batch) => (
+              {history.map((entry) =>
+                entry.kind === 'run' ? (
+                  <SendRunRow key={entry.run.runId} run={entry.run} />
+                ) : (
                 <BatchRow
-                  key={batch.id}
-                  batch={batch}
-                  busy={busy === batch.id}
-                  failing={failing === batch.id}
+                  key={entry.batch.id}
+                  batch={entry.batch}
+                  busy={busy === entry.batch.id}
+                  failing={failing === entry.batch.id}
                   reason={reason}
                   onReason={setReason}
-                  onMarkUploaded={() => void markUploaded(batch)}
-                  onStartFail={() => (setFailing(batch.id), setReason(''), setActionError(null))}
+                  onMarkUploaded={() => void markUploaded(entry.batch)}
+                  onStartFail={() => (setFailing(entry.batch.id), setReason(''), setActionError(null))}
                   onCancelFail={() => setFailing(null)}
-                  onConfirmFail={() => void markFailed(batch)}
+                  onConfirmFail={() => void markFailed(entry.batch)}
                 />
-              ))}
+                ),
+              )}
             </tbody>
           </table>
         </div>

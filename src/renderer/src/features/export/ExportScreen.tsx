@@ -61,6 +61,7 @@ export function ExportScreen(_props: ScreenProps) {
     [format, filterKey, rangeProblem],
   );
   const batches = useQuery(() => call('batches:list', { limit: 100 }), []);
+  const sendRuns = useQuery(() => call('send:runs', { limit: 100 }), []);
 
   useEffect(
     () =>
@@ -204,7 +205,7 @@ export function ExportScreen(_props: ScreenProps) {
         />
       )}
 
-      <BatchList batches={batches.data} loading={batches.loading} error={batches.error} onRetry={batches.reload} onChanged={() => (batches.reload(), preview.reload(), setRun((current) => (current.kind === 'running' ? current : { kind: 'idle' })))} />
+      <BatchList batches={batches.data} runs={sendRuns.data} loading={batches.loading} error={batches.error} onRetry={batches.reload} onChanged={() => (batches.reload(), preview.reload(), setRun((current) => (current.kind === 'running' ? current : { kind: 'idle' })))} />
     </Page>
   );
 }

@@ -12,7 +12,7 @@ import { plural } from '../export/labels';
  * Google Ads on the Send screen: dry run (validateOnly) and send through the Data Manager API, then
  * the result — "sent" means accepted by Google — with Google's processing results next to it.
  */
-export function GoogleSendCard() {
+export function GoogleSendCard({ showRunId = null }: { showRunId?: string | null }) {
   const connection = useQuery(() => call('google:connection', {}), [], []);
   const [runId, setRunId] = useState<string | null>(null);
   const [result, setResult] = useState<SendResult | null>(null);
@@ -25,6 +25,11 @@ export function GoogleSendCard() {
     setResult(next);
     setDiagnostics(next.dryRun ? null : await call('google:diagnostics', { runId: id, poll: false }));
   };
+
+  // A run linked from a history row (here or on Export & batches).
+  useEffect(() => {
+    if (showRunId) void show(showRunId).catch(setError);
+  }, [showRunId]);
 
   useEffect(
     () =>

@@ -1,12 +1,16 @@
 import { useState } from 'react';
 import type { FailureEvent, FailureGroup, SendResult, SendRunSummary } from '../../../../shared/domain/send';
+import { routeHref } from '../../app/router';
 import { ErrorBanner } from '../../components/Page';
 import { call } from '../../lib/api';
 import { formatCount, formatDateTime } from '../../lib/format';
 import { useQuery } from '../../lib/hooks';
 import { plural } from '../export/labels';
 
-const STATUS_LABEL: Record<SendRunSummary['status'], string> = {
+/** The platform a run went to, as its result says it. */
+export const RUN_DESTINATION_LABEL: Record<SendRunSummary['destination'], string> = { meta: 'Meta', google_ads: 'Google Ads' };
+
+export const RUN_STATUS_LABEL: Record<SendRunSummary['status'], string> = {
   running: 'Running',
   completed: 'Completed',
   stopped: 'Stopped',
@@ -23,7 +27,7 @@ export function RunResult({ result, onRetried }: { result: SendResult; onRetried
       <div className={`banner ${tone}`} role="status" data-testid="send-result-summary">
         <span>
           {result.dryRun ? 'Dry run: ' : ''}
-          <strong>{formatCount(result.sent)}</strong> {result.dryRun ? 'would be accepted' : 'accepted by Meta'} · <strong>{formatCount(result.failedCount)}</strong> failed ·{' '}
+          <strong>{formatCount(result.sent)}</strong> {result.dryRun ? 'would be accepted' : `accepted by ${RUN_DESTINATION_LABEL[result.destination]}`} · <strong>{formatCount(result.failedCount)}</strong> failed ·{' '}
           {formatCount(result.excludedCount)} left out by the pre-flight · {result.requests} {plural(result.requests, 'request')}
           {result.retries ? ` · ${result.retries} ${plural(result.retries, 'retry', 'retries')}` : ''}
           {result.dryRun ? ' · no status was changed' : ''}
@@ -106,6 +110,7 @@ export function RunHistory({ runs }: { runs: SendRunSummary[] }) {
         <thead>
           <tr>
             <th>Started</th>
+            <th>Destination</th>
             <th>Status</th>
             <th>Sent</th>
             <th>Failed</th>
@@ -115,10 +120,16 @@ export function RunHistory({ runs }: { runs: SendRunSummary[] }) {
         </thead>
         <tbody>
           {runs.map((run) => (
-            <tr key={run.runId} data-testid="send-history-row">
-              <td>{formatDateTime(run.startedAt)}{run.dryRun ? ' (dry run)' : ''}</td>
-              <td title={run.error ?? undefined}>{STATUS_LABEL[run.status]}</td>
-              <td>{formatCount(run.sent)}</td>
+            <tr key={run.runId} data-testid="send-history-row" data-run-id={run.runId}>
+              <td>
+                <a href={routeHref('send', { run: run.runId })} title="Show this run's result">
+                  {formatDateTime(run.startedAt)}
+                </a>
+                {run.dryRun ? ' (dry run)' : ''}
+              </td>
+              <td>{RUN_DESTINATION_LABEL[run.destination]}</td>
+              <td title={run.error ?? undefined}>{RUN_STATUS_LABEL[run.status]}</td>
+              <td>{run.dryRun ? `${formatCount(run.sent)} would be` : formatCount(run.sent)}</td>
               <td>{formatCount(run.failedCount)}</td>
               <td>{formatCount(run.excludedCount)}</td>
               <td>{formatCount(run.requests)}</td>

@@ -19,11 +19,14 @@ type Run =
  * Send to Meta through the Conversions API: the pre-flight (the Meta file's), a dry run, the send
  * with live progress (events/s, ETA, retries waiting) and cancel, then the result by reason.
  */
-export function SendScreen(_props: ScreenProps) {
+export function SendScreen({ route }: ScreenProps) {
+  // `#/send?run=ID` (from a history row, here or on Export & batches) shows that run's result.
+  const linkedRun = route.params.get('run');
   const connection = useQuery(() => call('connections:metaGet', {}), [], []);
   const preview = useQuery(() => call('exports:preview', { format: 'meta', filter: {} }), []);
   const runs = useQuery(() => call('send:runs', { limit: 20 }), []);
   const [run, setRun] = useState<Run>({ kind: 'idle' });
+  const [googleRun, setGoogleRun] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const runRef = useRef<string | null>(null);
 
@@ -39,15 +42,21 @@ export function SendScreen(_props: ScreenProps) {
     preview.reload();
   }, [runs, preview]);
 
-  // The last run's result stays on screen across visits (its failed events can be retried from it).
+  // The last run's result (or the linked one) stays on screen across visits (its failed events can be retried from it).
   useEffect(() => {
-    call('send:status', {})
+    call('send:status', linkedRun ? { runId: linkedRun } : {})
       .then((result) => {
+        // A Google run is shown in the Google card, with Google's processing results.
+        if (result.destination === 'google_ads') {
+          if (linkedRun) setGoogleRun(result.runId);
+          return;
+        }
         if (result.running) runRef.current = result.runId;
-        setRun((current) => (current.kind === 'idle' ? (result.running ? { kind: 'running', runId: result.runId, dryRun: result.dryRun, progress: null, cancelling: false } : { kind: 'done', result }) : current));
+        const shown: Run = result.running ? { kind: 'running', runId: result.runId, dryRun: result.dryRun, progress: null, cancelling: false } : { kind: 'done', result };
+        setRun((current) => (current.kind === 'idle' || (linkedRun && current.kind === 'done') ? shown : current));
       })
-      .catch(() => undefined);
-  }, []);
+      .catch((e) => (linkedRun ? setError(e) : undefined));
+  }, [linkedRun]);
 
   useEffect(
     () =>
@@ -141,7 +150,7 @@ export function SendScreen(_props: ScreenProps) {
 
       {run.kind === 'running' && <SendProgressCard run={run} onCancel={() => void cancel()} />}
       {run.kind === 'done' && <RunResult result={run.result} onRetried={() => (preview.reload(), runs.reload())} />}
-      <GoogleSendCard />
+      <GoogleSendCard showRunId={googleRun} />
       <RunHistory runs={runs.data ?? []} />
     </Page>
   );

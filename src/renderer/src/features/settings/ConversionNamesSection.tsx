@@ -102,6 +102,8 @@ export function ConversionNamesSection() {
                   <td>
                     <input
                       aria-label={`Google Ads conversion action for ${name}`}
+                      // The connected account's usable actions (Settings → Connections → Google Ads renders the list).
+                      list="google-conversion-actions"
                       value={draft[name]?.google ?? ''}
                       placeholder={automatic(googleActionFor(base, event), 'Google Ads')}
                       maxLength={100}
