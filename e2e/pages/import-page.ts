@@ -8,7 +8,14 @@ export class ImportPage {
 
   readonly mapping = () => this.page.getByTestId('mapping-step');
   readonly report = () => this.page.getByTestId('import-report');
+  /** Refused lines, once per reason group they are in (a line refused for two reasons is in two groups). */
   readonly errorRows = () => this.page.getByTestId('error-row');
+
+  /** The distinct refused lines, in file order. */
+  async errorLines(): Promise<number[]> {
+    const lines = await this.errorRows().evaluateAll((rows) => rows.map((row) => Number(row.getAttribute('data-row'))));
+    return [...new Set(lines)].sort((a, b) => a - b);
+  }
 
   /** Drops a file from disk onto the window with a real `drop` event carrying a DataTransfer. */
   async dropFile(path: string, type = 'text/csv'): Promise<void> {

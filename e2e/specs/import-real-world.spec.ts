@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { test, expect } from '../fixtures';
+import { AppShell } from '../pages/app-shell';
 import { ImportPage } from '../pages/import-page';
 
 // A real Shopify order export (test/fixtures/real-world/SOURCES.md): 40 rows, 19 orders, line items on rows of their own.
@@ -15,16 +16,39 @@ test('a real Shopify export: order number, total and currency mapped; warnings a
   await expect(importPage.fieldFor(11)).toHaveValue('value'); // Total
   await expect(importPage.fieldFor(15)).toHaveValue('event_time'); // Created at
 
+  // Issue 15 item 1: the preview is spread through the file (its first 7 rows have no email), lines up with
+  // its rows, and each column says how full it is; the match estimate per platform follows the mapping.
+  const emailColumn = 1;
+  await expect(importPage.fieldFor(emailColumn)).toHaveValue('email');
+  await expect(app.getByTestId(`valid-rate-${emailColumn}`)).toHaveText('45% valid'); // 18 of 40 rows
+  await expect(app.locator(`[data-testid^="preview-${emailColumn}-"]`).filter({ hasText: /\*\*\*@/ }).first()).toBeVisible();
+  const rowBox = await app.getByTestId('mapping-row').nth(emailColumn).boundingBox();
+  const previewBox = await app.locator(`[data-testid^="preview-${emailColumn}-"]`).first().boundingBox();
+  expect(previewBox!.y).toBeGreaterThanOrEqual(rowBox!.y);
+  expect(previewBox!.y + previewBox!.height).toBeLessThanOrEqual(rowBox!.y + rowBox!.height);
+  await expect(app.getByTestId('mapping-quality')).toContainText('all 40 rows');
+  await expect(app.locator('[data-testid="mapping-quality-key"][data-key="email"] [data-platform="google"]')).toContainText('45%');
+  await expect(app.getByTestId('mapping-quality-google')).toContainText('18 of 40');
+  // Unmapping the email column takes it out of the estimate.
+  await importPage.fieldFor(emailColumn).selectOption('ignore');
+  await expect(app.locator('[data-testid="mapping-quality-key"][data-key="email"] [data-platform="google"]')).toContainText('0%');
+  await importPage.fieldFor(emailColumn).selectOption('email');
+  await expect(app.getByTestId('mapping-quality-google')).toContainText('18 of 40');
+
   await app.getByTestId('event-name-input').fill('Store purchase');
   await importPage.start();
   await importPage.expectReport({ read: 40, imported: 19, invalid: 0, duplicates: 0 });
   await expect(app.getByTestId('report-merged')).toContainText('21');
-  await expect(app.getByTestId('report-merged-note')).toContainText('40 rows → 19 events');
+  // Issue 15 item 2: what happened to every row, in words.
+  await expect(app.getByTestId('report-rows')).toHaveText('40 rows → 19 orders (21 line-item rows of the same order merged)');
+  await expect(app.getByTestId('report-quality-google')).toContainText('9 of 19');
 
-  // The orders have no email or phone: kept, and the pre-flight says so — as warnings, not errors.
-  await expect(app.getByTestId('report-preflight')).toContainText('10 events have nothing any platform can match on');
-  await expect(app.getByTestId('warning-table')).toBeVisible();
-  await expect(app.getByTestId('warning-table-row').first()).toContainText('no platform can match this event');
+  // The orders have no email or phone: kept, and the pre-flight says so — as warnings, not errors, grouped by reason.
+  await expect(app.getByTestId('report-unmatchable')).toContainText('10 of 19 orders have no email, phone or click id');
+  const unmatchable = app.getByTestId('problem-group').filter({ hasText: 'no platform can match this event' });
+  await expect(unmatchable).toHaveAttribute('data-count', '10');
+  await unmatchable.locator('summary').click();
+  await expect(unmatchable.getByTestId('warning-table-row')).toHaveCount(10);
   await expect(app.getByTestId('error-table')).toHaveCount(0);
 
   const orders = harness.query<{ transaction_id: string; conversion_name: string; event_name: string; event_value_micros: number; currency: string; source_line: number }>(
@@ -42,6 +66,18 @@ test('a real Shopify export: order number, total and currency mapped; warnings a
   await expect(app.getByTestId('cell-conversion-name')).toHaveCount(19);
   await expect(app.getByTestId('cell-conversion-name').first()).toContainText('Store purchase');
   await expect(app.getByTestId('filter-conversion-name')).toContainText('Store purchase');
+
+  // "See them in Review" (from the report): exactly the 10 orders no platform can match.
+  await new AppShell(app).open('Import');
+  await expect(app.getByTestId('recent-import-row')).toHaveCount(1);
+  await app.getByTestId('recent-import-open').click();
+  await app.getByTestId('review-unmatchable').click();
+  await expect(app.getByTestId('cell-conversion-name')).toHaveCount(10);
+  expect(new URL(app.url()).hash).toContain('ids=none');
+  const shown = harness.query<{ n: number }>(
+    "SELECT count(*) AS n FROM conversion_events WHERE user_email_hash IS NULL AND user_phone_hash IS NULL AND gclid IS NULL AND meta_email_hash IS NULL",
+  )[0]!.n;
+  expect(shown).toBe(10);
 });
 
 test('a Meta offline file with bad phones: rows kept for their emails, each dropped phone a warning with its masked value', async ({ app, harness }) => {
@@ -61,8 +97,10 @@ test('a Meta offline file with bad phones: rows kept for their emails, each drop
   await expect(line2).toContainText('phone');
   await expect(line2).toContainText('***'); // masked: "12" never on screen as such
   await expect(line2).toContainText('dropped from this row');
-  await expect(importPage.errorRows()).toHaveCount(1);
-  await expect(importPage.errorRows().first()).toContainText('no usable identifier left');
+  expect(await importPage.errorLines()).toEqual([4]);
+  const noIdentifier = app.getByTestId('problem-group').filter({ has: app.locator('summary', { hasText: 'no usable identifier left' }) });
+  await expect(noIdentifier).toHaveAttribute('data-count', '1');
+  await expect(noIdentifier.getByTestId('error-row')).toContainText('not a valid email'); // the line's other reason, read whole
   expect(harness.query("SELECT conversion_name, event_name FROM conversion_events ORDER BY source_line")).toEqual([
     { conversion_name: 'InitiateCheckout', event_name: 'custom' },
     { conversion_name: 'Purchase', event_name: 'purchase' },

@@ -166,9 +166,9 @@ export class FacetIndex {
     return true;
   }
 
-  /** Search and batch filters stay in SQL. */
+  /** Search, batch and "no platform can match" filters stay in SQL. */
   supports(filter: EventFilterParsed): boolean {
-    return !filter.search && !filter.batchId && (!filter.conversionNames || this.columns.conversionNames !== null);
+    return !filter.search && !filter.batchId && filter.unmatchable === undefined && (!filter.conversionNames || this.columns.conversionNames !== null);
   }
 
   /** Position (index in rowids) of a rowid, or -1 when the snapshot has no such row. */

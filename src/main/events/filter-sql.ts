@@ -2,6 +2,7 @@ import { EVENT_NAMES } from '../../shared/domain/events';
 import type { EventFilterParsed } from '../../shared/domain/filters';
 import { decimalToMicros } from '../../shared/domain/money';
 import { deliveryFilterSql } from '../delivery/filter-sql';
+import { MATCHABLE_SQL } from '../imports/quality-repo';
 
 export interface SqlFragment {
   sql: string;
@@ -61,6 +62,7 @@ export function filterToWhere(filter: EventFilterParsed): SqlFragment {
     const none = `${CLICK_ID} = 0 AND ${HASHED_ID} = 0`;
     clauses.push(filter.hasIdentifiers ? `NOT (${none})` : none);
   }
+  if (filter.unmatchable !== undefined) clauses.push(filter.unmatchable ? `NOT (${MATCHABLE_SQL})` : `(${MATCHABLE_SQL})`);
   // Search: event_id or transaction_id STARTING WITH the text (case-sensitive), as index ranges.
   if (filter.search) {
     const upper = filter.search + '\u{10FFFF}';

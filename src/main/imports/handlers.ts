@@ -29,6 +29,7 @@ export function createImportsHandlers(ctx: AppContext): Pick<Handlers, keyof typ
   const imports = importServiceForContext(ctx);
   return {
     'imports:preview': ({ file, encoding, delimiter }) => imports.preview(file, { encoding, delimiter }),
+    'imports:quality': ({ file, mapping, ...options }) => imports.quality(file, mapping, options),
     'imports:start': ({ file, mapping, options }) => imports.start(file, mapping, options ?? {}),
     'imports:cancel': ({ importId }) => imports.cancel(importId),
     'imports:get': ({ importId }) => imports.get(importId),

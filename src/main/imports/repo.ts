@@ -6,6 +6,8 @@ import { allRows, createKysely, firstRow, runQuery, type CompiledLike } from '..
 import type { DB } from '../db/schema';
 import { COL, IMPORT_COLUMNS, type ImportColumn } from './columns';
 import { uuidv7 } from '../lib/ids';
+import { matchKeys, qualityFromRow, qualitySelections } from './quality-repo';
+import type { MatchQuality } from '../../shared/domain/match-quality';
 
 /** Invalid rows kept per import for the report (the count is exact beyond that). */
 export const MAX_STORED_ERRORS = 10_000;
@@ -348,42 +350,29 @@ export function deletePreset(db: Sqlite, id: string): boolean {
 
 // ---- pre-flight ----
 
-/** Whether Google / Meta have anything to match an event on (the export's rules, checked at import). */
-function matchKeys(eb: ExpressionBuilder<DB, 'conversion_events'>) {
-  const set = (c: keyof DB['conversion_events']) => eb(c, 'is not', null);
-  const google = eb.or([
-    set('gclid'), set('gbraid'), set('wbraid'), set('user_email_hash'), set('user_phone_hash'),
-    eb.and([set('user_first_name_hash'), set('user_last_name_hash'), set('google_region_code'), set('google_postal_code')]),
-  ]);
-  const meta = eb.or([
-    set('meta_email_hash'), set('meta_phone_hash'), set('meta_external_id_hash'), set('fbc'), set('fbp'),
-    eb.and([set('meta_first_name_hash'), set('meta_last_name_hash'), eb.or([set('meta_zip_hash'), set('meta_city_hash'), set('meta_dob_hash')])]),
-    eb.and([set('user_ip'), set('user_agent')]),
-  ]);
-  return { google, meta };
-}
-
 export interface PreflightCounts {
   unmatchable: number;
   googleCannot: number;
   metaCannot: number;
+  quality: MatchQuality;
 }
 
 /** How many of an import's events no platform / not Google / not Meta can match. */
 export function preflightCounts(db: Sqlite, importId: string): PreflightCounts {
   const k = createKysely(db);
-  const row = firstRow<{ unmatchable: number | null; googleCannot: number | null; metaCannot: number | null }>(
+  // One scan of the import's events for the pre-flight counts and the report's fill rates.
+  const row = firstRow<Record<string, number | null>>(
     db,
     k
       .selectFrom('conversion_events')
       .select((eb) => {
         const { google, meta } = matchKeys(eb);
         const count = (condition: Expression<SqlBool>) => eb.fn.sum<number>(eb.case().when(condition).then(1).else(0).end());
-        return [count(eb.and([eb.not(google), eb.not(meta)])).as('unmatchable'), count(eb.not(google)).as('googleCannot'), count(eb.not(meta)).as('metaCannot')];
+        return [count(eb.and([eb.not(google), eb.not(meta)])).as('unmatchable'), count(eb.not(google)).as('googleCannot'), count(eb.not(meta)).as('metaCannot'), ...qualitySelections(eb)];
       })
       .where('import_id', '=', importId),
   );
-  return { unmatchable: row?.unmatchable ?? 0, googleCannot: row?.googleCannot ?? 0, metaCannot: row?.metaCannot ?? 0 };
+  return { unmatchable: row?.unmatchable ?? 0, googleCannot: row?.googleCannot ?? 0, metaCannot: row?.metaCannot ?? 0, quality: qualityFromRow(row ?? {}) };
 }
 
 /** The first `limit` events of an import that some platform cannot match, with which. */

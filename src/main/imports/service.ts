@@ -5,6 +5,7 @@ import {
   ImportOptionsSchema,
   PresetSaveSchema,
   type FileRef,
+  type HashPlatform,
   type ImportMapping,
   type ImportOptionsInput,
   type ImportReport,
@@ -13,6 +14,7 @@ import {
   type PresetSave,
   type SniffResult,
 } from '../../shared/domain/imports';
+import type { SampleQuality } from '../../shared/domain/match-quality';
 import type { ImportProgress } from '../../shared/ipc/events';
 import { AppError } from '../../shared/ipc/result';
 import type { Sqlite } from '../db/connection';
@@ -22,7 +24,8 @@ import { uuidv7 } from '../lib/ids';
 import { workerPath } from '../runtime';
 import { headerKey, mappingByHeader } from './mapping';
 import * as repo from './repo';
-import { SniffError, sniffFile, type SniffOverrides } from './sniff';
+import { measureSample } from './match-quality';
+import { SniffError, sniffWithSample, type RawSample, type SniffOverrides } from './sniff';
 import type { ImportWorkerData, ImportWorkerMessage } from './worker';
 
 export interface ImportServiceDeps {
@@ -53,6 +56,8 @@ export class ImportService {
   private readonly running = new Map<string, Running>();
   /** Last preview per file and overrides, so start() does not sniff again on the main thread. */
   private readonly sniffs = new Map<string, SniffResult>();
+  /** Raw sample rows per file and overrides, for the fill rates; kept in main's memory only. */
+  private readonly samples = new Map<string, RawSample>();
 
   constructor(private readonly deps: ImportServiceDeps) {
     this.files = fileRegistryFor(deps.db);
@@ -63,7 +68,10 @@ export class ImportService {
     const key = `${ref.id}\u0000${overrides.encoding ?? ''}\u0000${overrides.delimiter ?? ''}`;
     let sniffed;
     try {
-      sniffed = sniffFile(file.path, file.name, overrides);
+      const both = sniffWithSample(file.path, file.name, overrides, true);
+      sniffed = both.sniff;
+      if (this.samples.size > 20) this.samples.clear();
+      this.samples.set(key, both.sample);
     } catch (error) {
       if (error instanceof SniffError) throw new AppError('validation', error.message);
       throw error;
@@ -78,6 +86,21 @@ export class ImportService {
     if (this.sniffs.size > 50) this.sniffs.clear();
     this.sniffs.set(key, result);
     return result;
+  }
+
+  /**
+   * Fill rates and match estimate of the file's sample under a mapping (the mapping screen asks again
+   * as the user changes it). The sample's raw rows stay in main; only counts leave.
+   */
+  quality(ref: Pick<FileRef, 'id'>, mappingInput: ImportMapping, input: { encoding?: SniffOverrides['encoding']; delimiter?: SniffOverrides['delimiter']; defaultCountry?: string; prehashedFor?: HashPlatform }): SampleQuality {
+    const mapping = parse(ImportMappingSchema, mappingInput, 'mapping');
+    const key = `${ref.id}\u0000${input.encoding ?? ''}\u0000${input.delimiter ?? ''}`;
+    if (!this.samples.has(key)) this.preview(ref, { encoding: input.encoding, delimiter: input.delimiter });
+    const sample = this.samples.get(key)!;
+    const sniff = this.sniffs.get(key);
+    if (sniff && sniff.headers.length !== mapping.columns.length) throw new AppError('validation', `The file has ${sniff.headers.length} columns but the mapping has ${mapping.columns.length}`);
+    const prehashedFor = input.prehashedFor ?? sniff?.prehashedFor ?? 'meta';
+    return measureSample(sample.rows, mapping.columns, { defaultCountry: input.defaultCountry, prehashedFor }, sample);
   }
 
   private sniffFor(ref: Pick<FileRef, 'id'>, overrides: SniffOverrides): SniffResult {

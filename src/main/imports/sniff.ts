@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { DELIMITERS, type ImportDelimiter, type ImportEncoding, type ImportMapping, type ImportTarget, type SniffResult } from '../../shared/domain/imports';
 import { createDecoder, detectEncoding, EncodingMismatch } from './decode';
 import { parseCsv, type CsvRow } from './csv';
@@ -7,6 +7,8 @@ import { maskValue } from './mask';
 
 export const SNIFF_BYTES = 64 * 1024;
 export const PREVIEW_ROWS = 20;
+/** Preview rows when spread through the file: one per stretch, each shown on the mapping screen. */
+export const SPREAD_PREVIEW_ROWS = 5;
 
 /** `Parameters:TimeZone=America/New_York` (Google Ads / Microsoft upload templates) → the zone. */
 export function parametersTimeZone(fields: string[]): string | null | undefined {
@@ -80,6 +82,22 @@ export interface SniffOverrides {
 
 /** Everything the mapping step shows, from the first 64 KB of the file. Personal data is masked. */
 export function sniffFile(path: string, fileName: string, overrides: SniffOverrides = {}): Omit<SniffResult, 'preset'> {
+  return sniffWithSample(path, fileName, overrides, false).sniff;
+}
+
+/** Raw rows (never sent to the renderer) for the fill rates, read from the head and from windows spread through the file. */
+export interface RawSample {
+  rows: string[][];
+  wholeFile: boolean;
+  fileRows: number;
+}
+
+/**
+ * The sniff, plus (spread = true) a sample spread through the whole file: the first 64 KB and
+ * SAMPLE_WINDOWS windows at even offsets after it, so a file whose first rows lack a column (Shopify's
+ * first orders have no email) is judged on all of it. The masked preview rows come from that sample.
+ */
+export function sniffWithSample(path: string, fileName: string, overrides: SniffOverrides, spread: boolean): { sniff: Omit<SniffResult, 'preset'>; sample: RawSample } {
   const head = readHead(path);
   if (head.length === 0) throw new SniffError(`${fileName} is empty`);
   const detected = detectEncoding(head, fileName);
@@ -98,7 +116,9 @@ export function sniffFile(path: string, fileName: string, overrides: SniffOverri
   if (rows.length === 0) throw new SniffError(`${fileName} has no rows${tz !== undefined ? ' after its Parameters line' : ''}`);
   const hasHeader = looksLikeHeader(rows[0]!.fields);
   const headers = hasHeader ? rows[0]!.fields.map((h, i) => h.trim() || `Column ${i + 1}`) : rows[0]!.fields.map((_, i) => `Column ${i + 1}`);
-  const dataRows = (hasHeader ? rows.slice(1) : rows).slice(0, PREVIEW_ROWS);
+  const headRows = (hasHeader ? rows.slice(1) : rows).map((row) => row.fields);
+  const dataRows = headRows.slice(0, PREVIEW_ROWS).map((fields) => ({ fields }));
+  const sample = spread ? spreadSample(path, head, complete, encoding, detected.bomLength, delimiter, headers.length, headRows) : { rows: headRows, wholeFile: complete, fileRows: headRows.length };
   const suggestedMapping: ImportMapping = hasHeader ? autoMap(headers) : { columns: headers.map(() => 'ignore') };
   const valueIndex = suggestedMapping.columns.indexOf('value');
   const decimalComma = valueIndex >= 0 && detectDecimalComma(dataRows.map((row) => row.fields[valueIndex] ?? ''));
@@ -120,7 +140,8 @@ export function sniffFile(path: string, fileName: string, overrides: SniffOverri
     });
   }
   if (encoding === 'windows-1252' && !overrides.encoding) warnings.push('The file is not UTF-8; it was read as Windows-1252.');
-  return {
+  const previewRows = spread ? pickPreviewRows(sample.rows, SPREAD_PREVIEW_ROWS) : dataRows.map((row) => row.fields);
+  const sniff: Omit<SniffResult, 'preset'> = {
     encoding,
     hasBom: detected.bomLength > 0,
     delimiter,
@@ -130,10 +151,76 @@ export function sniffFile(path: string, fileName: string, overrides: SniffOverri
     prehashedFor,
     decimalComma,
     headers,
-    rows: dataRows.map((row) => headers.map((header, i) => maskValue(previewTarget(header, suggestedMapping.columns[i] ?? 'ignore'), row.fields[i] ?? ''))),
+    rows: previewRows.map((fields) => headers.map((header, i) => maskValue(previewTarget(header, suggestedMapping.columns[i] ?? 'ignore'), fields[i] ?? ''))),
     suggestedMapping,
     warnings,
   };
+  return { sniff, sample };
+}
+
+export const SAMPLE_WINDOWS = 16;
+export const SAMPLE_WINDOW_BYTES = 16 * 1024;
+
+function spreadSample(path: string, head: Uint8Array, complete: boolean, encoding: ImportEncoding, bomLength: number, delimiter: ImportDelimiter, width: number, headRows: string[][]): RawSample {
+  if (complete) return { rows: headRows, wholeFile: true, fileRows: headRows.length };
+  const size = statSync(path).size;
+  const rows = [...headRows];
+  const unit = encoding.startsWith('utf-16') ? 2 : 1;
+  const fd = openSync(path, 'r');
+  try {
+    const span = size - SNIFF_BYTES;
+    const windows = Math.min(SAMPLE_WINDOWS, Math.floor(span / SAMPLE_WINDOW_BYTES));
+    for (let w = 0; w < windows; w++) {
+      let offset = SNIFF_BYTES + Math.floor((span * w) / Math.max(windows, 1));
+      offset -= offset % unit;
+      const buffer = Buffer.alloc(SAMPLE_WINDOW_BYTES);
+      const n = readSync(fd, buffer, 0, SAMPLE_WINDOW_BYTES, offset);
+      const start = lineStart(buffer.subarray(0, n), encoding);
+      if (start < 0) continue;
+      const text = decodeSample(buffer.subarray(start, n), encoding, 0, offset + n >= size);
+      // A window may start inside a quoted field: rows whose width differs from the header's are left out.
+      for (const row of parseCsv(text, delimiter)) if (row.fields.length === width) rows.push(row.fields);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  const headBytes = Math.max(head.length - bomLength, 1);
+  return { rows, wholeFile: false, fileRows: Math.max(rows.length, Math.round((headRows.length * (size - bomLength)) / headBytes)) };
+}
+
+/** Byte index just after the first line break of a window (so it starts on a whole character and line), or -1. */
+function lineStart(bytes: Uint8Array, encoding: ImportEncoding): number {
+  if (encoding === 'utf-16le') {
+    for (let i = 0; i + 1 < bytes.length; i += 2) if (bytes[i] === 0x0a && bytes[i + 1] === 0) return i + 2;
+    return -1;
+  }
+  if (encoding === 'utf-16be') {
+    for (let i = 0; i + 1 < bytes.length; i += 2) if (bytes[i] === 0 && bytes[i + 1] === 0x0a) return i + 2;
+    return -1;
+  }
+  const i = bytes.indexOf(0x0a);
+  return i < 0 ? -1 : i + 1;
+}
+
+/**
+ * Preview rows spread through the sample: it is cut into `count` equal stretches and each gives its
+ * fullest row (most non-blank cells; the first on a tie), so sparse line-item rows do not hide a column.
+ */
+export function pickPreviewRows(rows: readonly string[][], count: number): string[][] {
+  if (rows.length <= count) return [...rows];
+  const picked: string[][] = [];
+  for (let b = 0; b < count; b++) {
+    const from = Math.floor((rows.length * b) / count);
+    const to = Math.floor((rows.length * (b + 1)) / count);
+    let best = from;
+    let bestFilled = -1;
+    for (let i = from; i < to; i++) {
+      const filled = rows[i]!.reduce((n, f) => (f.trim() ? n + 1 : n), 0);
+      if (filled > bestFilled) (best = i), (bestFilled = filled);
+    }
+    picked.push(rows[best]!);
+  }
+  return picked;
 }
 
 const PERSONAL_HEADER = /name|address|street|city|zip|postal|birth|dob|ssn|mail|phone|tel|mobile/;

@@ -19,6 +19,8 @@ export const EventFilterSchema = z
     valueMax: DecimalValueSchema.optional(),
     hasClickId: z.boolean().optional(),
     hasIdentifiers: z.boolean().optional(),
+    /** true: events no platform can match (the import pre-flight's rule: no click id, email, phone, external id, fbc/fbp, name with address, IP with user agent). */
+    unmatchable: z.boolean().optional(),
     search: z.string().trim().max(200).optional(),
     /** Destination × status: events whose delivery to that destination is in one of the statuses. */
     delivery: DeliveryFilterSchema.optional(),

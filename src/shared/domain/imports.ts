@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { MatchQuality } from './match-quality';
 
 /** What a CSV column can be mapped to. `custom` goes into custom_params under the header's name. */
 export const IMPORT_TARGETS = [
@@ -179,7 +180,7 @@ export interface SniffResult {
   prehashedFor: HashPlatform | null;
   decimalComma: boolean;
   headers: string[];
-  /** First rows (max 20), personal data masked. */
+  /** Preview rows, personal data masked: 5 spread through the file (each the fullest of its stretch), or the first 20 when not spread. */
   rows: string[][];
   suggestedMapping: ImportMapping;
   /** Name of the saved preset whose header set matches, if any. */
@@ -223,6 +224,8 @@ export interface Preflight {
   metaCannot: number;
   /** Identifier cells that were already hashed: stored for this platform only (the other normalizes differently). */
   prehashed: { cells: number; platform: HashPlatform } | null;
+  /** Fill rates per match key and the match estimate over the imported events (absent for imports made before issue 15). */
+  quality?: MatchQuality;
 }
 
 export interface ImportReport extends ImportSummary {

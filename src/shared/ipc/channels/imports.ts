@@ -4,6 +4,7 @@ import {
   DelimiterSchema,
   EncodingSchema,
   FileRefSchema,
+  HashPlatformSchema,
   ImportMappingSchema,
   ImportOptionsSchema,
   PresetSaveSchema,
@@ -12,6 +13,7 @@ import {
   type MappingPreset,
   type SniffResult,
 } from '../../domain/imports';
+import type { SampleQuality } from '../../domain/match-quality';
 
 const ImportIdSchema = z.object({ importId: z.string().min(1).max(64) }).strict();
 const FileRefInput = FileRefSchema.pick({ id: true }).passthrough();
@@ -21,6 +23,19 @@ export const importsChannels = {
   'imports:preview': channel(
     z.object({ file: FileRefInput, encoding: EncodingSchema.optional(), delimiter: DelimiterSchema.optional() }).strict(),
   ).returns<SniffResult>(),
+  /** Fill rates per match key and platform, the match estimate and each column's fill rate, on a sample spread through the file, under this mapping. */
+  'imports:quality': channel(
+    z
+      .object({
+        file: FileRefInput,
+        mapping: ImportMappingSchema,
+        encoding: EncodingSchema.optional(),
+        delimiter: DelimiterSchema.optional(),
+        defaultCountry: ImportOptionsSchema.shape.defaultCountry,
+        prehashedFor: HashPlatformSchema.optional(),
+      })
+      .strict(),
+  ).returns<SampleQuality>(),
   /** Starts the import in a worker; progress arrives as `import:progress`. */
   'imports:start': channel(
     z.object({ file: FileRefInput, mapping: ImportMappingSchema, options: ImportOptionsSchema.optional() }).strict(),

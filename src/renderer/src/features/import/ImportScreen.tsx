@@ -15,10 +15,10 @@ type Step =
   | { kind: 'loading'; label: string }
   | { kind: 'mapping'; file: FileRef; sniff: SniffResult; defaultCountry: string }
   | { kind: 'running'; file: FileRef; importId: string }
-  | { kind: 'report'; report: ImportReport };
+  | { kind: 'report'; report: ImportReport; fromHistory?: boolean };
 
 /** Drop or open a CSV → check the mapping → import with progress → report. */
-export function ImportScreen(_props: ScreenProps) {
+export function ImportScreen({ route }: ScreenProps) {
   const [step, setStep] = useState<Step>({ kind: 'pick' });
   const [error, setError] = useState<unknown>(null);
   const [progress, setProgress] = useState<ImportProgress | null>(null);
@@ -87,6 +87,24 @@ export function ImportScreen(_props: ScreenProps) {
     [showReport],
   );
 
+  /** A past import's report, reopened from Recent imports. */
+  const openReport = async (importId: string) => {
+    setError(null);
+    setMessage(null);
+    try {
+      setStep({ kind: 'report', report: await call('imports:get', { importId }), fromHistory: true });
+    } catch (e) {
+      setError(e);
+    }
+  };
+
+  // #/import?report=<id> (from the Overview's Recent imports) opens that import's report.
+  const reportParam = route.params.get('report');
+  useEffect(() => {
+    if (reportParam) void openReport(reportParam);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [reportParam]);
+
   const openDialog = async () => {
     setError(null);
     try {
@@ -144,7 +162,8 @@ export function ImportScreen(_props: ScreenProps) {
     if (!window.confirm(`Delete the ${report.imported} event(s) imported from ${report.fileName}?`)) return;
     try {
       const { deleted } = await call('imports:undo', { importId: report.id });
-      setStep({ kind: 'report', report: await call('imports:get', { importId: report.id }) });
+      const undone = await call('imports:get', { importId: report.id });
+      setStep((current) => ({ kind: 'report', report: undone, fromHistory: current.kind === 'report' && current.fromHistory }));
       setMessage(`Deleted ${deleted} event(s) from this import.`);
     } catch (e) {
       setError(e);
@@ -174,7 +193,7 @@ export function ImportScreen(_props: ScreenProps) {
             </div>
             <button type="button" className="btn" onClick={openDialog}>Choose a file…</button>
           </div>
-          <RecentImports />
+          <RecentImports onOpen={(importId) => void openReport(importId)} />
         </>
       )}
       {step.kind === 'loading' && <div className="card muted" data-testid="import-loading">{step.label}</div>}
@@ -198,6 +217,7 @@ export function ImportScreen(_props: ScreenProps) {
         <ReportStep
           report={step.report}
           message={message}
+          doneLabel={step.fromHistory ? 'Back to imports' : undefined}
           onSaveErrors={() => void saveErrors(step.report)}
           onUndo={() => void undo(step.report)}
           onDone={() => {

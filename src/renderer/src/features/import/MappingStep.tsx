@@ -1,7 +1,13 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { EVENT_NAMES } from '../../../../shared/domain/events';
 import { DELIMITERS, ENCODINGS, IMPORT_TARGETS, type FileRef, type ImportMapping, type ImportOptionsInput, type ImportTarget, type SniffResult } from '../../../../shared/domain/imports';
+import { percent, type SampleQuality } from '../../../../shared/domain/match-quality';
+import { call } from '../../lib/api';
 import { DELIMITER_LABELS, formatBytes, TARGET_LABELS } from './labels';
+import { MatchQualityCard } from './MatchQualityCard';
+
+/** Preview chips per column (main already spread the preview rows through the file). */
+const PREVIEW_CHIPS = 5;
 
 export interface MappingStepProps {
   file: FileRef;
@@ -27,6 +33,31 @@ export function MappingStep({ file, sniff, defaultCountry, busy, onReSniff, onSt
     decimalComma: sniff.decimalComma,
   });
   const [presetName, setPresetName] = useState('');
+  const [quality, setQuality] = useState<SampleQuality | null>(null);
+  const chips = sniff.rows.slice(0, PREVIEW_CHIPS).map((_, i) => i);
+  const country = options.defaultCountry;
+  const columnsKey = columns.join(',');
+  useEffect(() => {
+    // Fill rates follow the mapping and the phone country; stale answers are dropped.
+    let current = true;
+    const timer = setTimeout(() => {
+      call('imports:quality', {
+        file: { id: file.id },
+        mapping: { columns },
+        encoding: sniff.encoding,
+        delimiter: sniff.delimiter,
+        defaultCountry: country && /^[A-Za-z]{2}$/.test(country) ? country : undefined,
+      }).then(
+        (q) => current && setQuality(q),
+        () => current && setQuality(null),
+      );
+    }, 150);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [file.id, columnsKey, country, sniff.encoding, sniff.delimiter]);
   const mapped = (target: ImportTarget) => columns.includes(target);
   const duplicates = columns.filter((t, i) => t !== 'ignore' && t !== 'custom' && columns.indexOf(t) !== i);
   const set = <K extends keyof ImportOptionsInput>(key: K, value: ImportOptionsInput[K]) => setOptions((o) => ({ ...o, [key]: value }));
@@ -79,7 +110,8 @@ export function MappingStep({ file, sniff, defaultCountry, busy, onReSniff, onSt
             <tr>
               <th>Column in file</th>
               <th>Maps to</th>
-              <th>Preview (personal data masked)</th>
+              <th className="num" title="Rows with a value in this column; for identifiers, those with a value a platform can use">Filled · valid</th>
+              <th title="Rows taken from across the whole file; personal data masked">Preview (rows from across the file, masked)</th>
             </tr>
           </thead>
           <tbody>
@@ -99,16 +131,32 @@ export function MappingStep({ file, sniff, defaultCountry, busy, onReSniff, onSt
                     ))}
                   </select>
                 </td>
+                <td className="num fill-rate" data-testid={`fill-rate-${index}`}>
+                  {quality?.columns[index] && (
+                    <>
+                      {percent(quality.columns[index].filled, quality.rows)}%
+                      {quality.columns[index].valid !== null && <> · <span data-testid={`valid-rate-${index}`}>{percent(quality.columns[index].valid, quality.rows)}% valid</span></>}
+                    </>
+                  )}
+                </td>
                 <td className="preview-cells">
-                  {sniff.rows.slice(0, 3).map((row, r) => (
-                    <span key={r} className="preview-cell">{row[index] ?? ''}</span>
-                  ))}
+                  <div className="preview-cells__list">
+                    {chips.map((r) => (
+                      sniff.rows[r]?.[index] ? (
+                        <span key={r} className="preview-cell" data-testid={`preview-${index}-${r}`}>{sniff.rows[r]![index]}</span>
+                      ) : (
+                        <span key={r} className="preview-cell preview-cell--blank" data-testid={`preview-${index}-${r}`} title="blank in this row">—</span>
+                      )
+                    ))}
+                  </div>
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
+
+      {quality && <MatchQualityCard quality={quality} file={{ rows: quality.fileRows, wholeFile: quality.wholeFile }} testId="mapping-quality" />}
 
       <div className="card import-defaults">
         <div className="card__title">For rows without these columns</div>

@@ -1,5 +1,7 @@
 import type { ImportReport, ImportRowError } from '../../../../shared/domain/imports';
-import { navigate } from '../../app/router';
+import { groupProblems, rowsSentence } from '../../../../shared/domain/import-report';
+import { navigate, routeHref } from '../../app/router';
+import { MatchQualityCard } from './MatchQualityCard';
 import { formatCount } from '../../lib/format';
 
 export interface ReportStepProps {
@@ -8,6 +10,8 @@ export interface ReportStepProps {
   onUndo(): void;
   onDone(): void;
   message: string | null;
+  /** Label of the last button (the report reopened from Recent imports says "Back to imports"). */
+  doneLabel?: string;
 }
 
 const STATUS_TEXT: Record<string, string> = {
@@ -18,19 +22,22 @@ const STATUS_TEXT: Record<string, string> = {
   running: 'Import running',
 };
 
-export function ReportStep({ report, onSaveErrors, onUndo, onDone, message }: ReportStepProps) {
+export function ReportStep({ report, onSaveErrors, onUndo, onDone, message, doneLabel }: ReportStepProps) {
   const tiles: [string, number, string][] = [
     ['Rows read', report.rowsRead, 'read'],
     ['Imported', report.imported, 'imported'],
     ['Updated', report.updated, 'updated'],
-    ['Duplicates', report.duplicates, 'duplicates'],
+    ['Already imported', report.duplicates, 'duplicates'],
     ['Refused', report.invalid, 'invalid'],
     ['With warnings', report.warned, 'warned'],
     ['Merged rows', report.merged, 'merged'],
   ];
   const problems = (severity: ImportRowError['severity']) => report.errors.filter((e) => (e.severity ?? 'error') === severity);
   const preflight = report.preflight;
-  const events = report.imported + report.updated;
+  const events = report.imported + report.updated + report.duplicates;
+  const orders = report.mapping?.columns.includes('transaction_id') ?? false;
+  const noun = orders ? 'orders' : 'events';
+  const reviewUnmatchable = () => navigate('review', { import: report.id, ids: 'none' });
   return (
     <div className="import-report" data-testid="import-report" data-status={report.status}>
       <div className={`banner ${report.status === 'completed' ? 'banner--ok' : report.status === 'failed' ? 'banner--error' : 'banner--info'}`}>
@@ -39,6 +46,7 @@ export function ReportStep({ report, onSaveErrors, onUndo, onDone, message }: Re
           {report.error && <> — {report.error}</>}
         </span>
       </div>
+      {report.rowsRead > 0 && <div className="report-rows" data-testid="report-rows">{rowsSentence(report)}</div>}
       <div className="tiles">
         {tiles.map(([label, value, key]) => (
           <div className="card tile" key={key} data-testid={`report-${key}`}>
@@ -60,7 +68,7 @@ export function ReportStep({ report, onSaveErrors, onUndo, onDone, message }: Re
         {report.status === 'completed' && report.imported > 0 && (
           <button type="button" className="btn--danger btn" data-testid="undo-import" onClick={onUndo}>Undo import</button>
         )}
-        <button type="button" onClick={onDone}>Import another file</button>
+        <button type="button" onClick={onDone}>{doneLabel ?? 'Import another file'}</button>
       </div>
       {report.invalid > 0 && (
         <p className="muted" data-testid="save-error-rows-note">
@@ -68,16 +76,18 @@ export function ReportStep({ report, onSaveErrors, onUndo, onDone, message }: Re
           place Conversion Desk ever writes raw personal data, and only where you choose to save it.
         </p>
       )}
-      {report.merged > 0 && (
-        <div className="banner banner--info" data-testid="report-merged-note">
-          {formatCount(report.rowsRead - report.invalid)} rows → {formatCount(events + report.duplicates)} events ({formatCount(report.merged)} rows with the event id of an earlier row, such as the line items of one order, were merged into it)
-        </div>
-      )}
-      {preflight && (preflight.googleCannot > 0 || preflight.metaCannot > 0 || preflight.prehashed) && (
+      {preflight && report.status === 'completed' && (preflight.googleCannot > 0 || preflight.metaCannot > 0 || preflight.prehashed) && (
         <div className="banner banner--warn" data-testid="report-preflight">
-          {preflight.unmatchable > 0 && <div>{formatCount(preflight.unmatchable)} events have nothing any platform can match on (no email, phone, name with address or click id).</div>}
-          {preflight.googleCannot - preflight.unmatchable > 0 && <div>{formatCount(preflight.googleCannot - preflight.unmatchable)} events cannot go to Google (no click id, email, phone or name with address).</div>}
-          {preflight.metaCannot - preflight.unmatchable > 0 && <div>{formatCount(preflight.metaCannot - preflight.unmatchable)} events cannot go to Meta (no email, phone, external id, fbc/fbp or name with address).</div>}
+          {preflight.unmatchable > 0 && (
+            <div data-testid="report-unmatchable">
+              {formatCount(preflight.unmatchable)} of {formatCount(events)} {noun} have no email, phone or click id (nor any other key): no platform can match them.{' '}
+              <a href={routeHref('review', { import: report.id, ids: 'none' })} data-testid="review-unmatchable" onClick={(e) => { e.preventDefault(); reviewUnmatchable(); }}>
+                See them in Review
+              </a>
+            </div>
+          )}
+          {preflight.googleCannot - preflight.unmatchable > 0 && <div>{formatCount(preflight.googleCannot - preflight.unmatchable)} more cannot go to Google (no click id, email, phone or name with address).</div>}
+          {preflight.metaCannot - preflight.unmatchable > 0 && <div>{formatCount(preflight.metaCannot - preflight.unmatchable)} more cannot go to Meta (no email, phone, external id, fbc/fbp or name with address).</div>}
           {preflight.prehashed && (
             <div>
               {formatCount(preflight.prehashed.cells)} identifiers were already hashed: they were stored for {preflight.prehashed.platform === 'meta' ? 'Meta' : 'Google'} only ({preflight.prehashed.platform === 'meta' ? 'Google' : 'Meta'} normalizes differently, so its hash stays empty).
@@ -85,9 +95,10 @@ export function ReportStep({ report, onSaveErrors, onUndo, onDone, message }: Re
           )}
         </div>
       )}
-      <ProblemTable testId="error-table" title="Refused rows" rows={problems('error')} truncated={report.errorsTruncated} />
-      <ProblemTable testId="warning-table" title="Warnings (rows kept)" rows={problems('warning')} truncated={report.errorsTruncated} />
-      <ProblemTable testId="duplicate-table" title="Duplicates" rows={problems('duplicate')} truncated={report.errorsTruncated} />
+      {preflight?.quality && report.status === 'completed' && preflight.quality.rows > 0 && <MatchQualityCard quality={preflight.quality} testId="report-quality" />}
+      <ProblemGroups testId="error-table" title="Refused rows" rows={problems('error')} truncated={report.errorsTruncated} />
+      <ProblemGroups testId="warning-table" title="Warnings (rows kept)" rows={problems('warning')} truncated={report.errorsTruncated} />
+      <ProblemGroups testId="duplicate-table" title="Already imported (kept as they were)" rows={problems('duplicate')} truncated={report.errorsTruncated} />
     </div>
   );
 }
@@ -103,29 +114,46 @@ function byLine(rows: ImportRowError[]): { line: number; problems: ImportRowErro
   return lines;
 }
 
-function ProblemTable({ title, rows, truncated, testId }: { title: string; rows: ImportRowError[]; truncated: boolean; testId: string }) {
+/** Problems grouped by reason with their counts; each group opens to its lines. */
+function ProblemGroups({ title, rows, truncated, testId }: { title: string; rows: ImportRowError[]; truncated: boolean; testId: string }) {
   if (rows.length === 0) return null;
-  const lines = byLine(rows);
+  const groups = groupProblems(rows);
+  // Each line of a group shows every problem of that line, so a line refused for two reasons reads whole in both groups.
+  const perLine = new Map(byLine(rows).map(({ line, problems }) => [line, problems]));
+  const lines = new Set(rows.map((r) => r.row)).size;
+  // A short list is shown open; a long one is a list of reasons to open one by one.
+  const open = lines <= 10;
   return (
     <div className="report-errors" data-testid={`${testId}-section`}>
       <div className="card__title">
-        {title} ({formatCount(lines.length)} lines{truncated ? ', the first ones; save the error rows for all refused rows' : ''})
+        {title} ({formatCount(lines)} lines{truncated ? ', the first ones; save the error rows for all refused rows' : ''})
       </div>
-      <table className="table" data-testid={testId}>
-        <thead>
-          <tr><th className="num">Line</th><th>Column</th><th>Value</th><th>Reason</th></tr>
-        </thead>
-        <tbody>
-          {lines.slice(0, 500).map(({ line, problems }) => (
-            <tr key={line} data-testid={testId === 'error-table' ? 'error-row' : `${testId}-row`} data-row={line}>
-              <td className="num">{line || 'file'}</td>
-              <td>{problems.map((p, i) => <div key={i}>{p.column ?? '—'}</div>)}</td>
-              <td className="mono">{problems.map((p, i) => <div key={i}>{p.value ?? ''}</div>)}</td>
-              <td className="wrap">{problems.map((p, i) => <div key={i}>{p.reason}</div>)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <div className="problem-groups" data-testid={testId}>
+        {groups.map((group) => (
+           <details key={group.key} open={open} className="problem-group" data-testid="problem-group" data-count={group.lines.length}>
+            <summary>
+              <span className="problem-group__count">{formatCount(group.lines.length)}</span>
+              <span className="problem-group__reason">{group.column ? <><strong>{group.column}</strong> </> : null}{group.reason}</span>
+            </summary>
+            <table className="table table--compact">
+              <thead>
+                <tr><th className="num">Line</th><th>Column</th><th>Value</th><th>Reason</th></tr>
+              </thead>
+              <tbody>
+                {group.lines.slice(0, 500).map((line) => ({ line, problems: perLine.get(line) ?? [] })).map(({ line, problems }) => (
+                  <tr key={line} data-testid={testId === 'error-table' ? 'error-row' : `${testId}-row`} data-row={line}>
+                    <td className="num">{line || 'file'}</td>
+                    <td>{problems.map((p, i) => <div key={i}>{p.column ?? '—'}</div>)}</td>
+                    <td className="mono">{problems.map((p, i) => <div key={i}>{p.value ?? ''}</div>)}</td>
+                    <td className="wrap">{problems.map((p, i) => <div key={i}>{p.reason}</div>)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            {group.lines.length > 500 && <div className="muted">The first 500 of {formatCount(group.lines.length)} lines.</div>}
+          </details>
+        ))}
+      </div>
     </div>
   );
 }

@@ -164,6 +164,7 @@ export function FilterBar({ view, onChange, catalog, searchRef }: FilterBarProps
             <option value="">Any</option>
             <option value="yes">Can be uploaded</option>
             <option value="no">Cannot be uploaded</option>
+            <option value="none">No platform can match</option>
           </select>
         </label>
         {view.batchId && (

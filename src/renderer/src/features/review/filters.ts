@@ -6,7 +6,7 @@ import { DESTINATIONS, type Destination } from '../../../../shared/domain/delive
 /**
  * The review view lives in the URL hash query, so it can be bookmarked or saved as a named view:
  *   #/review?status=pending,queued&event=purchase&name=Qualified%20lead&delivery=meta:failed&campaign=<uuid|none>&brand=<uuid|none>&import=<id>
- *           &batch=<id>&from=2026-03-01&to=2026-03-31&min=10&max=500&click=yes|no&ids=yes|no&q=text
+ *           &batch=<id>&from=2026-03-01&to=2026-03-31&min=10&max=500&click=yes|no&ids=yes|no|none&q=text
  *           &sort=event_time&dir=desc
  * `from`/`to` are local calendar days, both inclusive.
  */
@@ -26,7 +26,8 @@ export interface ReviewView {
   min: string;
   max: string;
   click: '' | 'yes' | 'no';
-  ids: '' | 'yes' | 'no';
+  /** yes: can be uploaded; no: cannot; none: no platform can match (the import pre-flight's rule). */
+  ids: '' | 'yes' | 'no' | 'none';
   q: string;
   sort: NonNullable<EventSort['field']>;
   dir: 'asc' | 'desc';
@@ -88,7 +89,7 @@ export function viewFromParams(params: URLSearchParams): ReviewView {
     min: params.get('min') ?? '',
     max: params.get('max') ?? '',
     click: yesNo(params.get('click')),
-    ids: yesNo(params.get('ids')),
+    ids: params.get('ids') === 'none' ? 'none' : yesNo(params.get('ids')),
     q: (params.get('q') ?? '').slice(0, 200),
     sort: (SORT_FIELDS as readonly string[]).includes(sort) ? (sort as ReviewView['sort']) : 'event_time',
     dir: dir === 'asc' ? 'asc' : 'desc',
@@ -149,7 +150,8 @@ export function viewToFilter(view: ReviewView): EventFilter {
   if (view.min && DECIMAL.test(view.min.trim())) filter.valueMin = view.min.trim();
   if (view.max && DECIMAL.test(view.max.trim())) filter.valueMax = view.max.trim();
   if (view.click) filter.hasClickId = view.click === 'yes';
-  if (view.ids) filter.hasIdentifiers = view.ids === 'yes';
+  if (view.ids === 'none') filter.unmatchable = true;
+  else if (view.ids) filter.hasIdentifiers = view.ids === 'yes';
   if (view.q.trim()) filter.search = view.q.trim();
   return filter;
 }
@@ -181,6 +183,7 @@ export function filterToView(filter: EventFilter, sort?: { field?: string; direc
   if (filter.valueMax !== undefined) view.max = String(filter.valueMax);
   if (filter.hasClickId !== undefined) view.click = filter.hasClickId ? 'yes' : 'no';
   if (filter.hasIdentifiers !== undefined) view.ids = filter.hasIdentifiers ? 'yes' : 'no';
+  if (filter.unmatchable) view.ids = 'none';
   if (filter.search) view.q = filter.search;
   if (sort?.field && (SORT_FIELDS as readonly string[]).includes(sort.field)) view.sort = sort.field as ReviewView['sort'];
   if (sort?.direction === 'asc' || sort?.direction === 'desc') view.dir = sort.direction;

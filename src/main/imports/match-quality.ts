@@ -1,0 +1,128 @@
+/**
+ * Match quality of a sample of rows under a mapping (issue 15 item 1): each row's identifiers go through
+ * the identity module exactly as the import stores them (hashRowIdentity: each platform's normalization),
+ * so "valid" means the import would keep the value for that platform. The rule is documented in
+ * src/shared/domain/match-quality.ts.
+ */
+import { ConversionEventInsertSchema } from '../../shared/domain/events';
+import { IDENTITY_TARGETS, type HashPlatform, type IdentityTarget, type ImportTarget } from '../../shared/domain/imports';
+import { MATCH_KEYS, type MatchKey, type MatchQuality, type SampleQuality } from '../../shared/domain/match-quality';
+import { hashRowIdentity, type IdentityColumns } from './identity-row';
+
+const IpSchema = ConversionEventInsertSchema.shape.user_ip;
+const CLICK_TARGETS = new Set<ImportTarget>(['gclid', 'gbraid', 'wbraid', 'fbc', 'fbp']);
+
+/** What one row gives each platform: the stored identity columns plus the clear-text keys. */
+export interface RowKeys {
+  c: IdentityColumns;
+  gclid: boolean;
+  gbraid: boolean;
+  wbraid: boolean;
+  fbc: boolean;
+  fbp: boolean;
+  ip: boolean;
+  agent: boolean;
+}
+
+type Has = (row: RowKeys) => boolean;
+
+/** Per key and platform: does the row carry a usable value (null: the platform does not match on the key). */
+export const KEY_RULES: Record<MatchKey, { google: Has | null; meta: Has | null }> = {
+  email: { google: (r) => r.c.user_email_hash !== null, meta: (r) => r.c.meta_email_hash !== null },
+  phone: { google: (r) => r.c.user_phone_hash !== null, meta: (r) => r.c.meta_phone_hash !== null },
+  name: {
+    google: (r) => r.c.user_first_name_hash !== null && r.c.user_last_name_hash !== null,
+    meta: (r) => r.c.meta_first_name_hash !== null && r.c.meta_last_name_hash !== null,
+  },
+  address: {
+    google: (r) => r.c.google_region_code !== null && r.c.google_postal_code !== null,
+    meta: (r) => r.c.meta_zip_hash !== null || r.c.meta_city_hash !== null || r.c.meta_state_hash !== null || r.c.meta_country_hash !== null,
+  },
+  click_id: { google: (r) => r.gclid || r.gbraid || r.wbraid, meta: (r) => r.fbc || r.fbp },
+  external_id: { google: null, meta: (r) => r.c.meta_external_id_hash !== null },
+  ip_agent: { google: null, meta: (r) => r.ip && r.agent },
+};
+
+/** The pre-flight's rule (imports/repo.ts matchKeys), on one row. */
+export function googleCanMatch(r: RowKeys): boolean {
+  return r.gclid || r.gbraid || r.wbraid || r.c.user_email_hash !== null || r.c.user_phone_hash !== null ||
+    (r.c.user_first_name_hash !== null && r.c.user_last_name_hash !== null && r.c.google_region_code !== null && r.c.google_postal_code !== null);
+}
+
+export function metaCanMatch(r: RowKeys): boolean {
+  const c = r.c;
+  return c.meta_email_hash !== null || c.meta_phone_hash !== null || c.meta_external_id_hash !== null || r.fbc || r.fbp ||
+    (c.meta_first_name_hash !== null && c.meta_last_name_hash !== null && (c.meta_zip_hash !== null || c.meta_city_hash !== null || c.meta_dob_hash !== null)) ||
+    (r.ip && r.agent);
+}
+
+const googleStrong = (r: RowKeys) => r.gclid || r.gbraid || r.wbraid || r.c.user_email_hash !== null || r.c.user_phone_hash !== null;
+const metaStrong = (r: RowKeys) => r.fbc || r.c.meta_email_hash !== null || r.c.meta_phone_hash !== null || r.c.meta_external_id_hash !== null;
+
+/** Sums rows into the quality figures. */
+export function summarize(rows: Iterable<RowKeys>): MatchQuality {
+  const keys = MATCH_KEYS.map((key) => ({ key, google: KEY_RULES[key].google ? 0 : null, meta: KEY_RULES[key].meta ? 0 : null }));
+  const google = { canMatch: 0, strong: 0 };
+  const meta = { canMatch: 0, strong: 0 };
+  let n = 0;
+  for (const row of rows) {
+    n++;
+    MATCH_KEYS.forEach((key, i) => {
+      const rule = KEY_RULES[key];
+      if (rule.google?.(row)) keys[i]!.google!++;
+      if (rule.meta?.(row)) keys[i]!.meta!++;
+    });
+    if (googleCanMatch(row)) (google.canMatch++, googleStrong(row) && google.strong++);
+    if (metaCanMatch(row)) (meta.canMatch++, metaStrong(row) && meta.strong++);
+  }
+  return { rows: n, keys, google, meta };
+}
+
+export interface SampleOptions {
+  defaultCountry?: string;
+  prehashedFor: HashPlatform;
+}
+
+/** Quality of sample rows (raw fields) under a mapping, with each column's fill rate. */
+export function measureSample(rows: readonly string[][], columns: readonly ImportTarget[], options: SampleOptions, file: { wholeFile: boolean; fileRows: number }): SampleQuality {
+  const index = new Map<ImportTarget, number>();
+  columns.forEach((target, i) => {
+    if (target !== 'ignore' && target !== 'custom' && !index.has(target)) index.set(target, i);
+  });
+  const identity = IDENTITY_TARGETS.filter((t) => index.has(t)).map((t) => [t, index.get(t)!] as const);
+  const cell = (fields: readonly string[], target: ImportTarget) => {
+    const i = index.get(target);
+    return i === undefined ? '' : (fields[i] ?? '').trim();
+  };
+  const fill = columns.map((target) => ({ filled: 0, valid: isMeasured(target) ? 0 : null }) as { filled: number; valid: number | null });
+  const keyed: RowKeys[] = [];
+  for (const fields of rows) {
+    const raw: Partial<Record<IdentityTarget, string>> = {};
+    for (const [target, i] of identity) if (fields[i]?.trim()) raw[target] = fields[i]!;
+    const { columns: c, problems } = hashRowIdentity(raw, options);
+    const ip = cell(fields, 'user_ip');
+    const row: RowKeys = {
+      c,
+      gclid: cell(fields, 'gclid') !== '',
+      gbraid: cell(fields, 'gbraid') !== '',
+      wbraid: cell(fields, 'wbraid') !== '',
+      fbc: cell(fields, 'fbc') !== '',
+      fbp: cell(fields, 'fbp') !== '',
+      ip: ip !== '' && IpSchema.safeParse(ip).success,
+      agent: cell(fields, 'user_agent') !== '',
+    };
+    keyed.push(row);
+    const dropped = new Set(problems.filter((p) => p.platform === 'both').map((p) => p.target));
+    columns.forEach((target, i) => {
+      if (!(fields[i] ?? '').trim()) return;
+      fill[i]!.filled++;
+      if (fill[i]!.valid === null || index.get(target) !== i) return;
+      if (target === 'user_ip' ? row.ip : !dropped.has(target as IdentityTarget)) fill[i]!.valid!++;
+    });
+  }
+  return { ...summarize(keyed), wholeFile: file.wholeFile, fileRows: file.fileRows, columns: fill };
+}
+
+function isMeasured(target: ImportTarget): boolean {
+  return (IDENTITY_TARGETS as readonly string[]).includes(target) || CLICK_TARGETS.has(target) || target === 'user_ip';
+}
