@@ -240,6 +240,9 @@ export async function run({ rows, tmp, root, log }) {
     ['no click id', { hasClickId: false }],
     ['no identifiers', { hasIdentifiers: false }],
     ['search order id', { search: 'ORD-1000500' }],
+    // Issue 15 item 9: an email or phone is hashed in main and found through the lookup indexes (0018).
+    ['search email', { search: 'someone.else@example.com' }],
+    ['search phone', { search: '+1 415 555 0150' }],
   ];
   const sorts = [
     ['time ↓', { field: 'event_time', direction: 'desc' }],

@@ -3,6 +3,7 @@ import type { EventFilterParsed } from '../../shared/domain/filters';
 import { decimalToMicros } from '../../shared/domain/money';
 import { deliveryFilterSql } from '../delivery/filter-sql';
 import { MATCHABLE_SQL } from '../imports/quality-repo';
+import { searchKeys, searchWhere, type SearchResolvedFilter } from './search-repo';
 
 export interface SqlFragment {
   sql: string;
@@ -63,11 +64,13 @@ export function filterToWhere(filter: EventFilterParsed): SqlFragment {
     clauses.push(filter.hasIdentifiers ? `NOT (${none})` : none);
   }
   if (filter.unmatchable !== undefined) clauses.push(filter.unmatchable ? `NOT (${MATCHABLE_SQL})` : `(${MATCHABLE_SQL})`);
-  // Search: event_id or transaction_id STARTING WITH the text (case-sensitive), as index ranges.
+  // Search (events/search-repo.ts): event_id or transaction_id starting with the text (also with a '#'
+  // before it), or, for an email or phone, the events holding one of its hashes. The handlers resolve the
+  // hashes with Settings → Default country (withSearchKeys); elsewhere a national phone number has no country.
   if (filter.search) {
-    const upper = filter.search + '\u{10FFFF}';
-    clauses.push('((event_id >= ? AND event_id < ?) OR (transaction_id >= ? AND transaction_id < ?))');
-    params.push(filter.search, upper, filter.search, upper);
+    const search = searchWhere((filter as SearchResolvedFilter).searchKeys ?? searchKeys(filter.search, undefined));
+    clauses.push(search.sql);
+    params.push(...search.params);
   }
   if (filter.delivery) {
     const delivery = deliveryFilterSql(filter.delivery);

@@ -6,6 +6,7 @@ import type { BulkTarget } from '../jobs/bulk';
 import { readerPoolFor } from '../jobs/reader';
 import { jobServiceForContext, targetSizeAtMost, toBulkSpec, type BulkRequest } from '../jobs/specs';
 import { facetCacheForContext } from './facet-context';
+import { resolveSearch } from './search-repo';
 import * as events from './service';
 import { hasDeliveryRows } from '../delivery/patch-repo';
 import { changeSize, statusesOfChange, statusOfEvent } from './transitions-repo';
@@ -24,6 +25,8 @@ export function createEventsHandlers(ctx: AppContext): Pick<Handlers, keyof type
     return targetSizeAtMost(ctx.db, target, jobs.bulkThreshold);
   };
   /** Exact counts: the facet index (a few ms) when current, else SQL on the reader thread. */
+  /** A bulk target's search: its email or phone is hashed here (Settings → Default country), before a worker runs it. */
+  const resolveTarget = <T extends BulkTarget>(target: T): T => ('filter' in target ? { ...target, filter: resolveSearch(ctx.db, target.filter) } : target);
   const count = async (filter: EventFilterParsed) => {
     const index = facets.current();
     if (index?.supports(filter)) return events.countsFrom(index.countByStatus(filter));
@@ -46,7 +49,8 @@ export function createEventsHandlers(ctx: AppContext): Pick<Handlers, keyof type
     },
     'events:get': ({ id }) => events.getEventDetail(ctx.db, id),
     'events:conversionNames': () => events.listConversionNames(ctx.db),
-    'events:delete': async ({ target }) => {
+    'events:delete': async ({ target: unresolved }) => {
+      const target = resolveTarget(unresolved);
       if (viaWorker(sizeOf(target))) {
         const result = await runJob({ op: 'delete', target });
         if (result.op === 'delete') return { deleted: result.deleted, refused: result.refused, reason: result.reason };
@@ -76,7 +80,8 @@ export function createEventsHandlers(ctx: AppContext): Pick<Handlers, keyof type
       changed('sync');
       return event;
     },
-    'events:transition': async ({ action, target, reason }) => {
+    'events:transition': async ({ action, target: unresolved, reason }) => {
+      const target = resolveTarget(unresolved);
       if (viaWorker(sizeOf(target))) {
         const result = await runJob({ op: 'transition', action, target, reason });
         if (result.op === 'transition') return result.outcome;
@@ -99,7 +104,8 @@ export function createEventsHandlers(ctx: AppContext): Pick<Handlers, keyof type
       changed('undo');
       return result;
     },
-    'events:assign': async ({ target, campaignId, brandId }) => {
+    'events:assign': async ({ target: unresolved, campaignId, brandId }) => {
+      const target = resolveTarget(unresolved);
       if (viaWorker(sizeOf(target))) {
         const result = await runJob({ op: 'assign', target, campaignId, brandId });
         if (result.op === 'assign') return { changed: result.changed };
@@ -109,7 +115,7 @@ export function createEventsHandlers(ctx: AppContext): Pick<Handlers, keyof type
       return result;
     },
     'events:bulkJob': (input) => {
-      const { spec, label } = toBulkSpec(ctx.db, input);
+      const { spec, label } = toBulkSpec(ctx.db, 'target' in input ? { ...input, target: resolveTarget(input.target) } : input);
       return jobs.start(spec, label);
     },
     'jobs:get': ({ jobId }) => jobs.get(jobId),

@@ -22,6 +22,7 @@ import { attachDeliveries, deliveriesOf } from '../delivery/repo';
 import { hasDeliveryRows, patchDeliveries } from '../delivery/patch-repo';
 import { DESTINATIONS, DESTINATION_LABELS, deriveOverallStatus, routeOf } from '../../shared/domain/delivery';
 import { getSettings } from '../settings/service';
+import { resolveSearch } from './search-repo';
 import { applyTransition, changeExists, statusBreakdown, undoChange } from './transitions-repo';
 
 export type Target = { ids: string[] } | { filter: EventFilterParsed };
@@ -156,7 +157,8 @@ function listFromFacets(db: Sqlite, index: FacetIndex, query: repo.ListQuery): r
 }
 
 export function listEvents(db: Sqlite, input: EventListInput): EventPage {
-  const query = parseOrThrow(EventListInputSchema, input, 'list request');
+  const parsed = parseOrThrow(EventListInputSchema, input, 'list request');
+  const query = { ...parsed, filter: resolveSearch(db, parsed.filter) };
   const listQuery: repo.ListQuery = {
     filter: query.filter,
     sort: query.sort,
@@ -186,7 +188,8 @@ export function listConversionNames(db: Sqlite, limit = 1000): { names: string[]
 }
 
 /** Exact counts by status: from the facet index when it is current, else from SQL. */
-export function countEvents(db: Sqlite, filter: EventFilterParsed): { total: number; byStatus: StatusCounts } {
+export function countEvents(db: Sqlite, unresolved: EventFilterParsed): { total: number; byStatus: StatusCounts } {
+  const filter = resolveSearch(db, unresolved);
   const facets = facetCacheOf(db)?.current();
   return countsFrom(facets?.supports(filter) ? facets.countByStatus(filter) : repo.countByStatus(db, filter));
 }

@@ -5,6 +5,7 @@ import type { EventListInput } from '../../shared/domain/filters';
 import { loadFacetColumns } from '../events/facets-repo';
 import { countsFrom, listEvents } from '../events/service';
 import { countByStatus } from '../events/repo';
+import { resolveSearch } from '../events/search-repo';
 import { overviewTiles, overviewTimeline } from '../overview/repo';
 
 
@@ -38,7 +39,7 @@ export function runReaderQuery(db: Sqlite, query: ReaderQuery): unknown {
     case 'overview:tiles':
       return overviewTiles(db, query.filter);
     case 'events:count':
-      return countsFrom(countByStatus(db, query.filter));
+      return countsFrom(countByStatus(db, resolveSearch(db, query.filter)));
     case 'events:list':
       return listEvents(db, query.input);
     case 'facets:load':

@@ -1,6 +1,7 @@
 import { SavedViewInputSchema, type SavedView, type SavedViewInput } from '../../shared/ipc/channels/overview';
 import { AppError } from '../../shared/ipc/result';
 import type { Sqlite } from '../db/connection';
+import { looksLikeEmail, looksLikePhone } from '../events/search-repo';
 import { parseOrThrow } from '../events/service';
 import { uuidv7 } from '../lib/ids';
 
@@ -33,6 +34,10 @@ export function listViews(db: Sqlite): SavedView[] {
 /** Creates a view, replaces the view with the same name, or (with id) updates that view. */
 export function saveView(db: Sqlite, input: SavedViewInput): SavedView {
   const data = parseOrThrow(SavedViewInputSchema, input, 'view');
+  // A search for an email or phone is personal data, which is never stored (issue 15 item 9).
+  if (data.filter.search && (looksLikeEmail(data.filter.search) || looksLikePhone(data.filter.search))) {
+    throw new AppError('validation', 'A saved view cannot keep a search for an email or phone number (personal data is never stored); clear the search first');
+  }
   const now = new Date().toISOString();
   const json = { filter: JSON.stringify(data.filter), sort: JSON.stringify(data.sort), columns: JSON.stringify(data.columns) };
   const id = db.transaction(() => {
