@@ -19,14 +19,34 @@ async function shoot(page: Page, name: string): Promise<void> {
   await page.emulateMedia({ colorScheme: 'light' });
 }
 
-test('screens: import mapping and report', async ({ app }) => {
+test('screens: first run, import mapping and report, import history', async ({ app }) => {
+  await expect(app.getByTestId('setup-checklist')).toBeVisible();
+  await expect(app.getByTestId('setup-timezone')).toBeVisible();
+  await shoot(app, 'first-run');
+
+  // A real Shopify export: fill rates and match quality on a sample spread through the file.
   const importPage = new ImportPage(app);
-  await importPage.dropFile(join(__dirname, '..', 'data', 'crm-export.csv'));
+  await importPage.dropFile(join(__dirname, '..', '..', 'test', 'fixtures', 'real-world', 'shopify_orders_export_devstore.csv'));
   await expect(importPage.mapping()).toBeVisible();
+  await expect(app.getByTestId('mapping-quality')).toBeVisible();
   await shoot(app, 'import-mapping');
   await importPage.start();
-  await importPage.expectReport({ imported: 6, invalid: 4 });
+  await importPage.expectReport({ imported: 19 });
+  await expect(app.getByTestId('report-quality')).toBeVisible();
+  await app.getByTestId('problem-group').first().locator('summary').click();
   await shoot(app, 'import-report');
+
+  // A file with refused rows, then the history that keeps both reports.
+  await app.getByRole('button', { name: 'Import another file' }).click();
+  await importPage.dropFile(join(__dirname, '..', 'data', 'crm-export.csv'));
+  await expect(importPage.mapping()).toBeVisible();
+  await importPage.start();
+  await importPage.expectReport({ imported: 6, invalid: 4 });
+  await expect(importPage.errorRows().first()).toBeVisible();
+  await shoot(app, 'import-report-refused');
+  await app.getByRole('button', { name: 'Import another file' }).click();
+  await expect(app.getByTestId('recent-import-row')).toHaveCount(2);
+  await shoot(app, 'import-history');
 });
 
 test('screens: review, detail, overview, export, catalog, settings', async ({ app }) => {

@@ -12,6 +12,7 @@ import { createPrivacyHandlers } from '../privacy/handlers';
 import { createSettingsHandlers } from '../settings/handlers';
 import { createSendHandlers } from '../send/handlers';
 import { createGoogleHandlers } from '../google/handlers';
+import { createSetupHandlers } from '../setup/handlers';
 
 /** Every channel's handler, built on one context. The transport binding adds sender checks and parsing. */
 export function createHandlers(ctx: AppContext): Handlers {
@@ -28,5 +29,6 @@ export function createHandlers(ctx: AppContext): Handlers {
     ...createPrivacyHandlers(ctx),
     ...createSendHandlers(ctx),
     ...createGoogleHandlers(ctx),
+    ...createSetupHandlers(ctx),
   };
 }

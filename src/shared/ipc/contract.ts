@@ -12,6 +12,7 @@ import { overviewChannels } from './channels/overview';
 import { privacyChannels } from './channels/privacy';
 import { settingsChannels } from './channels/settings';
 import { sendChannels } from './channels/send';
+import { setupChannels } from './channels/setup';
 
 /** Every IPC channel of the app: the only place channel names live. */
 export const contract = {
@@ -27,6 +28,7 @@ export const contract = {
   ...privacyChannels,
   ...googleChannels,
   ...sendChannels,
+  ...setupChannels,
 } as const;
 
 export type Contract = typeof contract;

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { FileRef, ImportMapping, ImportOptionsInput, ImportReport, SniffResult } from '../../../../shared/domain/imports';
 import type { ImportProgress } from '../../../../shared/ipc/events';
 import { subscribeDroppedFile, takeDroppedFile } from '../../app/dropped-file';
+import { navigate } from '../../app/router';
 import type { ScreenProps } from '../../app/screens';
 import { ErrorBanner, Page } from '../../components/Page';
 import { call, onPush } from '../../lib/api';
@@ -98,12 +99,19 @@ export function ImportScreen({ route }: ScreenProps) {
     }
   };
 
-  // #/import?report=<id> (from the Overview's Recent imports) opens that import's report.
+  // #/import?report=<id> (from the Overview's Recent imports) opens that import's report;
+  // #/import?sample=1 (the first-run checklist) opens the sample file's mapping.
   const reportParam = route.params.get('report');
+  const sampleParam = route.params.get('sample');
   useEffect(() => {
     if (reportParam) void openReport(reportParam);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [reportParam]);
+  useEffect(() => {
+    if (sampleParam !== '1') return;
+    navigate('import', undefined, true);
+    call('setup:sampleFile', {}).then((file) => preview(file), setError);
+  }, [sampleParam, preview]);
 
   const openDialog = async () => {
     setError(null);

@@ -4,10 +4,11 @@ import type { EventFilter } from '../../../../shared/domain/filters';
 import { microsToDecimal } from '../../../../shared/domain/money';
 import { navigate, routeHref } from '../../app/router';
 import type { ScreenProps } from '../../app/screens';
-import { EmptyState, ErrorBanner, Page } from '../../components/Page';
+import { ErrorBanner, Page } from '../../components/Page';
 import { call } from '../../lib/api';
 import { formatCount, formatDateTime, formatMoney } from '../../lib/format';
 import { useQuery } from '../../lib/hooks';
+import { SetupChecklist } from '../setup/SetupChecklist';
 import { RecentImports } from '../import/RecentImports';
 import { TimelineChart, type Measure } from './TimelineChart';
 
@@ -77,9 +78,7 @@ export function OverviewScreen({ route }: ScreenProps) {
     >
       <ErrorBanner error={tiles.error ?? timeline.error} onRetry={() => (tiles.reload(), timeline.reload())} />
       {empty ? (
-        <EmptyState title="No conversions yet">
-          Drop a CSV anywhere on this window, or <a href={routeHref('import')}>open one on the Import screen</a>. Counts, value and a daily chart appear here.
-        </EmptyState>
+        <SetupChecklist />
       ) : (
         <>
           <div className="tiles tiles--status" data-testid="overview-tiles">

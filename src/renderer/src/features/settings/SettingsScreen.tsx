@@ -26,11 +26,19 @@ const ACTION_SOURCE_LABELS: Record<(typeof META_ACTION_SOURCES)[number], string>
 };
 
 /** Account settings the exports need: time zone, country, currencies, consent defaults and the destinations mapping. */
-export function SettingsScreen(_props: ScreenProps) {
+export function SettingsScreen({ route }: ScreenProps) {
   const settings = useQuery(() => call('settings:get', {}), [], []);
   const [saved, setSaved] = useState<AppSettings | null>(null);
   const [draft, setDraft] = useState<SettingsDraft | null>(null);
   const [touched, setTouched] = useState(false);
+  // #/settings?focus=<element id> (the first-run checklist's links): scroll to that field once the form is there.
+  const focus = route.params.get('focus');
+  useEffect(() => {
+    if (!focus || !draft) return;
+    const element = document.getElementById(focus);
+    element?.scrollIntoView({ block: 'center' });
+    if (element instanceof HTMLInputElement || element instanceof HTMLSelectElement) element.focus();
+  }, [focus, draft !== null]);
   const [serverErrors, setServerErrors] = useState<FieldErrors>({});
   const [error, setError] = useState<unknown>(null);
   const [message, setMessage] = useState<string | null>(null);
