@@ -47,8 +47,13 @@ test('a real Shopify export: order number, total and currency mapped; warnings a
   await expect(app.getByTestId('report-unmatchable')).toContainText('10 of 19 orders have no email, phone or click id');
   const unmatchable = app.getByTestId('problem-group').filter({ hasText: 'no platform can match this event' });
   await expect(unmatchable).toHaveAttribute('data-count', '10');
-  await unmatchable.locator('summary').click();
+  // A short list is shown open, each group folding to its summary.
   await expect(unmatchable.getByTestId('warning-table-row')).toHaveCount(10);
+  await expect(unmatchable.getByTestId('warning-table-row').first()).toBeVisible();
+  await unmatchable.locator('summary').click();
+  await expect(unmatchable.getByTestId('warning-table-row').first()).toBeHidden();
+  await unmatchable.locator('summary').click();
+  await expect(unmatchable.getByTestId('warning-table-row').first()).toBeVisible();
   await expect(app.getByTestId('error-table')).toHaveCount(0);
 
   const orders = harness.query<{ transaction_id: string; conversion_name: string; event_name: string; event_value_micros: number; currency: string; source_line: number }>(

@@ -80,7 +80,9 @@ export function ReportStep({ report, onSaveErrors, onUndo, onDone, message, done
         <div className="banner banner--warn" data-testid="report-preflight">
           {preflight.unmatchable > 0 && (
             <div data-testid="report-unmatchable">
-              {formatCount(preflight.unmatchable)} of {formatCount(events)} {noun} have no email, phone or click id (nor any other key): no platform can match them.{' '}
+              <span title="Nor a name with address, an external id, fbc/fbp or IP with user agent">
+                {formatCount(preflight.unmatchable)} of {formatCount(events)} {noun} have no email, phone or click id: no platform can match them.
+              </span>{' '}
               <a href={routeHref('review', { import: report.id, ids: 'none' })} data-testid="review-unmatchable" onClick={(e) => { e.preventDefault(); reviewUnmatchable(); }}>
                 See them in Review
               </a>
@@ -95,10 +97,10 @@ export function ReportStep({ report, onSaveErrors, onUndo, onDone, message, done
           )}
         </div>
       )}
-      {preflight?.quality && report.status === 'completed' && preflight.quality.rows > 0 && <MatchQualityCard quality={preflight.quality} testId="report-quality" />}
       <ProblemGroups testId="error-table" title="Refused rows" rows={problems('error')} truncated={report.errorsTruncated} />
       <ProblemGroups testId="warning-table" title="Warnings (rows kept)" rows={problems('warning')} truncated={report.errorsTruncated} />
       <ProblemGroups testId="duplicate-table" title="Already imported (kept as they were)" rows={problems('duplicate')} truncated={report.errorsTruncated} />
+      {preflight?.quality && report.status === 'completed' && preflight.quality.rows > 0 && <MatchQualityCard quality={preflight.quality} testId="report-quality" />}
     </div>
   );
 }

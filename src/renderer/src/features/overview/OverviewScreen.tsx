@@ -163,7 +163,7 @@ export function OverviewScreen({ route }: ScreenProps) {
           </div>
 
           <div className="overview__grid overview__grid--even">
-            <RecentImports />
+            <RecentImports compact />
             <RecentBatches />
           </div>
         </>

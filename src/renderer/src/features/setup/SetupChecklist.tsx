@@ -53,7 +53,9 @@ export function SetupChecklist() {
             <li key={item.id} className={`setup__item${item.done ? ' setup__item--done' : ''}`} data-testid={`setup-${item.id}`} data-done={item.done ? 'yes' : 'no'}>
               <span className="setup__mark" aria-label={item.done ? 'done' : 'not done'}>{item.done ? '✓' : '○'}</span>
               <span className="setup__text">
-                <strong>{ITEMS[item.id].title}</strong> <span className="muted">— {ITEMS[item.id].why}</span>
+                <span>
+                  <strong>{ITEMS[item.id].title}</strong> <span className="muted">— {ITEMS[item.id].why}</span>
+                </span>
                 <span className="setup__detail">{item.detail}</span>
               </span>
               <a href={routeHref('settings', { focus: ITEMS[item.id].focus })} data-testid={`setup-link-${item.id}`}>{item.done ? 'Change' : 'Set it'}</a>
@@ -70,7 +72,7 @@ export function SetupChecklist() {
         <div className="card setup__card">
           <div className="card__title">Upload templates</div>
           <div className="muted">Empty files with the platforms’ columns, to fill from your CRM or to check an export against.</div>
-          <div className="row">
+          <div className="setup__templates">
             {TEMPLATES.map((t) => (
               <button key={t.kind} type="button" data-testid={`setup-template-${t.kind}`} onClick={() => void saveTemplate(t.kind)}>{t.label}</button>
             ))}
