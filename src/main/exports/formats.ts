@@ -114,6 +114,10 @@ export interface FormatContext {
 }
 
 // ---------------------------------------------------------------- CSV cells
+// Written here rather than with Papa.unparse (issue 16): each format builds its line from cells it
+// knows (hashes and numbers need no quoting check), and Papa.unparse measured slower — 1.3–1.5× the
+// CPU of formatting a google-click row when called per line, 1.2× for the all-columns file even in
+// batches of 1,000 — and it quotes cells with a leading or trailing space, which these files do not.
 
 const NEEDS_QUOTES = /[",\r\n]/;
 /** RFC 4180 field: quoted when it holds a comma, quote, CR or LF; quotes doubled. */
