@@ -177,6 +177,7 @@ class Breaks {
 
 export class CsvParser {
   private readonly parsers = new Map<Newline, Papa.Parser>();
+  private readonly plainParsers = new Map<Newline, Papa.Parser>();
   private readonly delimiterCode: number;
   /** Rows up to this many characters cannot break a limit. */
   private readonly smallRow: number;
@@ -254,7 +255,8 @@ export class CsvParser {
     this.nextQuote = text.indexOf('"');
     this.breakChar = newline === '\r' ? '\r' : '\n';
     this.textLine = this.line;
-    this.parserFor(newline).parse(text, 0, !final);
+    if (this.nextQuote === -1 && !this.cut) this.parsePlain(text, newline, final);
+    else this.parserFor(newline).parse(text, 0, !final);
     if (final) this.pending = '';
     else this.pending = work.slice(this.breaks ? this.breaks.after(this.line - this.textLine) : this.rowStart);
     this.text = '';
@@ -269,6 +271,31 @@ export class CsvParser {
       this.parsers.set(newline, parser);
     }
     return parser;
+  }
+
+  /**
+   * A text without quotes: every row is one line and an empty row is an empty line, so papaparse's
+   * fast mode runs without a step callback (no result object a row), and no row needs its cursor.
+   */
+  private parsePlain(text: string, newline: Newline, final: boolean): void {
+    let parser = this.plainParsers.get(newline);
+    if (!parser) {
+      parser = new Papa.Parser({ delimiter: this.delimiter, newline, quoteChar: '"' });
+      this.plainParsers.set(newline, parser);
+    }
+    const result = parser.parse(text, 0, !final) as { data: string[][]; meta: { cursor: number } };
+    // Within a text no longer than smallRow, no row can break a limit but the field count.
+    const check = text.length > this.smallRow;
+    const maxFields = this.limits.maxFields;
+    let line = this.line;
+    for (const fields of result.data) {
+      const at = line++;
+      if (fields.length === 1 && fields[0] === '') continue;
+      const error = check || fields.length > maxFields ? capFields(fields, this.limits) : undefined;
+      this.onRow(error === undefined ? { line: at, fields } : { line: at, fields, error });
+    }
+    this.line = line;
+    this.rowStart = result.meta.cursor;
   }
 
   private readonly onStep = (result: StepResult): void => {
