@@ -47,6 +47,15 @@ export interface DeliveryRepo {
   markFailed(failures: readonly { id: string; code: string; reason: string }[], info: MarkInfo): number;
 }
 
+/**
+ * `values → { [columns[i]]: values[i] }` as one object literal, compiled once per column list (the
+ * names are the destination's column constants, quoted by JSON.stringify): V8 builds such objects
+ * with one fixed shape, several times faster than assigning the keys in a loop.
+ */
+function rowConstructor(columns: readonly string[]): (values: unknown[]) => SendRow {
+  return new Function('v', `return {${columns.map((name, i) => `${JSON.stringify(name)}: v[${i}]`).join(', ')}};`) as (values: unknown[]) => SendRow;
+}
+
 const OVERALL_WITH_QUEUED_DELIVERY = ['queued', 'failed'] as const;
 
 /** `id IN (SELECT value FROM json_each(:ids))` — a list of ids as one parameter. */
@@ -72,12 +81,18 @@ export function createDeliveryRepo(db: Sqlite, k: Kysely<DB>, destination: Deliv
       select().where(where).where('sync_status', '=', status).where(sql.ref('rowid'), '>', slot('after')).orderBy(sql.ref('rowid')).limit(sql<number>`${slot('limit')}`),
     ),
   );
+  // Rows are read as arrays and made into objects by a constructor compiled for this column list:
+  // better-sqlite3's own row objects cost about 3 times the whole read (measured 12–15 µs against
+  // 4 µs per 29-column row), and the engine reads every event it sends.
+  for (const page of pages) page.stmt.raw(true);
+  const toRow = rowConstructor(selectList);
   const count = prepareOnce(db, k.selectFrom('conversion_events').select((eb) => eb.fn.countAll<number>().as('n')).where(where));
   const byIds = prepareOnce(db, select().where('id', 'in', idsIn).where(queuedHere).orderBy(sql.ref('rowid')));
+  byIds.stmt.raw(true);
 
   return {
     queuedPage(afterRowid, limit) {
-      const parts = pages.map((page) => page.stmt.all(...page.params({ after: afterRowid, limit })) as SendRow[]).filter((rows) => rows.length);
+      const parts = pages.map((page) => (page.stmt.all(...page.params({ after: afterRowid, limit })) as unknown[][]).map(toRow)).filter((rows) => rows.length);
       if (parts.length <= 1) return parts[0] ?? [];
       // The first `limit` rows of the union, in rowid order.
       return parts.flat().sort((a, b) => a.rowid - b.rowid).slice(0, limit);
@@ -86,7 +101,7 @@ export function createDeliveryRepo(db: Sqlite, k: Kysely<DB>, destination: Deliv
       return (count.stmt.get(...count.params({})) as { n: number }).n;
     },
     queuedByIds(ids) {
-      return byIds.stmt.all(...byIds.params({ ids: JSON.stringify(ids) })) as SendRow[];
+      return (byIds.stmt.all(...byIds.params({ ids: JSON.stringify(ids) })) as unknown[][]).map(toRow);
     },
     markSent(requests, info) {
       const items: { eventId: string; platformIdsJson: string }[] = [];
