@@ -171,9 +171,14 @@ describe('exclusions', () => {
     expect(line('google-click', { gclid: null, wbraid: 'W1' })).toMatch(/^W1,Offline purchase,/);
   });
   it('missing mappings and identifiers, all reasons listed', () => {
+    const unmapped = 'no Google Ads conversion action is mapped for "lead" (Settings → Conversion names, or the "lead" category in Settings → Destinations)';
+    const noClick = 'no click id (GCLID, GBRAID or WBRAID); use the enhanced-conversions-for-leads file for events with an email or phone';
+    // Every problem is kept apart (one reason per line on the Export screen, a group per code) and joined for one-line places.
     expect(line('google-click', { event_name: 'lead', gclid: null })).toEqual({
       code: 'no_conversion_action',
-      reason: 'no Google Ads conversion action is mapped for "lead" (Settings → Conversion names, or the "lead" category in Settings → Destinations); no click id (GCLID, GBRAID or WBRAID); use the enhanced-conversions-for-leads file for events with an email or phone',
+      reason: `${unmapped}; ${noClick}`,
+      codes: ['no_conversion_action', 'no_click_id'],
+      reasons: [unmapped, noClick],
     });
     expect(line('google-leads', { user_email_hash: null, meta_email_hash: null })).toMatchObject({ code: 'no_identifiers' });
     expect(line('meta', { event_name: 'custom' })).toMatchObject({ code: 'no_meta_event' });

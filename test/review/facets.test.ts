@@ -50,6 +50,8 @@ const eventArb = fc.record({
   email: fc.boolean(),
   phone: fc.boolean(),
   metaOnly: fc.boolean(),
+  // What Meta can match on besides a Meta email hash (filter-sql.ts META_MATCH): each way, half-ways, or nothing.
+  metaKey: fc.constantFrom(null, null, 'fbc', 'fbp', 'ip+ua', 'ip', 'names+zip', 'names', 'external_id', 'phone'),
   drop: fc.integer({ min: 0, max: 4 }).map((k) => k === 0),
   // Delivery rows (0012) for about one event in three: [Google, Meta]; sync_status is then derived from them.
   deliveries: fc.option(fc.tuple(fc.constantFrom(...SYNC_STATUSES), fc.constantFrom(...SYNC_STATUSES)), { nil: null, freq: 2 }),
@@ -73,6 +75,7 @@ const filterArb: fc.Arbitrary<EventFilter> = fc
     valueMax: maybe(fc.constantFrom('0', '0.000001', '1', '2.5', '100')),
     hasClickId: maybe(fc.boolean()),
     hasIdentifiers: maybe(fc.boolean()),
+    noIdentifiersFor: maybe(fc.constantFrom('any' as const, 'google' as const, 'meta' as const)),
     delivery: maybe(fc.record({ destination: fc.constantFrom(...DESTINATIONS), statuses: fc.subarray([...SYNC_STATUSES], { minLength: 1 }) })),
   })
   .map((f) => Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined)) as EventFilter);
@@ -83,6 +86,12 @@ function reseed(db: Sqlite, events: GenEvent[]): void {
   const setName = db.prepare('UPDATE conversion_events SET conversion_name = ? WHERE id = ?');
   const drop = db.prepare('DELETE FROM conversion_events WHERE id = ?');
   const addDelivery = db.prepare('INSERT INTO event_deliveries (event_id, destination, status) VALUES (?, ?, ?)');
+  const META_KEY_SQL: Record<string, string> = {
+    fbc: "fbc = 'fb.1.1.x'", fbp: "fbp = 'fb.1.1.y'", 'ip+ua': "user_ip = '192.0.2.1', user_agent = 'UA'", ip: "user_ip = '192.0.2.1'",
+    'names+zip': `meta_first_name_hash = '${HASH}', meta_last_name_hash = '${HASH}', meta_zip_hash = '${HASH}'`,
+    names: `meta_first_name_hash = '${HASH}', meta_last_name_hash = '${HASH}'`,
+    external_id: `meta_external_id_hash = '${HASH}'`, phone: `meta_phone_hash = '${HASH}'`,
+  };
   db.transaction(() => {
     db.exec('DELETE FROM conversion_events');
     events.forEach((e, i) => {
@@ -98,6 +107,7 @@ function reseed(db: Sqlite, events: GenEvent[]): void {
       if (status !== 'pending') setStatus.run(status, e.id);
       if (e.deliveries) e.deliveries.forEach((d, k) => addDelivery.run(e.id, DESTINATIONS[k], d));
       if (e.conversionName !== null) setName.run(e.conversionName, e.id);
+      if (e.metaKey) db.prepare(`UPDATE conversion_events SET ${META_KEY_SQL[e.metaKey]} WHERE id = ?`).run(e.id);
     });
     for (const e of events) if (e.drop) drop.run(e.id);
   })();
@@ -247,5 +257,5 @@ describe('facet index', () => {
 });
 
 function sample(): GenEvent {
-  return { id: '', name: 'lead', conversionName: null, status: 'pending', time: TIMES[1]!, created: CREATED[0]!, value: 1_000_000, campaign: null, brand: null, importRef: null, click: null, email: false, phone: false, metaOnly: false, drop: false, deliveries: null };
+  return { id: '', name: 'lead', conversionName: null, status: 'pending', time: TIMES[1]!, created: CREATED[0]!, value: 1_000_000, campaign: null, brand: null, importRef: null, click: null, email: false, phone: false, metaOnly: false, metaKey: null, drop: false, deliveries: null };
 }

@@ -8,11 +8,11 @@ import type { Sqlite } from '../db/connection';
 import { parseStoredUtc } from '../exports/zone-time';
 import { FOLLOWS_EVENT, searchRowid, statusOrderOf, type FacetColumns } from './facets';
 import { readDeliveryCodes } from '../delivery/repo';
-import { CLICK_ID, HASHED_ID, VALUE_KEY } from './filter-sql';
+import { CLICK_ID, HASHED_ID, META_HASHED_ID, META_MATCH, VALUE_KEY } from './filter-sql';
 import { SORT_EXPRESSIONS } from './repo';
 
 /** FacetColumns.flags from the filters' own expressions (filter-sql.ts, idx_conversion_events_identifiers). */
-const FLAGS_SQL = `(${CLICK_ID} | (${HASHED_ID} << 1))`;
+const FLAGS_SQL = `(${CLICK_ID} | (${HASHED_ID} << 1) | (${META_MATCH} << 2) | (${META_HASHED_ID} << 3))`;
 const caseOf = (column: string, values: readonly string[]) =>
   `CASE ${column} ${values.map((v, i) => `WHEN '${v}' THEN ${i}`).join(' ')} ELSE -1 END`;
 

@@ -45,7 +45,10 @@ export interface FacetColumns {
   time: Float64Array;
   /** ifnull(event_value_micros, -1), the value sort key (VALUE_KEY in filter-sql.ts). */
   value: Float64Array;
-  /** bit0 = has a click id (gclid/gbraid/wbraid), bit1 = has a hashed id (user email/phone hash). */
+  /**
+   * bit0 = has a click id (gclid/gbraid/wbraid), bit1 = has a hashed id (user email/phone hash),
+   * bit2 = Meta can match it (META_MATCH), bit3 = an email / phone pre-hashed for Meta.
+   */
   flags: Uint8Array;
   /** Positions in the order SQLite lists them ascending: ORDER BY <sort expression> ASC, id ASC. */
   orders: { event_time: Uint32Array; created_at: Uint32Array; event_name: Uint32Array; event_value: Uint32Array };
@@ -87,6 +90,14 @@ export const FOLLOWS_EVENT = 255;
 
 export const FLAG_CLICK_ID = 1;
 export const FLAG_HASHED_ID = 2;
+export const FLAG_META_MATCH = 4;
+export const FLAG_META_HASHED_ID = 8;
+/** NO_IDENTIFIERS_SQL (filter-sql.ts) as flag masks: the event has none of these bits. */
+const NO_IDENTIFIERS_MASK = {
+  any: FLAG_CLICK_ID | FLAG_HASHED_ID | FLAG_META_MATCH,
+  google: FLAG_HASHED_ID | FLAG_META_HASHED_ID,
+  meta: FLAG_META_MATCH | FLAG_HASHED_ID,
+} as const;
 
 /** SQLite orders sync_status as TEXT: the SYNC_STATUSES indexes in alphabetical order of their names. */
 export const STATUS_TEXT_ORDER: readonly number[] = SYNC_STATUSES.map((s, i) => [s, i] as const)
@@ -123,6 +134,10 @@ interface Predicate {
   valueMax: number;
   clickId: number; // -1 any, 0/1
   identifiers: number; // -1 any, 0 none, 1 some
+  /** Flags none of which the event may have (noIdentifiersFor), 0 = no such filter. */
+  noneOf: number;
+  /** A resolved filter that matches nothing (an empty conversion-name list). */
+  nothing: boolean;
 }
 
 const ANY = -2;
@@ -219,6 +234,15 @@ export class FacetIndex {
   /** The distinct conversion names of the snapshot, sorted (null when too many were indexed). */
   conversionNames(): string[] | null {
     return this.columns.conversionNames ? [...this.columns.conversionNames].sort() : null;
+  }
+
+  /** The distinct (category, conversion name) pairs of the snapshot (null when names were too many to index). */
+  namePairs(): { event_name: (typeof EVENT_NAMES)[number]; name: string }[] | null {
+    const { conversionNames, conversionName, name, count } = { ...this.columns, count: this.count };
+    if (!conversionNames) return null;
+    const seen = new Set<number>();
+    for (let i = 0; i < count; i++) seen.add(conversionName[i]! * EVENT_NAMES.length + name[i]!);
+    return [...seen].map((key) => ({ event_name: EVENT_NAMES[key % EVENT_NAMES.length]!, name: conversionNames[Math.floor(key / EVENT_NAMES.length)]! }));
   }
 
   /** Positions in ascending sort order (the status sort's is derived here by a counting sort). */
@@ -318,6 +342,8 @@ export class FacetIndex {
       valueMax,
       clickId: filter.hasClickId === undefined ? -1 : filter.hasClickId ? 1 : 0,
       identifiers: filter.hasIdentifiers === undefined ? -1 : filter.hasIdentifiers ? 1 : 0,
+      noneOf: filter.noIdentifiersFor ? NO_IDENTIFIERS_MASK[filter.noIdentifiersFor] : 0,
+      nothing: filter.conversionNames !== undefined && filter.conversionNames.length === 0,
     };
   }
 
@@ -325,7 +351,7 @@ export class FacetIndex {
     const c = this.columns;
     const n = this.count;
     const mask = new Uint8Array(n);
-    if (p.campaign === NOTHING || p.brand === NOTHING || p.importRef === NOTHING) return mask;
+    if (p.nothing || p.campaign === NOTHING || p.brand === NOTHING || p.importRef === NOTHING) return mask;
     mask.fill(1);
     // One pass per active predicate: each loop stays monomorphic and tight.
     const { statusOk, nameOk, conversionNameOk, delivery } = p;
@@ -369,8 +395,13 @@ export class FacetIndex {
       for (let i = 0; i < n; i++) {
         const f = flags[i]!;
         if (p.clickId >= 0 && (f & FLAG_CLICK_ID ? 1 : 0) !== p.clickId) mask[i] = 0;
-        else if (p.identifiers >= 0 && (f !== 0 ? 1 : 0) !== p.identifiers) mask[i] = 0;
+        else if (p.identifiers >= 0 && (f & (FLAG_CLICK_ID | FLAG_HASHED_ID) ? 1 : 0) !== p.identifiers) mask[i] = 0;
       }
+    }
+    if (p.noneOf) {
+      const flags = c.flags;
+      const noneOf = p.noneOf;
+      for (let i = 0; i < n; i++) if (flags[i]! & noneOf) mask[i] = 0;
     }
     return mask;
   }

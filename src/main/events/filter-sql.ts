@@ -12,12 +12,27 @@ export interface SqlFragment {
 
 export const CLICK_ID = '(gclid IS NOT NULL OR gbraid IS NOT NULL OR wbraid IS NOT NULL)';
 export const HASHED_ID = '(user_email_hash IS NOT NULL OR user_phone_hash IS NOT NULL)';
+/** Meta's customer-information rule, as exports/formats.ts metaCanMatch writes it. */
+export const META_MATCH =
+  '(meta_email_hash IS NOT NULL OR meta_phone_hash IS NOT NULL OR meta_external_id_hash IS NOT NULL OR fbc IS NOT NULL OR fbp IS NOT NULL' +
+  ' OR (meta_first_name_hash IS NOT NULL AND meta_last_name_hash IS NOT NULL AND (meta_zip_hash IS NOT NULL OR meta_city_hash IS NOT NULL OR meta_dob_hash IS NOT NULL))' +
+  ' OR (user_ip IS NOT NULL AND user_agent IS NOT NULL))';
+/** An email or phone pre-hashed for Meta (the Google leads file calls these "hashed for the other platform"). */
+export const META_HASHED_ID = '(meta_email_hash IS NOT NULL OR meta_phone_hash IS NOT NULL)';
+
+/** "No identifiers" per scope (NoIdentifiersScope), with the exports' exact exclusion rules. */
+export const NO_IDENTIFIERS_SQL = {
+  any: `(${CLICK_ID} = 0 AND ${HASHED_ID} = 0 AND ${META_MATCH} = 0)`,
+  google: `(${HASHED_ID} = 0 AND ${META_HASHED_ID} = 0)`,
+  meta: `(${META_MATCH} = 0 AND ${HASHED_ID} = 0)`,
+} as const;
 
 /** The value sort key and value-range expression (events without a value sort as -1). */
 export const VALUE_KEY = 'ifnull(event_value_micros, -1)';
 
 /** The WHERE clause for a review filter. Shared by list, count and bulk actions so they always agree. */
 export function filterToWhere(filter: EventFilterParsed): SqlFragment {
+  if (filter.tooOldFor || filter.unmappedFor) throw new Error('filterToWhere: resolve "too old" / "unmapped" first (events/resolve-filter.ts)');
   const clauses: string[] = [];
   const params: unknown[] = [];
   const inList = (column: string, values: readonly string[]) => {
@@ -26,6 +41,8 @@ export function filterToWhere(filter: EventFilterParsed): SqlFragment {
   };
   if (filter.statuses?.length) inList('sync_status', filter.statuses);
   if (filter.eventNames?.length) inList('event_name', filter.eventNames);
+  // An empty list (a resolved "no conversion action" filter with no unmapped name) matches nothing.
+  if (filter.conversionNames && !filter.conversionNames.length) clauses.push('0');
   if (filter.conversionNames?.length) {
     // An event's name is conversion_name, or its category when that is NULL (stored before 0011):
     // written as two index-friendly terms rather than ifnull(), so idx_conversion_events_conversion_name serves the first.
@@ -63,6 +80,7 @@ export function filterToWhere(filter: EventFilterParsed): SqlFragment {
     const none = `${CLICK_ID} = 0 AND ${HASHED_ID} = 0`;
     clauses.push(filter.hasIdentifiers ? `NOT (${none})` : none);
   }
+  if (filter.noIdentifiersFor) clauses.push(NO_IDENTIFIERS_SQL[filter.noIdentifiersFor]);
   if (filter.unmatchable !== undefined) clauses.push(filter.unmatchable ? `NOT (${MATCHABLE_SQL})` : `(${MATCHABLE_SQL})`);
   // Search (events/search-repo.ts): event_id or transaction_id starting with the text (also with a '#'
   // before it), or, for an email or phone, the events holding one of its hashes. The handlers resolve the

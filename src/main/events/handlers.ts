@@ -7,6 +7,7 @@ import { readerPoolFor } from '../jobs/reader';
 import { jobServiceForContext, targetSizeAtMost, toBulkSpec, type BulkRequest } from '../jobs/specs';
 import { facetCacheForContext } from './facet-context';
 import { resolveSearch } from './search-repo';
+import { resolveFilter } from './resolve-filter';
 import * as events from './service';
 import { hasDeliveryRows } from '../delivery/patch-repo';
 import { changeSize, statusesOfChange, statusOfEvent } from './transitions-repo';
@@ -26,7 +27,9 @@ export function createEventsHandlers(ctx: AppContext): Pick<Handlers, keyof type
   };
   /** Exact counts: the facet index (a few ms) when current, else SQL on the reader thread. */
   /** A bulk target's search: its email or phone is hashed here (Settings → Default country), before a worker runs it. */
-  const resolveTarget = <T extends BulkTarget>(target: T): T => ('filter' in target ? { ...target, filter: resolveSearch(ctx.db, target.filter) } : target);
+  // "Too old" and "no conversion action" depend on Settings and the clock: rewritten into plain filters first (resolve-filter.ts).
+  const resolveTarget = <T extends BulkTarget>(target: T): T =>
+    'filter' in target ? { ...target, filter: resolveSearch(ctx.db, resolveFilter(ctx.db, target.filter)) } : target;
   const count = async (filter: EventFilterParsed) => {
     const index = facets.current();
     if (index?.supports(filter)) return events.countsFrom(index.countByStatus(filter));
@@ -37,6 +40,7 @@ export function createEventsHandlers(ctx: AppContext): Pick<Handlers, keyof type
    * the jobs worker; the answer comes when it has finished, in the same shape as the in-thread path.
    */
   const viaWorker = (size: number) => jobs.hasRunning() || size > jobs.bulkThreshold;
+  const resolved = (filter: EventFilterParsed) => resolveFilter(ctx.db, filter);
   const runJob = async (request: BulkRequest) => {
     const { spec, label } = toBulkSpec(ctx.db, request);
     return jobs.run(spec, label);
@@ -62,14 +66,15 @@ export function createEventsHandlers(ctx: AppContext): Pick<Handlers, keyof type
     // A page from the facet index costs ~1–3 ms here; through SQL it can take a few hundred ms on 1M
     // events (a filter correlated with the sort, OFFSET paging), so that runs on the reader thread.
     'events:list': (input) => {
-      const query = EventListInputSchema.parse(input);
+      const parsed = EventListInputSchema.parse(input);
+      const query = { ...parsed, filter: resolved(parsed.filter) };
       const index = facets.current();
       if (index?.supports(query.filter) && !query.offset) return events.listEvents(ctx.db, query);
       return reader.query<EventPage>({ op: 'events:list', input: query });
     },
     // Exact counts over a big filter in SQL can take longer than a frame (a table lookup per matching
     // row when the filter's index has no status): without the facet index they run on the reader thread.
-    'events:count': ({ filter }) => count(filter),
+    'events:count': ({ filter }) => count(resolved(filter)),
     'events:statusCounts': async () => (await count({})).byStatus,
     'events:updateSync': ({ id, patch }) => {
       const before = facets.currentToken();

@@ -271,6 +271,15 @@ export function distinctConversionNames(db: Sqlite, limit: number): string[] {
   return [...new Set([...named, ...categories].map((row) => row.name))].sort().slice(0, limit);
 }
 
+/** The distinct (category, conversion name) pairs; a NULL conversion name is its category's (as filterToWhere reads it). */
+export function distinctNamePairs(db: Sqlite): { event_name: ConversionEvent['event_name']; name: string }[] {
+  const k = createKysely(db);
+  return allRows<{ event_name: ConversionEvent['event_name']; name: string | null }>(
+    db,
+    k.selectFrom('conversion_events').select(['event_name', 'conversion_name as name']).distinct(),
+  ).map((row) => ({ event_name: row.event_name, name: row.name ?? row.event_name }));
+}
+
 /** Ids (of those given) that exist. */
 export function existingIds(db: Sqlite, ids: readonly string[]): Set<string> {
   const found = new Set<string>();

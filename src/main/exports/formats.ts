@@ -77,8 +77,13 @@ export interface ExportRow {
 }
 
 export interface Exclusion {
+  /** The first problem's code (an event is counted under every code in `codes`). */
   code: ExclusionCode;
+  /** Every reason, joined with "; " (for one-line places: the send journal, the CLI). */
   reason: string;
+  /** Every problem, in the order found (one reason per line on the Export screen). */
+  codes?: ExclusionCode[];
+  reasons?: string[];
 }
 
 export interface FormatWriter {
@@ -170,12 +175,17 @@ export function platformValue(micros: number | null, currency: string): string {
   return `${Math.floor(minor / scale)}.${fraction.length < digits ? '0'.repeat(digits - fraction.length) + fraction : fraction}`;
 }
 
-function windowChecks(row: ExportRow, nowMs: number, days: number, platform: string, out: Exclusion[]): number {
+/** The event's time as the account's clock shows it, the zone named ("2026-08-01 14:30:00 Europe/Paris"). */
+function accountTime(clock: ZoneClock, ms: number): string {
+  return `${clock.wallTime(ms)} ${clock.timeZone}`;
+}
+
+function windowChecks(row: ExportRow, nowMs: number, days: number, platform: string, clock: ZoneClock, out: Exclusion[]): number {
   const ms = parseStoredUtc(row.event_time);
   if (ms < nowMs - days * DAY_MS) {
-    out.push({ code: 'too_old', reason: `conversion time ${row.event_time} is more than ${days} days ago; ${platform} no longer accepts it` });
+    out.push({ code: 'too_old', reason: `conversion time ${accountTime(clock, ms)} is more than ${days} days ago; ${platform} no longer accepts it` });
   } else if (ms > nowMs + FUTURE_TOLERANCE_MS) {
-    out.push({ code: 'in_future', reason: `conversion time ${row.event_time} is in the future` });
+    out.push({ code: 'in_future', reason: `conversion time ${accountTime(clock, ms)} is in the future` });
   }
   return ms;
 }
@@ -187,7 +197,8 @@ function currencyCheck(row: ExportRow, required: string | null, platform: string
 }
 
 export function combine(problems: Exclusion[]): Exclusion {
-  return problems.length === 1 ? problems[0]! : { code: problems[0]!.code, reason: problems.map((p) => p.reason).join('; ') };
+  if (problems.length === 1) return problems[0]!;
+  return { code: problems[0]!.code, reason: problems.map((p) => p.reason).join('; '), codes: problems.map((p) => p.code), reasons: problems.map((p) => p.reason) };
 }
 
 // ---------------------------------------------------------------- Google: conversions from clicks
@@ -249,7 +260,7 @@ function googleConversion({ settings, nowMs }: FormatContext) {
     warn: googleWarnings(adUserData, adPersonalization),
     /** Adds the window and currency exclusions; returns the event time in ms. */
     check(row: ExportRow, problems: Exclusion[]): number {
-      const ms = windowChecks(row, nowMs, GOOGLE_WINDOW_DAYS, 'Google Ads', problems);
+      const ms = windowChecks(row, nowMs, GOOGLE_WINDOW_DAYS, 'Google Ads', clock, problems);
       currencyCheck(row, settings.google.requiredCurrency, 'Google Ads', problems);
       return ms;
     },
@@ -357,6 +368,7 @@ const hash = (value: unknown) => (typeof value === 'string' ? value : '');
 export function metaPreflight({ settings, nowMs }: FormatContext): (row: ExportRow) => { problems: Exclusion[]; name: string | null; ms: number } {
   const eventOf = destinationCache(metaEventFor, settings);
   const windowDays = metaWindowDays(settings.meta.actionSource);
+  const clock = new ZoneClock(settings.timeZone);
   return (row) => {
     const problems: Exclusion[] = [];
     const destination = eventOf(row);
@@ -370,7 +382,7 @@ export function metaPreflight({ settings, nowMs }: FormatContext): (row: ExportR
     if (name === 'Purchase' && (row.event_value_micros === null || !row.currency)) {
       problems.push({ code: 'purchase_without_value', reason: 'Meta requires a value and a currency for Purchase events; this one has no value' });
     }
-    const ms = windowChecks(row, nowMs, windowDays, 'Meta', problems);
+    const ms = windowChecks(row, nowMs, windowDays, 'Meta', clock, problems);
     currencyCheck(row, settings.meta.requiredCurrency, 'Meta', problems);
     return { problems, name, ms };
   };

@@ -1,4 +1,5 @@
 import type { BatchStatus, ExportFormat, SyncBatch } from '../../shared/domain/exports';
+import { sql } from 'kysely';
 import { allRows, createKysely, firstRow, runQuery, type Sqlite } from '../db/connection';
 
 interface BatchRow {
@@ -105,4 +106,29 @@ export function listTempFiles(db: Sqlite): TempFileRow[] {
 /** The committed batch's file (undefined when the batch was never committed). */
 export function batchFile(db: Sqlite, batchId: string): { file_path: string | null; file_sha256: string | null } | undefined {
   return firstRow(db, builder.selectFrom('sync_batches').select(['file_path', 'file_sha256']).where('id', '=', batchId));
+}
+
+export interface ExcludedEventDetails {
+  id: string;
+  event_id: string;
+  transaction_id: string | null;
+  source_line: number | null;
+  event_time: string;
+}
+
+/** What the Export screen shows of an excluded event (order id, file line, time), by rowid. */
+export function excludedEventDetails(db: Sqlite, rowids: readonly number[]): Map<number, ExcludedEventDetails> {
+  const k = createKysely(db);
+  const found = new Map<number, ExcludedEventDetails>();
+  const compiled = k
+    .selectFrom('conversion_events')
+    .select([sql<number>`rowid`.as('rowid'), 'id', 'event_id', 'transaction_id', 'source_line', 'event_time'])
+    .where(sql<boolean>`rowid IN (SELECT value FROM json_each(${'[]'}))`)
+    .compile();
+  const lookup = db.prepare(compiled.sql);
+  for (let i = 0; i < rowids.length; i += 10_000) {
+    const slice = JSON.stringify(rowids.slice(i, i + 10_000));
+    for (const row of lookup.all(slice) as (ExcludedEventDetails & { rowid: number })[]) found.set(row.rowid, row);
+  }
+  return found;
 }

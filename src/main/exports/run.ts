@@ -26,6 +26,7 @@ import { FORMAT_DESTINATION } from '../../shared/domain/delivery';
 import { destinationFilter } from '../delivery/repo';
 import { destinationStatusSql, formatsOfDestination } from '../delivery/filter-sql';
 import { createFormatWriter, type ExportRow } from './formats';
+import { excludedEventDetails } from './repo';
 import { appendPart, withRange, warningsOf, type KeyRange } from './parts';
 import { journalTempFiles, placeFile, releaseTempFiles } from './temp-files';
 
@@ -208,8 +209,11 @@ export function readAndWrite(db: Sqlite, options: RunExportOptions, hooks: RunEx
         }
       } else {
         excludedRowids.push(row.rowid);
-        byCode[line.code] = (byCode[line.code] ?? 0) + 1;
-        if (excluded.length < options.excludedLimit) excluded.push({ rowid: row.rowid, id: '', eventId: '', code: line.code, reason: line.reason });
+        const codes = line.codes ?? [line.code];
+        for (const code of codes) byCode[code] = (byCode[code] ?? 0) + 1;
+        if (excluded.length < options.excludedLimit) {
+          excluded.push({ rowid: row.rowid, id: '', eventId: '', code: line.code, reason: line.reason, codes, reasons: line.reasons ?? [line.reason], orderId: null, sourceLine: null, eventTime: '' });
+        }
       }
       if (++done % CHECK_EVERY === 0) {
         if (hooks.isCancelled()) throw new ExportCancelled();
@@ -223,18 +227,16 @@ export function readAndWrite(db: Sqlite, options: RunExportOptions, hooks: RunEx
     if (hooks.isCancelled()) throw new ExportCancelled();
     lap('readFormatWrite');
 
-    // The listed excluded events' ids, looked up once (the loop reads only rowids).
+    // The listed excluded events' ids, order ids, file lines and times, looked up once (the loop reads only rowids).
     if (excluded.length) {
-      const ids = new Map<number, { id: string; event_id: string }>();
-      const lookup = db.prepare('SELECT rowid AS rowid, id, event_id FROM conversion_events WHERE rowid IN (SELECT value FROM json_each(?))');
-      for (let i = 0; i < excluded.length; i += 10_000) {
-        const slice = excluded.slice(i, i + 10_000).map((e) => e.rowid);
-        for (const found of lookup.all(JSON.stringify(slice)) as { rowid: number; id: string; event_id: string }[]) ids.set(found.rowid, found);
-      }
+      const found = excludedEventDetails(db, excluded.map((e) => e.rowid));
       for (const entry of excluded) {
-        const found = ids.get(entry.rowid);
-        entry.id = found?.id ?? '';
-        entry.eventId = found?.event_id ?? '';
+        const details = found.get(entry.rowid);
+        entry.id = details?.id ?? '';
+        entry.eventId = details?.event_id ?? '';
+        entry.orderId = details?.transaction_id ?? null;
+        entry.sourceLine = details?.source_line ?? null;
+        entry.eventTime = details?.event_time ?? '';
       }
     }
     const moved = countInOpenBatches(db, where, excludedRowids, options.format);

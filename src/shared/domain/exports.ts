@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EventFilterSchema } from './filters';
+import { EventFilterSchema, type EventFilter } from './filters';
 
 /** Export formats; the same names as sync_batches.destination. */
 export const EXPORT_FORMATS = ['google-click', 'google-leads', 'meta', 'csv'] as const;
@@ -30,6 +30,29 @@ export const EXCLUSION_CODES = [
 ] as const;
 export type ExclusionCode = (typeof EXCLUSION_CODES)[number];
 
+/**
+ * The review filter naming exactly the events a format excludes for this reason (within the export's
+ * own filter), or null when Review has no such filter. Both sides use the same rules, so the counts agree.
+ */
+export function exclusionReviewFilter(format: ExportFormat, code: ExclusionCode): EventFilter | null {
+  const destination = format === 'meta' ? 'meta' : format === 'csv' ? null : 'google_ads';
+  if (!destination) return null;
+  switch (code) {
+    case 'too_old':
+      return { tooOldFor: destination };
+    case 'no_conversion_action':
+      return destination === 'google_ads' ? { unmappedFor: destination } : null;
+    case 'no_meta_event':
+      return destination === 'meta' ? { unmappedFor: destination } : null;
+    case 'no_identifiers':
+      return format === 'google-click' ? null : { noIdentifiersFor: destination === 'meta' ? 'meta' : 'google' };
+    case 'no_click_id':
+      return format === 'google-click' ? { hasClickId: false } : null;
+    default:
+      return null;
+  }
+}
+
 export interface ExcludedEvent {
   /** The event's row id (conversion_events.id). */
   id: string;
@@ -37,6 +60,13 @@ export interface ExcludedEvent {
   eventId: string;
   code: ExclusionCode;
   reason: string;
+  /** Every problem of the event (it is counted in each code's group), one reason per code. */
+  codes: ExclusionCode[];
+  reasons: string[];
+  /** The order / transaction id, the file line it came from (source_line) and its time (UTC, stored form). */
+  orderId: string | null;
+  sourceLine: number | null;
+  eventTime: string;
 }
 
 export const ExportRequestSchema = z
@@ -54,7 +84,9 @@ export interface ExportPreview {
   matched: number;
   /** Events that would be written. */
   exported: number;
+  /** Distinct excluded events. */
   excludedCount: number;
+  /** Per code, the excluded events with that problem (an event with two problems is in two groups). */
   excludedByCode: Partial<Record<ExclusionCode, number>>;
   /** The excluded events (the first `excludedLimit`; the count above is complete). */
   excluded: ExcludedEvent[];

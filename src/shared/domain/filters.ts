@@ -1,14 +1,20 @@
 import { z } from 'zod';
 import { ConversionNameSchema } from './conversion-names';
-import { DeliveryFilterSchema } from './delivery';
+import { DeliveryFilterSchema, DestinationSchema } from './delivery';
 import { ConversionEventNameSchema, ConversionSyncStatusSchema, DecimalValueSchema, IsoDateTimeSchema } from './events';
+
+export const NO_IDENTIFIERS_SCOPES = ['any', 'google', 'meta'] as const;
+export type NoIdentifiersScope = (typeof NO_IDENTIFIERS_SCOPES)[number];
 
 export const EventFilterSchema = z
   .object({
     statuses: z.array(ConversionSyncStatusSchema).max(5).optional(),
     eventNames: z.array(ConversionEventNameSchema).max(6).optional(),
-    /** The events' own conversion names, exactly as stored (an event stored before 0011 is named by its category). */
-    conversionNames: z.array(ConversionNameSchema).min(1).max(100).optional(),
+    /**
+     * The events' own conversion names, exactly as stored (an event stored before 0011 is named by its
+     * category). An empty list matches nothing (a resolved "no conversion action" filter when every name is mapped).
+     */
+    conversionNames: z.array(ConversionNameSchema).max(1000).optional(),
     campaignId: z.uuid().nullable().optional(),
     brandId: z.uuid().nullable().optional(),
     importId: z.string().max(64).optional(),
@@ -24,6 +30,19 @@ export const EventFilterSchema = z
     search: z.string().trim().max(200).optional(),
     /** Destination × status: events whose delivery to that destination is in one of the statuses. */
     delivery: DeliveryFilterSchema.optional(),
+    /**
+     * Upload problems, as the exports name them (issue 15): events older than the destination's upload
+     * window ("too old"), events whose conversion name goes to no Google action / Meta event ("no
+     * conversion action"). Main resolves both against Settings and the clock (events/resolve-filter.ts).
+     */
+    tooOldFor: DestinationSchema.optional(),
+    unmappedFor: DestinationSchema.optional(),
+    /**
+     * "No identifiers": `any` — nothing any platform can match (no click id, no hashed email / phone, nothing
+     * Meta matches on); `google` — no hashed email or phone for Google (the leads file's exclusion); `meta` —
+     * nothing Meta can match on (the Meta file's exclusion).
+     */
+    noIdentifiersFor: z.enum(NO_IDENTIFIERS_SCOPES).optional(),
   })
   .strict();
 export type EventFilter = z.input<typeof EventFilterSchema>;

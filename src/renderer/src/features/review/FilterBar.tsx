@@ -5,7 +5,7 @@ import { call } from '../../lib/api';
 import { formatDateTime } from '../../lib/format';
 import { useQuery } from '../../lib/hooks';
 import type { CatalogData } from '../catalog/useCatalog';
-import { DEFAULT_VIEW, isFiltered, viewProblems, type ReviewView } from './filters';
+import { DEFAULT_VIEW, isFiltered, PROBLEMS, viewProblems, type Problem, type ReviewView } from './filters';
 
 /** A text input that reports its value after the user pauses typing (or on Enter / blur). */
 const DebouncedInput = forwardRef<HTMLInputElement, { value: string; onCommit(value: string): void; delay?: number } & Omit<InputHTMLAttributes<HTMLInputElement>, 'value' | 'onChange'>>(
@@ -165,6 +165,15 @@ export function FilterBar({ view, onChange, catalog, searchRef }: FilterBarProps
             <option value="yes">Can be uploaded</option>
             <option value="no">Cannot be uploaded</option>
             <option value="none">No platform can match</option>
+          </select>
+        </label>
+        <label className="filter">
+          <span className="filter__label">Upload problem</span>
+          <select data-testid="filter-problem" value={view.problem} onChange={(e) => onChange({ problem: e.target.value as ReviewView['problem'] })}>
+            <option value="">Any</option>
+            {(Object.keys(PROBLEMS) as Problem[]).map((key) => (
+              <option key={key} value={key}>{PROBLEMS[key].label}</option>
+            ))}
           </select>
         </label>
         {view.batchId && (

@@ -34,6 +34,7 @@ describe('review view ↔ URL ↔ filter', () => {
       max: '99.5',
       click: 'yes',
       ids: 'no',
+      problem: 'too_old:meta',
       q: 'ORD-1',
       sort: 'event_value',
       dir: 'asc',

@@ -10,6 +10,22 @@ import { DESTINATIONS, type Destination } from '../../../../shared/domain/delive
  *           &sort=event_time&dir=desc
  * `from`/`to` are local calendar days, both inclusive.
  */
+/**
+ * Upload problems (issue 15 item 4), the Export screen's exclusion groups as review filters:
+ * `problem=too_old:google_ads`, `unmapped:meta`, `no_ids:any|google|meta`.
+ */
+export const PROBLEMS = {
+  'too_old:google_ads': { label: 'Too old for Google Ads', filter: { tooOldFor: 'google_ads' } },
+  'too_old:meta': { label: 'Too old for Meta', filter: { tooOldFor: 'meta' } },
+  'unmapped:google_ads': { label: 'No Google conversion action', filter: { unmappedFor: 'google_ads' } },
+  'unmapped:meta': { label: 'No Meta event', filter: { unmappedFor: 'meta' } },
+  'no_ids:any': { label: 'No identifiers (no platform can match)', filter: { noIdentifiersFor: 'any' } },
+  'no_ids:google': { label: 'No email or phone for Google', filter: { noIdentifiersFor: 'google' } },
+  'no_ids:meta': { label: 'Nothing Meta can match', filter: { noIdentifiersFor: 'meta' } },
+} as const satisfies Record<string, { label: string; filter: EventFilter }>;
+export type Problem = keyof typeof PROBLEMS;
+const isProblem = (value: string | null): value is Problem => value !== null && Object.hasOwn(PROBLEMS, value);
+
 export interface ReviewView {
   statuses: ConversionSyncStatus[];
   eventName: ConversionEventName | '';
@@ -28,6 +44,7 @@ export interface ReviewView {
   click: '' | 'yes' | 'no';
   /** yes: can be uploaded; no: cannot; none: no platform can match (the import pre-flight's rule). */
   ids: '' | 'yes' | 'no' | 'none';
+  problem: Problem | '';
   q: string;
   sort: NonNullable<EventSort['field']>;
   dir: 'asc' | 'desc';
@@ -48,6 +65,7 @@ export const DEFAULT_VIEW: ReviewView = {
   max: '',
   click: '',
   ids: '',
+  problem: '',
   q: '',
   sort: 'event_time',
   dir: 'desc',
@@ -90,6 +108,7 @@ export function viewFromParams(params: URLSearchParams): ReviewView {
     max: params.get('max') ?? '',
     click: yesNo(params.get('click')),
     ids: params.get('ids') === 'none' ? 'none' : yesNo(params.get('ids')),
+    problem: isProblem(params.get('problem')) ? (params.get('problem') as Problem) : '',
     q: (params.get('q') ?? '').slice(0, 200),
     sort: (SORT_FIELDS as readonly string[]).includes(sort) ? (sort as ReviewView['sort']) : 'event_time',
     dir: dir === 'asc' ? 'asc' : 'desc',
@@ -113,6 +132,7 @@ export function viewToParams(view: ReviewView): URLSearchParams {
   set('max', view.max);
   set('click', view.click);
   set('ids', view.ids);
+  set('problem', view.problem);
   set('q', view.q);
   if (view.sort !== 'event_time') params.set('sort', view.sort);
   if (view.dir !== 'desc') params.set('dir', view.dir);
@@ -152,6 +172,7 @@ export function viewToFilter(view: ReviewView): EventFilter {
   if (view.click) filter.hasClickId = view.click === 'yes';
   if (view.ids === 'none') filter.unmatchable = true;
   else if (view.ids) filter.hasIdentifiers = view.ids === 'yes';
+  if (view.problem) Object.assign(filter, PROBLEMS[view.problem].filter);
   if (view.q.trim()) filter.search = view.q.trim();
   return filter;
 }
@@ -184,6 +205,10 @@ export function filterToView(filter: EventFilter, sort?: { field?: string; direc
   if (filter.hasClickId !== undefined) view.click = filter.hasClickId ? 'yes' : 'no';
   if (filter.hasIdentifiers !== undefined) view.ids = filter.hasIdentifiers ? 'yes' : 'no';
   if (filter.unmatchable) view.ids = 'none';
+  const problem = (Object.keys(PROBLEMS) as Problem[]).find((key) =>
+    Object.entries(PROBLEMS[key].filter).every(([field, value]) => (filter as Record<string, unknown>)[field] === value),
+  );
+  if (problem) view.problem = problem;
   if (filter.search) view.q = filter.search;
   if (sort?.field && (SORT_FIELDS as readonly string[]).includes(sort.field)) view.sort = sort.field as ReviewView['sort'];
   if (sort?.direction === 'asc' || sort?.direction === 'desc') view.dir = sort.direction;
