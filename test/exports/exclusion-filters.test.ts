@@ -95,3 +95,38 @@ describe('Export exclusion groups ↔ Review filters (issue 15 item 4)', () => {
     expect(wide.timeTo).toBe(ago(90));
   });
 });
+
+describe('"Skip these N" on an exclusion group', () => {
+  it('skips the group for the file\'s destination only, and Undo puts it back', async () => {
+    seed();
+    const { skipExcluded } = await import('../../src/main/exports/skip-excluded');
+    const before = await exportsOf(ctx).preview({ format: 'google-click' }, { now: NOW });
+    const tooOld = before.excluded.filter((e) => e.codes.includes('too_old')).map((e) => e.id).sort();
+    expect(tooOld.length).toBe(before.excludedByCode.too_old);
+    const outcome = skipExcluded(ctx.db, { format: 'google-click', filter: {}, code: 'too_old' }, NOW.getTime());
+    expect(outcome.changed).toBe(tooOld.length);
+    expect(outcome.undoToken).toBeTruthy();
+    const after = await exportsOf(ctx).preview({ format: 'google-click' }, { now: NOW });
+    expect(after.excludedByCode.too_old ?? 0).toBe(0);
+    const delivery = (id: string, destination: string) =>
+      (ctx.db.prepare('SELECT status FROM event_deliveries WHERE event_id = ? AND destination = ?').get(id, destination) as { status: string } | undefined)?.status;
+    for (const id of tooOld) expect(delivery(id, 'google_ads')).toBe('skipped');
+    // Meta is untouched: the Meta file still sees the event (excluded or not, for its own reasons)
+    const meta = await exportsOf(ctx).preview({ format: 'meta' }, { now: NOW });
+    expect(meta.matched).toBeGreaterThan(0);
+    for (const id of tooOld) expect(delivery(id, 'meta')).not.toBe('skipped');
+    events.undoTransition(ctx.db, outcome.undoToken!);
+    const undone = await exportsOf(ctx).preview({ format: 'google-click' }, { now: NOW });
+    expect(undone.excludedByCode.too_old).toBe(tooOld.length);
+  });
+
+  it('takes the listed ids for a reason Review has no filter for', async () => {
+    seed();
+    const { skipExcluded } = await import('../../src/main/exports/skip-excluded');
+    const preview = await exportsOf(ctx).preview({ format: 'google-click' }, { now: NOW });
+    const braids = preview.excluded.filter((e) => e.codes.includes('both_braids')).map((e) => e.id);
+    expect(braids.length).toBe(1);
+    expect(() => skipExcluded(ctx.db, { format: 'google-click', filter: {}, code: 'both_braids' })).toThrow(/listed event ids/);
+    expect(skipExcluded(ctx.db, { format: 'google-click', filter: {}, code: 'both_braids', eventIds: braids }).changed).toBe(1);
+  });
+});

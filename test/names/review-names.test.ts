@@ -75,6 +75,8 @@ describe('review: conversion names (issue 11, defect 2)', () => {
     const page = await handlers['events:list']({ filter: EventFilterSchema.parse({ conversionNames: ['InitiateCheckout'] }), sort: { field: 'event_time', direction: 'desc' }, limit: 10, withTotal: true });
     expect(page.events.map((e) => e.conversion_name)).toEqual(['InitiateCheckout']);
     expect(EventFilterSchema.safeParse({ conversionNames: [''] }).success).toBe(false);
-    expect(EventFilterSchema.safeParse({ conversionNames: [] }).success).toBe(false);
+    // An empty list is a filter that matches nothing (a resolved "no conversion action" filter when every name is mapped).
+    expect(EventFilterSchema.safeParse({ conversionNames: [] }).success).toBe(true);
+    expect((await handlers['events:count']({ filter: EventFilterSchema.parse({ conversionNames: [] }) })).total).toBe(0);
   });
 });

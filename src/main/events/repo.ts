@@ -3,7 +3,9 @@ import { SYNC_STATUSES } from '../../shared/domain/events';
 import type { EventFilterParsed } from '../../shared/domain/filters';
 import { microsToDecimal } from '../../shared/domain/money';
 import type { HistoryEntry, StatusCounts } from '../../shared/ipc/channels/events';
+import { sql, type Expression, type SqlBool } from 'kysely';
 import { allRows, createKysely, type Sqlite } from '../db/connection';
+import { fragment as rawFragment } from '../delivery/bulk-repo';
 import type { ConversionEventsTable } from '../db/schema';
 import { filterToWhere, VALUE_KEY, type SqlFragment } from './filter-sql';
 
@@ -278,6 +280,21 @@ export function distinctNamePairs(db: Sqlite): { event_name: ConversionEvent['ev
     db,
     k.selectFrom('conversion_events').select(['event_name', 'conversion_name as name']).distinct(),
   ).map((row) => ({ event_name: row.event_name, name: row.name ?? row.event_name }));
+}
+
+const fragment = (where: SqlFragment) => rawFragment(where) as unknown as Expression<SqlBool>;
+
+/** The ids of the events a WHERE fragment matches, in rowid order, at most `limit`. */
+export function idsWhere(db: Sqlite, where: SqlFragment, limit: number): string[] {
+  const query = createKysely(db).selectFrom('conversion_events').select('id').where(fragment(where)).orderBy(sql`rowid`).limit(limit);
+  return allRows<{ id: string }>(db, query).map((row) => row.id);
+}
+
+/** How many events match every fragment. */
+export function countMatchingAll(db: Sqlite, wheres: readonly SqlFragment[]): number {
+  let query = createKysely(db).selectFrom('conversion_events').select((eb) => eb.fn.countAll<number>().as('n'));
+  for (const where of wheres) query = query.where(fragment(where));
+  return allRows<{ n: number }>(db, query)[0]?.n ?? 0;
 }
 
 /** Ids (of those given) that exist. */

@@ -4,6 +4,7 @@ import { AppError } from '../../shared/ipc/result';
 import type { AppContext } from '../app/context';
 import type { Handlers } from '../ipc/bind';
 import { exportServiceFor, type ExportService } from './service';
+import { skipExcluded } from './skip-excluded';
 
 export function exportServiceForContext(ctx: AppContext): ExportService {
   return exportServiceFor({
@@ -37,6 +38,11 @@ export function createExportsHandlers(ctx: AppContext): Pick<Handlers, keyof typ
       return exports.run({ format, filter }, path, { jobId });
     },
     'exports:cancel': ({ jobId }) => exports.cancel(jobId),
+    'exports:skipExcluded': (request) => {
+      const outcome = skipExcluded(ctx.db, request);
+      ctx.push.emit('events:changed', { reason: 'transition' });
+      return outcome;
+    },
     'batches:list': ({ limit }) => exports.listBatches(limit),
     'batches:markUploaded': ({ batchId }) => exports.markUploaded(batchId),
     'batches:markFailed': ({ batchId, reason, eventIds }) => exports.markFailed(batchId, reason, eventIds),

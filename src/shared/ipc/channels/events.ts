@@ -45,6 +45,15 @@ export interface TransitionOutcome {
   undoToken: string | null;
 }
 
+/** The queue confirmation's check: how many of the events no destination can take, and why (one event may have several reasons). */
+export interface UploadCheck {
+  total: number;
+  cannotUpload: number;
+  reasons: { code: 'no_identifiers' | 'unmapped' | 'too_old'; count: number }[];
+  /** The conversion names mapped neither to a Google action nor to a Meta event. */
+  unmappedNames: string[];
+}
+
 export type StatusCounts = Record<ConversionSyncStatus, number>;
 
 /** What a bulk job produced, by operation (same shapes as the direct channels' answers). */
@@ -107,6 +116,8 @@ export const eventsChannels = {
   'events:assign': channel(
     z.object({ target: TargetSchema, campaignId: z.uuid().nullable().optional(), brandId: z.uuid().nullable().optional() }),
   ).returns<{ changed: number }>(),
+  /** For the queue confirmation: how many of the target's events cannot be uploaded anywhere, and why. */
+  'events:uploadCheck': channel(z.object({ target: TargetSchema }).strict()).returns<UploadCheck>(),
   'events:statusCounts': channel(z.object({}).strict()).returns<StatusCounts>(),
   /** The events' distinct conversion names, sorted (for the review filter); at most 1000. */
   'events:conversionNames': channel(z.object({}).strict()).returns<{ names: string[]; truncated: boolean }>(),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { channel } from '../define';
-import { ExportFormatSchema, ExportRequestSchema, type ExportPreview, type ExportResult, type SyncBatch } from '../../domain/exports';
+import { EXCLUSION_CODES, ExportFormatSchema, ExportRequestSchema, type ExportPreview, type ExportResult, type SyncBatch } from '../../domain/exports';
 import type { TransitionOutcome } from './events';
 
 const BatchIdSchema = z.string().min(1).max(64);
@@ -21,6 +21,21 @@ export const exportsChannels = {
       .object({ format: ExportFormatSchema, filter: ExportRequestSchema.shape.filter, jobId: z.uuid().optional() })
       .strict(),
   ).returns<ExportResult | null>(),
+  /**
+   * "Skip these N" on an exclusion group: the group's events are skipped for the file's destination
+   * only; the answer's undoToken goes to events:undoTransition. Named by the group's review filter, or
+   * by `eventIds` for reasons Review has no filter for.
+   */
+  'exports:skipExcluded': channel(
+    z
+      .object({
+        format: ExportFormatSchema,
+        filter: ExportRequestSchema.shape.filter,
+        code: z.enum(EXCLUSION_CODES),
+        eventIds: z.array(z.uuid()).min(1).max(100_000).optional(),
+      })
+      .strict(),
+  ).returns<TransitionOutcome>(),
   'exports:cancel': channel(z.object({ jobId: z.string().min(1).max(64) }).strict()).returns<{ cancelled: boolean }>(),
   /** Sync batches, newest first, with their events' current statuses. */
   'batches:list': channel(z.object({ limit: z.number().int().min(1).max(1000).default(100) }).strict()).returns<SyncBatch[]>(),

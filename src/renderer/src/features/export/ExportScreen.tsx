@@ -202,6 +202,8 @@ export function ExportScreen(_props: ScreenProps) {
               : null
           }
           runStatus={runStatus}
+          scope={{ status: filterState.status, eventName: filterState.eventName, from: filterState.from, to: filterState.to, filter }}
+          onChanged={() => (preview.reload(), batches.reload())}
         />
       )}
 

@@ -8,6 +8,7 @@ import { Dialog } from '../../components/Dialog';
 import { ApiError, call, errorMessage, onPush } from '../../lib/api';
 import { formatCount } from '../../lib/format';
 import type { CatalogData } from '../catalog/useCatalog';
+import { QueueCheck } from './QueueCheck';
 
 export type BulkTarget = { kind: 'ids'; ids: string[]; byStatus: StatusCounts } | { kind: 'filter'; filter: EventFilter; total: number; byStatus: StatusCounts };
 
@@ -43,12 +44,19 @@ const apiTarget = (target: BulkTarget) => (target.kind === 'ids' ? { ids: target
 const events = (n: number) => `${formatCount(n)} event${n === 1 ? '' : 's'}`;
 
 export function describeOutcome(action: SyncAction, outcome: TransitionOutcome): BulkOutcome {
-  const parts = [`${DONE_VERB[action]} ${formatCount(outcome.changed)}`];
-  const refused = outcome.refused.reduce((n, r) => n + r.count, 0);
-  if (refused > 0) parts.push(`${formatCount(refused)} refused: ${outcome.refused.map((r) => (outcome.refused.length > 1 ? `${formatCount(r.count)} ${r.reason}` : r.reason)).join('; ')}`);
+  // Events already where the action leads (queuing queued events) are not refusals: they are done.
+  const already = outcome.refused.filter((r) => r.status === TRANSITIONS[action].to).reduce((n, r) => n + r.count, 0);
+  const refusedGroups = outcome.refused.filter((r) => r.status !== TRANSITIONS[action].to);
+  const parts = outcome.changed > 0 || !already ? [`${DONE_VERB[action]} ${formatCount(outcome.changed)}`] : [];
+  if (already) parts.push(`${formatCount(already)} already ${TRANSITIONS[action].to}`);
+  const refused = refusedGroups.reduce((n, r) => n + r.count, 0);
+  if (refused > 0) parts.push(`${formatCount(refused)} refused: ${refusedGroups.map((r) => (refusedGroups.length > 1 ? `${formatCount(r.count)} ${r.reason}` : r.reason)).join('; ')}`);
   if (outcome.missing.length) parts.push(`${formatCount(outcome.missing.length)} no longer exist`);
   return { text: parts.join(' · '), tone: refused || outcome.missing.length ? 'warn' : 'ok', undoToken: outcome.undoToken };
 }
+
+const isOutcome = (details: unknown): details is TransitionOutcome =>
+  typeof details === 'object' && details !== null && Array.isArray((details as TransitionOutcome).refused) && typeof (details as TransitionOutcome).changed === 'number';
 
 /**
  * Runs a change in the jobs worker (answers at once with a job id, so the window can show progress
@@ -81,7 +89,11 @@ export async function runTransition(action: SyncAction, target: BulkTarget, reas
     const outcome = await call('events:transition', { action, target: apiTarget(target), ...(reason ? { reason } : {}) });
     return describeOutcome(action, outcome);
   } catch (error) {
-    if (error instanceof ApiError && error.code === 'illegal_transition') return { text: error.message, tone: 'error', undoToken: null };
+    if (error instanceof ApiError && error.code === 'illegal_transition') {
+      // All already there (re-queuing queued rows): say so, it is not an error.
+      if (isOutcome(error.details) && error.details.refused.every((r) => r.status === TRANSITIONS[action].to)) return describeOutcome(action, error.details);
+      return { text: error.message, tone: 'error', undoToken: null };
+    }
     return failure(error);
   }
 }
@@ -249,6 +261,7 @@ export function BulkBar({ target, catalog, onOutcome, onClear, request, onReques
           testId="confirm-dialog"
         >
           <TransitionSummary action={pending.action} target={target} />
+          {pending.action === 'queue' && <QueueCheck target={apiTarget(target)} />}
           {progressBlock}
           {pending.action === 'mark_failed' && (
             <label className="field">

@@ -9,7 +9,7 @@ import { call, errorMessage, onPush } from '../../lib/api';
 import { formatCount } from '../../lib/format';
 import { useQuery } from '../../lib/hooks';
 import { useCatalog } from '../catalog/useCatalog';
-import { BulkBar, runJob, type BulkOutcome, type BulkTarget } from './BulkBar';
+import { BulkBar, runJob, runTransition, type BulkOutcome, type BulkTarget } from './BulkBar';
 import { DetailPanel } from './DetailPanel';
 import { FilterBar } from './FilterBar';
 import { ColumnMenu, EventGrid, useGridColumns } from './EventGrid';
@@ -199,10 +199,14 @@ export function ReviewScreen({ route }: ScreenProps) {
       const activeRow = s.active >= 0 ? pages.rowAt(s.active) : undefined;
       const act = (action: SyncAction) => {
         event.preventDefault();
-        if (!s.target) {
-          if (!activeRow) return;
-          setSelection({ mode: 'ids', ids: new Map([[activeRow.id, activeRow.sync_status]]) });
+        // One row (nothing ticked: the focused row; or the one row picked) changes at once, Undo in the outcome;
+        // several rows go through the confirmation.
+        const single = !s.target ? activeRow?.id : s.target.kind === 'ids' && s.target.ids.length === 1 ? s.target.ids[0] : undefined;
+        if (single) {
+          void runTransition(action, { kind: 'ids', ids: [single], byStatus: emptyCounts() }).then(showOutcome);
+          return;
         }
+        if (!s.target) return;
         setBulkRequest({ action, nonce: Date.now() });
       };
       switch (event.key) {
