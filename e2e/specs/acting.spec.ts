@@ -1,3 +1,5 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect } from '../fixtures';
 import { ExportPage } from '../pages/export-page';
@@ -125,4 +127,81 @@ test.describe('acting on exclusions and statuses (issue 15 items 4–6)', () => 
     await expect.poll(status).toBe('skipped');
     await expect(review.dialog()).toHaveCount(0);
   });
+});
+
+test('Save file reflects the saved batch and warns before saving the same events again; Mark uploaded on an emptied batch says so; Mark failed takes Google’s results file', async ({ app, harness }) => {
+  await app.goto(`${harness.url}#/import`);
+  await seedThroughUi(app, 12);
+  const exportPage = new ExportPage(app);
+  await exportPage.setGoogleConversionAction(harness.url, 'purchase', 'Offline purchase');
+  await exportPage.open(harness.url);
+  await exportPage.chooseDestination('google-click');
+  const save = app.getByTestId('save-export');
+  await save.click();
+  await expect(app.getByTestId('export-result')).toBeVisible();
+  await expect(save).toHaveText(/Saved · Save again/);
+  const firstBatch = (await app.getByTestId('export-result').getAttribute('data-batch-id'))!;
+  await expect(save).toHaveAttribute('data-saved-batch', firstBatch);
+
+  // A second click warns: the same events are already in an open batch.
+  await save.click();
+  const again = app.getByTestId('save-again-dialog');
+  await expect(again).toContainText('already in a batch that is waiting for upload');
+  await again.getByRole('button', { name: 'Save again' }).click();
+  await expect(app.getByTestId('export-result')).not.toHaveAttribute('data-batch-id', firstBatch);
+  const secondBatch = (await app.getByTestId('export-result').getAttribute('data-batch-id'))!;
+  const path = (await app.getByTestId('export-path').textContent())!.trim();
+
+  // The first batch lost its events to the second: "Mark uploaded" says nothing was left.
+  const older = app.locator(`[data-testid=batch-row][data-batch-id="${firstBatch}"]`);
+  await older.getByTestId('mark-uploaded').click();
+  await expect(app.getByTestId('batch-outcome')).toContainText('Nothing was marked uploaded');
+  await expect(app.getByTestId('batch-outcome')).not.toContainText('0 events marked sent');
+
+  // Google's results file: the saved file plus its Errors column, one row refused.
+  const lines = readFileSync(path, 'utf8').trim().split('\n');
+  const refused = lines[2]!;
+  const orderId = refused.split(',')[5]!;
+  const results = lines.map((line, i) => (i === 0 ? line : i === 1 ? `${line},Errors` : `${line},${i === 2 ? '"The click is too old (EXPIRED_CLICK)"' : ''}`)).join('\n');
+  const resultsPath = join(harness.dataDir, 'google-upload-results.csv');
+  writeFileSync(resultsPath, results);
+  await harness.queueDialogAnswers({ open: [resultsPath] });
+  const newer = app.locator(`[data-testid=batch-row][data-batch-id="${secondBatch}"]`);
+  await newer.getByTestId('mark-failed').click();
+  await app.getByTestId('load-results').click();
+  await expect(app.getByTestId('batch-outcome')).toContainText('1 event marked failed with the platform’s messages');
+  const google = harness.query<{ status: string; last_error: string | null }>(
+    "SELECT d.status, d.last_error FROM event_deliveries d JOIN conversion_events e ON e.id = d.event_id WHERE e.transaction_id = ? AND d.destination = 'google_ads'",
+    orderId,
+  )[0];
+  expect(google).toEqual({ status: 'failed', last_error: 'The click is too old (EXPIRED_CLICK)' });
+  expect(harness.query<{ n: number }>("SELECT count(*) AS n FROM event_deliveries WHERE destination = 'google_ads' AND status = 'failed' AND batch_id = ?", secondBatch)[0]!.n).toBe(1);
+  await expect(newer).toHaveAttribute('data-status', 'exported');
+});
+
+test('times are labelled with their zone: the account zone by default, switchable to this computer’s; the detail shows UTC and the account zone', async ({ app, harness }) => {
+  await app.goto(`${harness.url}#/import`);
+  await app.evaluate(async () => {
+    type Api = Record<string, (input: unknown) => Promise<unknown>>;
+    const api = (window as unknown as { api: Api }).api;
+    await api['settings:update']!({ patch: { timeZone: 'Asia/Tokyo' } });
+    await api['events:create']!({ event_name: 'purchase', gclid: 'Cj0-tokyo', event_time: '2026-11-20T15:30:00Z', transaction_id: 'TOKYO-1' });
+  });
+  const computer = await app.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
+  const review = new ReviewPage(app);
+  await review.open(harness.url);
+  await expect(app.getByTestId('grid-zone')).toHaveText('Tokyo');
+  await expect(review.row('TOKYO-1')).toContainText('2026-11-21 00:30');
+  await review.row('TOKYO-1').locator('[role=gridcell]').nth(2).click();
+  const times = review.detail().getByTestId('detail-times');
+  await expect(times.locator('[data-zone="Asia/Tokyo (account)"]')).toContainText('2026-11-21 00:30:00 UTC+09:00');
+  await expect(times.locator('[data-zone="UTC"]')).toContainText('2026-11-20T15:30:00.000Z');
+
+  await app.getByTestId('zone-choice').selectOption('computer');
+  const expected = await app.evaluate(() => new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date('2026-11-20T15:30:00Z')).replace(',', ''));
+  await expect(review.row('TOKYO-1')).toContainText(expected);
+  await expect(app.getByTestId('grid-zone')).toHaveText(computer === 'UTC' || computer === 'Etc/UTC' ? 'UTC' : computer.split('/').pop()!.replace(/_/g, ' '));
+  // The choice is kept
+  await review.open(harness.url);
+  await expect(app.getByTestId('zone-choice')).toHaveValue('computer');
 });

@@ -5,6 +5,7 @@ import { FORMAT_DESTINATION, type Destination } from '../../shared/domain/delive
 import { applyDeliveryAction, type DeliveryWriteResult } from '../delivery/repo';
 import { transitionEvents } from '../events/service';
 import * as repo from './repo';
+import { matchResultsFile, type ResultsMatch } from './results-file';
 
 /** A delivery write's answer in the shape of an event-level transition (the batch screens and the CLI show it). */
 function asOutcome(result: DeliveryWriteResult): TransitionOutcome {
@@ -69,5 +70,40 @@ export function closeBatchOn(db: Sqlite, request: CloseRequest): TransitionOutco
       : transitionEvents(db, 'mark_failed', { filter: { batchId } }, reason, batchId);
     repo.closeBatch(db, batchId, 'failed', reason, now);
     return outcome;
+  })();
+}
+
+export interface ResultsOutcome {
+  outcome: TransitionOutcome;
+  /** The file's refused rows that were matched (and marked failed) / not matched, and its accepted rows. */
+  failed: number;
+  unmatched: ResultsMatch['unmatched'];
+  accepted: number;
+}
+
+/**
+ * A platform's per-row results file: exactly the refused rows' events → failed on this batch's
+ * destination, each with the platform's message; the batch stays open (the accepted rows can then be
+ * marked uploaded). One transaction.
+ */
+export function applyResultsFile(db: Sqlite, batchId: string, text: string, timeZone: string): ResultsOutcome {
+  return db.transaction(() => {
+    const batch = repo.findBatch(db, batchId);
+    if (!batch) throw new AppError('not_found', `No sync batch with id ${batchId}`);
+    if (batch.status !== 'exported') throw new AppError('conflict', `Batch ${batchId} is already ${batch.status}`);
+    const destination = FORMAT_DESTINATION[batch.destination];
+    if (!destination) throw new AppError('validation', 'A spreadsheet CSV batch goes to no platform; it has no results file');
+    const match = matchResultsFile(text, repo.batchEventsForMatch(db, batchId), timeZone);
+    if (!match.failures.length) {
+      return { outcome: { changed: 0, refused: [], missing: [], undoToken: null }, failed: 0, unmatched: match.unmatched, accepted: match.accepted };
+    }
+    const items = match.failures.map((f) => ({ eventId: f.eventId, message: f.message, code: null }));
+    const result = applyDeliveryAction(db, destination, 'mark_failed', items, { batchId, note: 'refused in the platform’s results file' });
+    return {
+      outcome: { changed: result.changed, refused: result.refused, missing: result.missing, undoToken: result.changed > 0 ? result.changeId : null },
+      failed: result.changed,
+      unmatched: match.unmatched,
+      accepted: match.accepted,
+    };
   })();
 }

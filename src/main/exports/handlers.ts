@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { ExportFormat } from '../../shared/domain/exports';
 import type { exportsChannels } from '../../shared/ipc/channels/exports';
 import { AppError } from '../../shared/ipc/result';
@@ -5,6 +6,7 @@ import type { AppContext } from '../app/context';
 import type { Handlers } from '../ipc/bind';
 import { exportServiceFor, type ExportService } from './service';
 import { skipExcluded } from './skip-excluded';
+import { fileRegistryFor } from '../files/registry';
 
 export function exportServiceForContext(ctx: AppContext): ExportService {
   return exportServiceFor({
@@ -15,6 +17,9 @@ export function exportServiceForContext(ctx: AppContext): ExportService {
     emitChanged: (reason) => ctx.push.emit('events:changed', { reason }),
   });
 }
+
+/** A results file lists at most the batch's rows with a message each: 100 MB is far above any real one. */
+const RESULTS_MAX_BYTES = 100 * 1024 * 1024;
 
 const DEFAULT_NAMES: Record<ExportFormat, string> = {
   'google-click': 'google-ads-click-conversions',
@@ -45,6 +50,11 @@ export function createExportsHandlers(ctx: AppContext): Pick<Handlers, keyof typ
     },
     'batches:list': ({ limit }) => exports.listBatches(limit),
     'batches:markUploaded': ({ batchId }) => exports.markUploaded(batchId),
+    'batches:applyResults': ({ batchId, file }) => {
+      const { path, size } = fileRegistryFor(ctx.db).resolve(file);
+      if (size > RESULTS_MAX_BYTES) throw new AppError('validation', `The results file is ${Math.round(size / 1048576)} MB; at most ${RESULTS_MAX_BYTES / 1048576} MB is read`);
+      return exports.applyResults(batchId, readFileSync(path, 'utf8'));
+    },
     'batches:markFailed': ({ batchId, reason, eventIds }) => exports.markFailed(batchId, reason, eventIds),
   };
 }

@@ -1,6 +1,7 @@
 import type { BatchStatus, ExportFormat, SyncBatch } from '../../shared/domain/exports';
 import { sql } from 'kysely';
 import { allRows, createKysely, firstRow, runQuery, type Sqlite } from '../db/connection';
+import type { BatchEventForMatch } from './results-file';
 
 interface BatchRow {
   id: string;
@@ -131,4 +132,18 @@ export function excludedEventDetails(db: Sqlite, rowids: readonly number[]): Map
     for (const row of lookup.all(slice) as (ExcludedEventDetails & { rowid: number })[]) found.set(row.rowid, row);
   }
   return found;
+}
+
+/** A batch's events, with what a platform's results file can name them by (results-file.ts). */
+export function batchEventsForMatch(db: Sqlite, batchId: string): BatchEventForMatch[] {
+  const k = createKysely(db);
+  return allRows<BatchEventForMatch>(
+    db,
+    k
+      .selectFrom('sync_batch_events as l')
+      .innerJoin('conversion_events as e', 'e.id', 'l.event_id')
+      .select(['e.id', 'e.event_id', 'e.transaction_id', 'e.gclid', 'e.gbraid', 'e.wbraid', 'e.event_time', 'e.conversion_name', 'e.event_name'])
+      .where('l.batch_id', '=', batchId)
+      .orderBy(sql`e.rowid`),
+  );
 }

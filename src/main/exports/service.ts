@@ -7,7 +7,7 @@ import type { TransitionOutcome } from '../../shared/ipc/channels/events';
 import { AppError, type ErrorCode } from '../../shared/ipc/result';
 import type { Sqlite } from '../db/connection';
 import { parseOrThrow } from '../events/service';
-import { closeBatchOn, type CloseRequest } from './batches';
+import { applyResultsFile, closeBatchOn, type CloseRequest } from './batches';
 import { uuidv7 } from '../lib/ids';
 import { workerPath } from '../runtime';
 import { getSettings } from '../settings/service';
@@ -218,6 +218,13 @@ export class ExportService {
   markFailed(batchId: string, reason: string, eventIds?: string[]): Promise<{ batch: SyncBatch; outcome: TransitionOutcome }> {
     if (!reason.trim()) return Promise.reject(new AppError('validation', 'Marking a batch failed needs a reason (what the platform said)'));
     return this.close({ batchId, action: 'failed', reason, eventIds });
+  }
+
+  /** "Mark failed" from the platform's per-row results file (its text, read by the caller). */
+  applyResults(batchId: string, text: string) {
+    const result = applyResultsFile(this.deps.db, batchId, text, getSettings(this.deps.db).timeZone);
+    if (result.failed) this.deps.emitChanged('batch-failed');
+    return { batch: this.getBatch(batchId), ...result };
   }
 
   /** Stops running workers (app quit, tests). */

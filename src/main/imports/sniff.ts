@@ -62,6 +62,9 @@ export function detectDelimiter(text: string): ImportDelimiter {
 
 const DATA_LIKE = /^([-+]?[\d.,\s]+|\d{4}-\d{2}-\d{2}.*|[^\s@]+@[^\s@]+|\d{1,2}[/.]\d{1,2}[/.]\d{4}.*)$/;
 
+/** A time that names its instant by itself: ending in Z or an offset (±HH:MM, ±HHMM, ±HH), or Unix seconds / ms. */
+const ABSOLUTE_TIME = /\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s?(?:Z|UTC|GMT|(?:UTC|GMT)?[+-]\d{2}(?::?\d{2})?)$|^\d{9,13}$/i;
+
 export function looksLikeHeader(fields: string[]): boolean {
   const known = new Set(Object.values(autoMap(fields).columns).filter((t) => t !== 'ignore')).size;
   if (known > 0) return true;
@@ -127,7 +130,10 @@ export function sniffWithSample(path: string, fileName: string, overrides: Sniff
   const timeIndex = suggestedMapping.columns.indexOf('event_time');
   if (timeIndex < 0) warnings.push('No column looks like the event time; map one.');
   else if (!timezone) timezone = headerZone(headers[timeIndex]!);
-  if (!timezone) warnings.push('The file does not say its time zone; times without an offset use the time zone you choose.');
+  // Times that each carry their offset (or are Unix timestamps) need no zone: say nothing then (issue 15 item 8).
+  const sampleTimes = timeIndex >= 0 ? dataRows.map((row) => (row.fields[timeIndex] ?? '').trim()).filter(Boolean) : [];
+  const everyTimeIsAbsolute = sampleTimes.length > 0 && sampleTimes.every((value) => ABSOLUTE_TIME.test(value));
+  if (!timezone && !everyTimeIsAbsolute) warnings.push('The file does not say its time zone; times without an offset use the time zone you choose.');
   const prehashedFor = hasHeader ? prehashedPlatformOf(headers) : null;
   if (hasHeader) {
     // Same header twice (Meta's example file has three "email" columns): only the first is imported.

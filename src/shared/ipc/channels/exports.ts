@@ -48,4 +48,15 @@ export const exportsChannels = {
   'batches:markFailed': channel(
     z.object({ batchId: BatchIdSchema, reason: z.string().trim().min(1).max(2000), eventIds: z.array(z.uuid()).min(1).max(100_000).optional() }).strict(),
   ).returns<{ batch: SyncBatch; outcome: TransitionOutcome }>(),
+  /**
+   * "Mark failed" from the platform's per-row results file (a FileRef from files:openDialog): exactly
+   * the refused rows' events → failed on the batch's destination with the platform's message.
+   */
+  'batches:applyResults': channel(z.object({ batchId: BatchIdSchema, file: z.object({ id: z.string().min(1).max(64) }).passthrough() }).strict()).returns<{
+    batch: SyncBatch;
+    outcome: TransitionOutcome;
+    failed: number;
+    unmatched: { line: number; message: string; why: string }[];
+    accepted: number;
+  }>(),
 } as const;

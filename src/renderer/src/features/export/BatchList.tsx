@@ -7,7 +7,7 @@ import { EmptyState, ErrorBanner } from '../../components/Page';
 import { call, errorMessage } from '../../lib/api';
 import { formatCount, formatDateTime } from '../../lib/format';
 import { SendRunRow } from './SendRunRow';
-import { BATCH_STATUS_LABEL, BATCH_STATUS_PILL, DESTINATION_SHORT, DESTINATION_TITLE, fileName, plural } from './labels';
+import { BATCH_STATUS_LABEL, BATCH_STATUS_PILL, DESTINATION_PLATFORM, DESTINATION_SHORT, DESTINATION_TITLE, fileName, plural } from './labels';
 
 interface Outcome {
   batchId: string;
@@ -54,7 +54,38 @@ export function BatchList({ batches, runs = [], loading, error, onRetry, onChang
     setOutcome(null);
     try {
       const answer = await call('batches:markUploaded', { batchId: batch.id });
-      setOutcome({ batchId: batch.id, ...describe(answer.outcome, 'sent') });
+      setOutcome(
+        answer.outcome.changed === 0 && answer.outcome.refused.length === 0
+          ? {
+              batchId: batch.id,
+              tone: 'info',
+              text: `Nothing was marked uploaded: none of this batch’s events is still queued for ${DESTINATION_PLATFORM[batch.destination]} (they were saved again in a newer batch, or sent, skipped or retried since). The batch is now closed.`,
+            }
+          : { batchId: batch.id, ...describe(answer.outcome, 'sent') },
+      );
+      onChanged();
+    } catch (e) {
+      setActionError(e);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const loadResults = async (batch: SyncBatch) => {
+    setActionError(null);
+    setOutcome(null);
+    try {
+      const file = await call('files:openDialog', {});
+      if (!file) return;
+      setBusy(batch.id);
+      const answer = await call('batches:applyResults', { batchId: batch.id, file });
+      const parts = [`${formatCount(answer.failed)} ${plural(answer.failed, 'event')} marked failed with the platform’s messages`, `${formatCount(answer.accepted)} ${plural(answer.accepted, 'row')} accepted`];
+      if (answer.unmatched.length) {
+        const first = answer.unmatched.slice(0, 3).map((u) => `line ${u.line} (${u.why})`).join('; ');
+        parts.push(`${formatCount(answer.unmatched.length)} refused ${plural(answer.unmatched.length, 'row')} matched no single event of this batch: ${first}${answer.unmatched.length > 3 ? '…' : ''}`);
+      }
+      setOutcome({ batchId: batch.id, tone: answer.unmatched.length ? 'warn' : answer.failed ? 'info' : 'ok', text: `${parts.join(' · ')}. The batch stays open: mark it uploaded for the accepted rows.` });
+      setFailing(null);
       onChanged();
     } catch (e) {
       setActionError(e);
@@ -133,6 +164,7 @@ export function BatchList({ batches, runs = [], loading, error, onRetry, onChang
                   onStartFail={() => (setFailing(entry.batch.id), setReason(''), setActionError(null))}
                   onCancelFail={() => setFailing(null)}
                   onConfirmFail={() => void markFailed(entry.batch)}
+                  onLoadResults={() => void loadResults(entry.batch)}
                 />
                 ),
               )}
@@ -154,9 +186,10 @@ interface BatchRowProps {
   onStartFail(): void;
   onCancelFail(): void;
   onConfirmFail(): void;
+  onLoadResults(): void;
 }
 
-function BatchRow({ batch, busy, failing, reason, onReason, onMarkUploaded, onStartFail, onCancelFail, onConfirmFail }: BatchRowProps) {
+function BatchRow({ batch, busy, failing, reason, onReason, onMarkUploaded, onStartFail, onCancelFail, onConfirmFail, onLoadResults }: BatchRowProps) {
   const open = batch.status === 'exported';
   const { queued, sent, failed, other } = batch.byStatus;
   const breakdown = [
@@ -239,6 +272,11 @@ function BatchRow({ batch, busy, failing, reason, onReason, onMarkUploaded, onSt
               <button type="button" className="btn" onClick={onCancelFail}>
                 Cancel
               </button>
+              {batch.destination !== 'csv' && (
+                <button type="button" className="btn" data-testid="load-results" disabled={busy} onClick={onLoadResults} title="The platform's per-row results (Google: the upload's results CSV with its Errors column; Meta: rows with error_message): only the refused rows' events become failed, with the platform's message">
+                  Load results file…
+                </button>
+              )}
               <span className="muted batch-fail__hint">
                 {queued > 0
                   ? `All ${formatCount(queued)} queued ${plural(queued, 'event')} of this batch become failed; retry them later from Review.`

@@ -4,6 +4,7 @@ import type { ExportFormat, ExportResult } from '../../../../shared/domain/expor
 import type { EventFilter } from '../../../../shared/domain/filters';
 import type { JobProgress } from '../../../../shared/ipc/events';
 import type { ScreenProps } from '../../app/screens';
+import { Dialog } from '../../components/Dialog';
 import { ErrorBanner, Page } from '../../components/Page';
 import { ApiError, call, onPush } from '../../lib/api';
 import { formatCount } from '../../lib/format';
@@ -105,6 +106,12 @@ export function ExportScreen(_props: ScreenProps) {
     }
   };
 
+  // Saving the same events again (they are in an open batch): ask first (issue 15 item 7).
+  const [confirmAgain, setConfirmAgain] = useState(false);
+  // The pre-flight counts them; right after a save (before it has reloaded) the batch just saved holds them.
+  const justSaved = run.kind === 'done' && run.result.format === format ? run.result.linked : 0;
+  const inOpenBatch = Math.max(preview.data?.warnings.find((w) => w.code === 'in_other_batch')?.count ?? 0, justSaved);
+  const onSave = () => (inOpenBatch > 0 ? setConfirmAgain(true) : void save());
   const running = run.kind === 'running';
   const exportable = preview.data?.exported ?? 0;
   const canSave = !running && !rangeProblem && !!preview.data && exportable > 0;
@@ -191,8 +198,16 @@ export function ExportScreen(_props: ScreenProps) {
           onRetry={preview.reload}
           saveButton={
             run.kind !== 'running' && (
-              <button type="button" className="btn btn--primary" data-testid="save-export" disabled={!canSave} onClick={() => void save()}>
-                Save file…
+              <button
+                type="button"
+                className={`btn ${run.kind === 'done' ? '' : 'btn--primary'}`}
+                data-testid="save-export"
+                data-saved-batch={run.kind === 'done' ? run.result.batchId : undefined}
+                disabled={!canSave}
+                onClick={onSave}
+                title={run.kind === 'done' ? 'These events were saved in the batch below; saving again moves them to a new batch' : undefined}
+              >
+                {run.kind === 'done' ? '✓ Saved · Save again…' : 'Save file…'}
               </button>
             )
           }
@@ -205,6 +220,22 @@ export function ExportScreen(_props: ScreenProps) {
           scope={{ status: filterState.status, eventName: filterState.eventName, from: filterState.from, to: filterState.to, filter }}
           onChanged={() => (preview.reload(), batches.reload())}
         />
+      )}
+
+      {confirmAgain && (
+        <Dialog
+          title="Save these events again?"
+          confirmLabel="Save again"
+          onCancel={() => setConfirmAgain(false)}
+          onConfirm={() => (setConfirmAgain(false), void save())}
+          testId="save-again-dialog"
+        >
+          <p>
+            {formatCount(inOpenBatch)} of these {plural(inOpenBatch, 'event')} {inOpenBatch === 1 ? 'is' : 'are'} already in a batch that is waiting for upload
+            {run.kind === 'done' ? ' (the file you just saved)' : ''}. Saving again moves {inOpenBatch === 1 ? 'it' : 'them'} into a new batch and file.
+          </p>
+          <p className="muted">Upload only one of the two files, or the platform counts these conversions twice.</p>
+        </Dialog>
       )}
 
       <BatchList batches={batches.data} runs={sendRuns.data} loading={batches.loading} error={batches.error} onRetry={batches.reload} onChanged={() => (batches.reload(), preview.reload(), setRun((current) => (current.kind === 'running' ? current : { kind: 'idle' })))} />

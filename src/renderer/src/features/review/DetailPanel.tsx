@@ -6,6 +6,7 @@ import { ShortValue } from '../../components/CopyText';
 import { ErrorBanner } from '../../components/Page';
 import { ApiError, call } from '../../lib/api';
 import { formatDateTime, formatMoney } from '../../lib/format';
+import { computerZone, formatInZone, useDisplayZone, zoneOffset } from '../../lib/time-zone';
 import { useQuery } from '../../lib/hooks';
 import type { CatalogData } from '../catalog/useCatalog';
 import { cannotUpload } from './columns';
@@ -73,7 +74,9 @@ export function DetailPanel({ id, onClose, catalog }: { id: string; onClose(): v
               <h2>Event</h2>
               <dl className="kv">
                 <Field label="Event ID"><span className="mono">{e.event_id}</span></Field>
-                <Field label="Event time">{formatDateTime(e.event_time)} <span className="muted mono">{e.event_time}</span></Field>
+                <Field label="Event time">
+                  <EventTimes iso={e.event_time} />
+                </Field>
                 <Field label="Value" testId="detail-value">{formatMoney(e.event_value, e.currency)}</Field>
                 <Field label="Currency">{e.currency}</Field>
                 <Field label="Transaction ID">{text(e.transaction_id)}</Field>
@@ -195,5 +198,27 @@ export function DetailPanel({ id, onClose, catalog }: { id: string; onClose(): v
         )}
       </div>
     </aside>
+  );
+}
+
+/**
+ * The event's time in the account zone and in UTC (and on this computer's clock when it differs), each
+ * zone named (issue 15 item 8). The stored instant is exact: a time the file gave with an offset was
+ * converted from it; one without an offset was read in the import's zone.
+ */
+function EventTimes({ iso }: { iso: string }) {
+  const { accountZone } = useDisplayZone();
+  const lines: { label: string; text: string }[] = [];
+  if (accountZone) lines.push({ label: `${accountZone} (account)`, text: `${formatInZone(iso, accountZone, true)} ${zoneOffset(iso, accountZone)}` });
+  lines.push({ label: 'UTC', text: iso });
+  if (computerZone !== accountZone && computerZone !== 'UTC') lines.push({ label: `${computerZone} (this computer)`, text: `${formatInZone(iso, computerZone, true)} ${zoneOffset(iso, computerZone)}` });
+  return (
+    <span className="event-times" data-testid="detail-times">
+      {lines.map((line) => (
+        <span key={line.label} className="event-times__line" data-zone={line.label}>
+          <span className="mono">{line.text}</span> <span className="muted">{line.label}</span>
+        </span>
+      ))}
+    </span>
   );
 }

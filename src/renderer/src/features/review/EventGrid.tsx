@@ -3,6 +3,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState, type MouseEvent, type ReactNode } from 'react';
 import type { ConversionEvent } from '../../../../shared/domain/events';
 import { useStoredState } from '../../lib/hooks';
+import { useDisplayZone } from '../../lib/time-zone';
 import type { CatalogData } from '../catalog/useCatalog';
 import { cannotUpload, GRID_COLUMNS, type GridColumn } from './columns';
 import type { ReviewView } from './filters';
@@ -46,6 +47,7 @@ export function EventGrid(props: EventGridProps) {
   const { pages, rowCount, catalog, sort, onSort, isSelected, activeIndex, onRowClick, onCheck, onOpen, headerCheck, overlay, columns, resetKey } = props;
   const { sizing, setSizing, visibility } = columns;
   const scroller = useRef<HTMLDivElement>(null);
+  useDisplayZone(); // the rows' times follow the zone switch
 
   const columnDefs = useMemo<ColumnDef<ConversionEvent>[]>(
     () => GRID_COLUMNS.map((c) => ({ id: c.id, header: c.header, size: c.size, minSize: 50, maxSize: 800, enableHiding: !c.fixed, meta: c })),
@@ -138,6 +140,7 @@ export function EventGrid(props: EventGridProps) {
                 {col.sort ? (
                   <button type="button" className="grid__sort" onClick={() => onSort(col.sort!)} title={`Sort by ${col.header.toLowerCase()}`}>
                     {col.header}
+                    {col.id === 'event_time' && <ZoneTag />}
                     <span className="grid__sort-arrow" aria-hidden="true">{sorted === 'asc' ? '▲' : sorted === 'desc' ? '▼' : ''}</span>
                   </button>
                 ) : (
@@ -253,5 +256,15 @@ export function ColumnMenu({ columns }: { columns: GridColumnsState }) {
         </div>
       )}
     </div>
+  );
+}
+
+/** The zone the grid's times are in, named beside the time column's title. */
+function ZoneTag() {
+  const { zone, choice } = useDisplayZone();
+  return (
+    <span className="grid__zone" data-testid="grid-zone" title={`Times in ${zone} (${choice === 'account' ? 'the account’s zone, Settings' : 'this computer’s zone'})`}>
+      {zone === 'UTC' || zone === 'Etc/UTC' ? 'UTC' : zone.split('/').pop()!.replace(/_/g, ' ')}
+    </span>
   );
 }

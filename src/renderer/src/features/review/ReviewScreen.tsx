@@ -15,6 +15,7 @@ import { FilterBar } from './FilterBar';
 import { ColumnMenu, EventGrid, useGridColumns } from './EventGrid';
 import { DEFAULT_VIEW, isFiltered, viewFromParams, viewToFilter, viewToParams, type ReviewView } from './filters';
 import { SavedViews } from './SavedViews';
+import { ZoneSwitch } from './ZoneSwitch';
 import { StatusBar } from './StatusBar';
 import { PAGE_SIZE, useEventPages } from './useEventPages';
 
@@ -280,6 +281,7 @@ export function ReviewScreen({ route }: ScreenProps) {
       <header className="page__header">
         <h1>Review</h1>
         <div className="page__actions">
+          <ZoneSwitch />
           <SavedViews view={view} columns={columns} />
           <ColumnMenu columns={columns} />
         </div>

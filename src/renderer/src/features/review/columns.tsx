@@ -4,6 +4,7 @@ import type { EventSort } from '../../../../shared/domain/filters';
 import { DESTINATION_LABELS, DESTINATION_SHORT } from '../../../../shared/domain/delivery';
 import { ShortValue } from '../../components/CopyText';
 import { formatMoney } from '../../lib/format';
+import { displayZone, formatInZone } from '../../lib/time-zone';
 import type { CatalogData } from '../catalog/useCatalog';
 
 export interface GridColumn {
@@ -25,13 +26,9 @@ export function cannotUpload(event: ConversionEvent): boolean {
   return !event.gclid && !event.gbraid && !event.wbraid && !event.user_email_hash && !event.user_phone_hash;
 }
 
-const pad = (n: number) => String(n).padStart(2, '0');
-/** Compact local time for the grid: 2026-10-30 11:42 (full ISO on hover). */
+/** Compact time for the grid in the display zone (the account's by default; the header names it): 2026-10-30 11:42. */
 export function gridTime(iso: string | null): string {
-  if (!iso) return '—';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return formatInZone(iso, displayZone());
 }
 
 /** One chip per destination: its delivery status; muted when the event is not mapped there. */
@@ -74,7 +71,7 @@ export const GRID_COLUMNS: GridColumn[] = [
     size: 150,
     sort: 'event_time',
     fixed: true,
-    render: (e) => <span title={e.event_time}>{gridTime(e.event_time)}</span>,
+    render: (e) => <span title={`${e.event_time} (UTC)`}>{gridTime(e.event_time)}</span>,
   },
   {
     id: 'conversion_name',
