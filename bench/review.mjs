@@ -239,6 +239,9 @@ export async function run({ rows, tmp, root, log }) {
     ['value ≥ 400', { valueMin: '400' }],
     ['no click id', { hasClickId: false }],
     ['no identifiers', { hasIdentifiers: false }],
+    ['nothing any platform can match', { noIdentifiersFor: 'any' }],
+    ['no email/phone for Google', { noIdentifiersFor: 'google' }],
+    ['nothing Meta can match', { noIdentifiersFor: 'meta' }],
     ['search order id', { search: 'ORD-1000500' }],
     // Issue 15 item 9: an email or phone is hashed in main and found through the lookup indexes (0018).
     ['search email', { search: 'someone.else@example.com' }],

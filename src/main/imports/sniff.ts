@@ -3,7 +3,7 @@ import { DELIMITERS, type ImportDelimiter, type ImportEncoding, type ImportMappi
 import { createDecoder, detectEncoding, EncodingMismatch } from './decode';
 import { parseCsv, type CsvRow } from './csv';
 import { autoMap, headerZone, normalizeHeader, prehashedPlatformOf } from './mapping';
-import { maskValue } from './mask';
+import { maskValue, previewTarget as previewTargetOf } from './mask';
 
 export const SNIFF_BYTES = 64 * 1024;
 export const PREVIEW_ROWS = 20;
@@ -229,11 +229,9 @@ export function pickPreviewRows(rows: readonly string[][], count: number): strin
   return picked;
 }
 
-const PERSONAL_HEADER = /name|address|street|city|zip|postal|birth|dob|ssn|mail|phone|tel|mobile/;
-
-/** Unmapped columns whose header sounds personal are masked like names in the preview. */
+/** Unmapped columns whose header names a person's data are masked like names in the preview (mask.ts). */
 function previewTarget(header: string, target: ImportTarget): ImportTarget {
-  return (target === 'ignore' || target === 'custom') && PERSONAL_HEADER.test(normalizeHeader(header)) ? 'first_name' : target;
+  return previewTargetOf(normalizeHeader(header), target);
 }
 
 export class SniffError extends Error {}

@@ -30,6 +30,27 @@ const shortDay = (day: string) => {
   return new Date(y, m - 1, d).toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
 };
 
+/**
+ * The time axis's labels (issue 15 item 11): every `every`-th day, and — when the range spans years —
+ * the first day with data of each year, labelled with its year (regular labels too close to it are
+ * dropped), so every year with data is named.
+ */
+export function axisLabels(days: readonly string[], totals: readonly number[], every: number): Map<number, { text: string; year: boolean }> {
+  const labels = new Map<number, { text: string; year: boolean }>();
+  const spansYears = days.length > 0 && days[0]!.slice(0, 4) !== days[days.length - 1]!.slice(0, 4);
+  for (let i = 0; i < days.length; i += every) labels.set(i, { text: shortDay(days[i]!), year: false });
+  if (!spansYears) return labels;
+  const seen = new Set<string>();
+  days.forEach((day, i) => {
+    const year = day.slice(0, 4);
+    if (seen.has(year) || !(totals[i]! > 0)) return;
+    seen.add(year);
+    for (let j = Math.max(0, i - Math.ceil(every * 0.75)); j <= Math.min(days.length - 1, i + Math.ceil(every * 0.75)); j++) if (!labels.get(j)?.year) labels.delete(j);
+    labels.set(i, { text: `${shortDay(day)} ${year}`, year: true });
+  });
+  return labels;
+}
+
 /** Conversions (or value) per day, stacked by status, as plain SVG. Clicking a day opens it in Review. */
 export function TimelineChart({ timeline, measure, onDay }: { timeline: OverviewTimeline; measure: Measure; onDay(day: string, status?: ConversionSyncStatus): void }) {
   const box = useRef<HTMLDivElement>(null);
@@ -54,6 +75,7 @@ export function TimelineChart({ timeline, measure, onDay }: { timeline: Overview
   const fmt = (v: number) => (measure.kind === 'count' ? formatCount(v) : formatMoney(microsToDecimal(v), measure.currency));
   const tick = (v: number) => (measure.kind === 'count' ? compact.format(v) : compact.format(v / 1_000_000));
   const labelEvery = Math.max(1, Math.ceil(days.length / Math.max(1, Math.floor(plotW / 64))));
+  const labels = axisLabels(days.map((d) => d.day), totals, labelEvery);
   const ticks: number[] = [];
   for (let v = 0; v <= top + step / 2; v += step) ticks.push(v);
   const hovered = hover !== null ? days[hover] : undefined;
@@ -91,8 +113,10 @@ export function TimelineChart({ timeline, measure, onDay }: { timeline: Overview
                   />
                 );
               })}
-              {i % labelEvery === 0 && (
-                <text x={PAD.left + i * slot + slot / 2} y={HEIGHT - 8} className="chart__tick" textAnchor="middle">{shortDay(day.day)}</text>
+              {labels.has(i) && (
+                <text x={PAD.left + i * slot + slot / 2} y={HEIGHT - 8} className={`chart__tick${labels.get(i)!.year ? ' chart__tick--year' : ''}`} textAnchor="middle" data-testid="axis-label">
+                  {labels.get(i)!.text}
+                </text>
               )}
             </g>
           );

@@ -209,8 +209,9 @@ export function DetailPanel({ id, onClose, catalog }: { id: string; onClose(): v
 function EventTimes({ iso }: { iso: string }) {
   const { accountZone } = useDisplayZone();
   const lines: { label: string; text: string }[] = [];
-  if (accountZone) lines.push({ label: `${accountZone} (account)`, text: `${formatInZone(iso, accountZone, true)} ${zoneOffset(iso, accountZone)}` });
-  lines.push({ label: 'UTC', text: iso });
+  const accountIsUtc = accountZone !== null && zoneOffset(iso, accountZone) === 'UTC' && /^(Etc\/)?(UTC|UCT|GMT|Zulu|Universal)$/.test(accountZone);
+  if (accountZone && !accountIsUtc) lines.push({ label: `${accountZone} (account)`, text: `${formatInZone(iso, accountZone, true)} ${zoneOffset(iso, accountZone)}` });
+  lines.push({ label: accountIsUtc ? 'UTC (account)' : 'UTC', text: iso });
   if (computerZone !== accountZone && computerZone !== 'UTC') lines.push({ label: `${computerZone} (this computer)`, text: `${formatInZone(iso, computerZone, true)} ${zoneOffset(iso, computerZone)}` });
   return (
     <span className="event-times" data-testid="detail-times">

@@ -68,7 +68,7 @@ export const GRID_COLUMNS: GridColumn[] = [
   {
     id: 'event_time',
     header: 'Event time',
-    size: 150,
+    size: 140,
     sort: 'event_time',
     fixed: true,
     render: (e) => <span title={`${e.event_time} (UTC)`}>{gridTime(e.event_time)}</span>,
@@ -76,18 +76,17 @@ export const GRID_COLUMNS: GridColumn[] = [
   {
     id: 'conversion_name',
     header: 'Conversion name',
-    size: 160,
+    size: 140,
     render: (e) => (
       <span title={e.conversion_name} data-testid="cell-conversion-name">
         {e.conversion_name}
       </span>
     ),
   },
-  { id: 'event_name', header: 'Category', size: 100, sort: 'event_name', render: (e) => e.event_name },
   {
     id: 'sync_status',
     header: 'Status',
-    size: 92,
+    size: 86,
     sort: 'sync_status',
     render: (e) => (
       <span className={`status-pill status-pill--${e.sync_status}`} title={e.sync_error ?? undefined}>
@@ -96,19 +95,21 @@ export const GRID_COLUMNS: GridColumn[] = [
     ),
   },
   {
-    id: 'deliveries',
-    header: 'Google / Meta',
-    size: 150,
-    render: (e) => <DeliveryChips event={e} />,
-  },
-  {
     id: 'event_value',
     header: 'Value',
-    size: 110,
+    size: 100,
     sort: 'event_value',
     align: 'right',
     render: (e) => formatMoney(e.event_value, e.currency),
   },
+  {
+    id: 'deliveries',
+    header: 'Google / Meta',
+    size: 204,
+    render: (e) => <DeliveryChips event={e} />,
+  },
+  { id: 'event_name', header: 'Category', size: 100, sort: 'event_name', render: (e) => e.event_name },
+  { id: 'sync_error', header: 'Sync error', size: 200, render: (e) => (e.sync_error ? <span className="sync-error" title={e.sync_error}>{e.sync_error}</span> : <span className="muted">—</span>) },
   { id: 'event_id', header: 'Event ID', size: 170, render: (e) => <span className="mono" title={e.event_id}>{e.event_id}</span> },
   {
     id: 'transaction_id',
@@ -135,14 +136,13 @@ export const GRID_COLUMNS: GridColumn[] = [
       ),
   },
   { id: 'click_id', header: 'Click ID', size: 130, render: (e) => <ShortValue value={clickId(e)} head={10} /> },
-  { id: 'email_hash', header: 'Email hash', size: 130, render: (e) => <ShortValue value={e.user_email_hash} /> },
-  { id: 'phone_hash', header: 'Phone hash', size: 130, render: (e) => <ShortValue value={e.user_phone_hash} /> },
+  { id: 'email_hash', header: 'Email hash', size: 130, visible: false, render: (e) => <ShortValue value={e.user_email_hash} /> },
+  { id: 'phone_hash', header: 'Phone hash', size: 130, visible: false, render: (e) => <ShortValue value={e.user_phone_hash} /> },
   { id: 'campaign', header: 'Campaign', size: 130, render: (e, c) => c.campaignName(e.campaign_id) ?? <span className="muted">—</span> },
   { id: 'brand', header: 'Brand', size: 110, render: (e, c) => c.brandName(e.brand_id) ?? <span className="muted">—</span> },
   { id: 'currency', header: 'Currency', size: 70, visible: false, render: (e) => e.currency },
   { id: 'source', header: 'Source', size: 100, visible: false, render: (e) => e.source ?? <span className="muted">—</span> },
   { id: 'sync_attempts', header: 'Attempts', size: 76, align: 'right', visible: false, render: (e) => e.sync_attempts },
-  { id: 'sync_error', header: 'Sync error', size: 180, visible: false, render: (e) => e.sync_error ?? <span className="muted">—</span> },
   { id: 'synced_at', header: 'Synced', size: 132, visible: false, render: (e) => gridTime(e.synced_at) },
   { id: 'created_at', header: 'Created', size: 132, sort: 'created_at', visible: false, render: (e) => gridTime(e.created_at) },
 ];
