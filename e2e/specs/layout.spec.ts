@@ -57,7 +57,7 @@ test('layout (issue 15 item 11): at 1000×700 the grid beside the detail keeps t
   await shoot(app, 'review-narrow');
 });
 
-test('overview: the currency table fits its card', async ({ app }) => {
+test('overview: the currency and recent-imports tables fit their cards', async ({ app }) => {
   await seedThroughUi(app, 60);
   const base = app.url().replace(/#.*$/, '');
   await app.goto(`${base}#/overview`);
@@ -67,8 +67,14 @@ test('overview: the currency table fits its card', async ({ app }) => {
   if (await table.count()) {
     const t = (await table.first().boundingBox())!;
     const c = (await card.boundingBox())!;
-    expect(t.x + t.width).toBeLessThanOrEqual(c.x + c.width + 0.5);
+    // inside the card's padding, not flush with (or past) its edge
+    expect(t.x + t.width).toBeLessThanOrEqual(c.x + c.width - 8);
   }
+  const imports = app.locator('.card').filter({ hasText: 'Recent imports' }).first();
+  const importsTable = imports.locator('table').first();
+  const it = (await importsTable.boundingBox())!;
+  const ic = (await imports.boundingBox())!;
+  expect(it.x + it.width).toBeLessThanOrEqual(ic.x + ic.width - 8);
   await app.setViewportSize({ width: 1000, height: 700 });
   if (await table.count()) {
     const t = (await table.first().boundingBox())!;

@@ -209,7 +209,7 @@ export function DetailPanel({ id, onClose, catalog }: { id: string; onClose(): v
 function EventTimes({ iso }: { iso: string }) {
   const { accountZone } = useDisplayZone();
   const lines: { label: string; text: string }[] = [];
-  const accountIsUtc = accountZone !== null && zoneOffset(iso, accountZone) === 'UTC' && /^(Etc\/)?(UTC|UCT|GMT|Zulu|Universal)$/.test(accountZone);
+  const accountIsUtc = accountZone !== null && /^(Etc\/)?(UTC|UCT|GMT|Zulu|Universal)$/.test(accountZone);
   if (accountZone && !accountIsUtc) lines.push({ label: `${accountZone} (account)`, text: `${formatInZone(iso, accountZone, true)} ${zoneOffset(iso, accountZone)}` });
   lines.push({ label: accountIsUtc ? 'UTC (account)' : 'UTC', text: iso });
   if (computerZone !== accountZone && computerZone !== 'UTC') lines.push({ label: `${computerZone} (this computer)`, text: `${formatInZone(iso, computerZone, true)} ${zoneOffset(iso, computerZone)}` });

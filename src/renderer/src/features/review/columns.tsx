@@ -105,7 +105,7 @@ export const GRID_COLUMNS: GridColumn[] = [
   {
     id: 'deliveries',
     header: 'Google / Meta',
-    size: 204,
+    size: 214,
     render: (e) => <DeliveryChips event={e} />,
   },
   { id: 'event_name', header: 'Category', size: 100, sort: 'event_name', render: (e) => e.event_name },
