@@ -76,7 +76,7 @@ export function createEventsHandlers(ctx: AppContext): Pick<Handlers, keyof type
     // Exact counts over a big filter in SQL can take longer than a frame (a table lookup per matching
     // row when the filter's index has no status): without the facet index they run on the reader thread.
     'events:count': ({ filter }) => count(resolved(filter)),
-    'events:uploadCheck': ({ target }) => uploadCheck(ctx.db, resolvedTarget(target)),
+    'events:uploadCheck': ({ target }) => uploadCheck(ctx.db, resolveTarget(target)),
     'events:statusCounts': async () => (await count({})).byStatus,
     'events:updateSync': ({ id, patch }) => {
       const before = facets.currentToken();
