@@ -25,9 +25,7 @@ const NOT_YET_CONVERTED = new Set<string>([
   'src/main/imports/service.ts',
   'src/main/jobs/bulk.ts',
   'src/main/jobs/specs.ts',
-  'src/main/overview/views.ts',
   'src/main/send/worker.ts',
-  'src/main/settings/service.ts',
 ]);
 
 function sources(dir: string): string[] {

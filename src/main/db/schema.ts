@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /** Kysely's view of the tables created by migrations/. Keep in step with the .sql files. */
 export interface BrandsTable {
   id: string;
@@ -245,6 +247,16 @@ export interface GoogleRequestDiagnosticsTable {
   last_error: string | null;
   final_at: string | null;
 }
+/** 0005: named review views (filter, sort and columns are JSON). */
+export interface SavedViewsTable {
+  id: string;
+  name: string;
+  filter: string;
+  sort: string;
+  columns: string;
+  created_at: Generated<string>;
+  updated_at: Generated<string>;
+}
 export interface DB {
   brands: BrandsTable;
   campaigns: CampaignsTable;
@@ -264,4 +276,5 @@ export interface DB {
   send_requests: SendRequestsTable;
   send_run_events: SendRunEventsTable;
   google_request_diagnostics: GoogleRequestDiagnosticsTable;
+  saved_views: SavedViewsTable;
 }

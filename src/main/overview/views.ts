@@ -4,16 +4,8 @@ import type { Sqlite } from '../db/connection';
 import { looksLikeEmail, looksLikePhone } from '../events/search-repo';
 import { parseOrThrow } from '../events/service';
 import { uuidv7 } from '../lib/ids';
-
-interface ViewRow {
-  id: string;
-  name: string;
-  filter: string;
-  sort: string;
-  columns: string;
-  created_at: string;
-  updated_at: string;
-}
+import * as repo from './views-repo';
+import type { ViewRow } from './views-repo';
 
 function toView(row: ViewRow): SavedView {
   return {
@@ -28,7 +20,7 @@ function toView(row: ViewRow): SavedView {
 }
 
 export function listViews(db: Sqlite): SavedView[] {
-  return (db.prepare('SELECT * FROM saved_views ORDER BY name COLLATE NOCASE').all() as ViewRow[]).map(toView);
+  return repo.listViewRows(db).map(toView);
 }
 
 /** Creates a view, replaces the view with the same name, or (with id) updates that view. */
@@ -41,30 +33,24 @@ export function saveView(db: Sqlite, input: SavedViewInput): SavedView {
   const now = new Date().toISOString();
   const json = { filter: JSON.stringify(data.filter), sort: JSON.stringify(data.sort), columns: JSON.stringify(data.columns) };
   const id = db.transaction(() => {
-    const sameName = db.prepare('SELECT id FROM saved_views WHERE name = ?').pluck().get(data.name) as string | undefined;
+    const sameName = repo.viewIdByName(db, data.name);
     if (data.id) {
-      if (!db.prepare('SELECT 1 FROM saved_views WHERE id = ?').get(data.id)) throw new AppError('not_found', `No saved view with id ${data.id}`);
+      if (!repo.viewRow(db, data.id)) throw new AppError('not_found', `No saved view with id ${data.id}`);
       if (sameName && sameName !== data.id) throw new AppError('duplicate', `Another view is already named "${data.name}"`);
-      db.prepare('UPDATE saved_views SET name = ?, filter = ?, sort = ?, columns = ?, updated_at = ? WHERE id = ?').run(
-        data.name, json.filter, json.sort, json.columns, now, data.id,
-      );
+      repo.updateView(db, data.id, { name: data.name, ...json, updated_at: now });
       return data.id;
     }
     if (sameName) {
-      db.prepare('UPDATE saved_views SET name = ?, filter = ?, sort = ?, columns = ?, updated_at = ? WHERE id = ?').run(
-        data.name, json.filter, json.sort, json.columns, now, sameName,
-      );
+      repo.updateView(db, sameName, { name: data.name, ...json, updated_at: now });
       return sameName;
     }
     const newId = uuidv7();
-    db.prepare('INSERT INTO saved_views (id, name, filter, sort, columns, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
-      newId, data.name, json.filter, json.sort, json.columns, now, now,
-    );
+    repo.insertView(db, { id: newId, name: data.name, ...json, created_at: now, updated_at: now });
     return newId;
   })();
-  return toView(db.prepare('SELECT * FROM saved_views WHERE id = ?').get(id) as ViewRow);
+  return toView(repo.viewRow(db, id)!);
 }
 
 export function deleteView(db: Sqlite, id: string): { deleted: boolean } {
-  return { deleted: db.prepare('DELETE FROM saved_views WHERE id = ?').run(id).changes > 0 };
+  return { deleted: repo.deleteViewRow(db, id) };
 }

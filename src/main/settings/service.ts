@@ -2,6 +2,7 @@ import { AppSettingsPatchSchema, AppSettingsSchema, type AppSettings, type AppSe
 import { AppError } from '../../shared/ipc/result';
 import type { Sqlite } from '../db/connection';
 import { formatIssues } from '../ipc/bind';
+import { settingsValue, storeSettingsValue } from './repo';
 
 const KEY = 'app';
 
@@ -13,13 +14,13 @@ function validate(value: unknown, what: string): AppSettings {
 
 /** The stored settings, defaults filled in. A stored document that no longer validates is reported, not silently reset. */
 export function getSettings(db: Sqlite): AppSettings {
-  const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(KEY) as { value: string } | undefined;
-  if (!row) return validate({}, 'settings');
-  return validate(JSON.parse(row.value), 'stored settings');
+  const value = settingsValue(db, KEY);
+  if (value === undefined) return validate({}, 'settings');
+  return validate(JSON.parse(value), 'stored settings');
 }
 
 function store(db: Sqlite, settings: AppSettings): AppSettings {
-  db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(KEY, JSON.stringify(settings));
+  storeSettingsValue(db, KEY, JSON.stringify(settings));
   return settings;
 }
 
