@@ -1,16 +1,49 @@
 import { randomBytes } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
-import type { HashPlatform, ImportOptions, ImportTarget } from '../../shared/domain/imports';
-import { RowMapper, type MappedRow, type RefusedRow } from './rows';
+import type { HashPlatform, ImportOptions, ImportRowError, ImportTarget } from '../../shared/domain/imports';
+import { IMPORT_COLUMNS } from './columns';
+import { RowMapper } from './rows';
 import { ZoneClock } from './time';
 
 /**
  * Mapping (validate + normalize + hash) is the CPU-heavy half of an import: libphonenumber's
  * validation alone is ~20 µs per phone. The pipeline's thread parses and inserts; mapping runs on
- * `mappers` extra worker threads (or in-thread for small files and tests). Results come back as
- * plain objects holding value arrays in IMPORT_COLUMNS order (cheap to clone), in submission order.
+ * `mappers` extra worker threads (or in-thread for small files and tests), in submission order.
+ *
+ * Batches cross threads flat (RowBatch, MappedBatch): a few arrays per 1,000 rows rather than an
+ * array per row one way and an object with a value array per row back. Structured clone writes
+ * every object's keys and the receiver rebuilds every object, which cost both threads time (the
+ * pipeline thread is the busier one) and garbage.
  */
-export type MapResult = MappedRow | RefusedRow;
+
+/** Rows for a mapper: their cells end to end, `widths[i]` cells for row i. */
+export interface RowBatch {
+  lines: Int32Array;
+  widths: Uint32Array;
+  cells: string[];
+}
+
+/** MappedBatch.flags bits. */
+export const REFUSED = 1;
+/** The currency came from the row's own cell (not the import's default). */
+export const CURRENCY_GIVEN = 2;
+/** The conversion name came from the row's own cell (not the import's --event-name). */
+export const NAME_GIVEN = 4;
+
+/** Values per kept row in MappedBatch.values (IMPORT_COLUMNS order). */
+export const WIDTH = IMPORT_COLUMNS.length;
+
+/** A mapped batch, row i of the batch at index i of lines/flags/prehashed. */
+export interface MappedBatch {
+  lines: Int32Array;
+  flags: Uint8Array;
+  /** Cells of the row that were already hashed (stored for `prehashedFor` only). */
+  prehashed: Uint8Array;
+  /** The kept rows' values end to end, WIDTH each, in row order. */
+  values: unknown[];
+  /** [row index, problems] in row order: a refused row's errors, a kept row's warnings (rows without are absent). */
+  problems: [number, ImportRowError[]][];
+}
 
 export interface MapperConfig {
   headers: string[];
@@ -33,21 +66,40 @@ export function createRowMapper(config: MapperConfig): RowMapper {
   }, config.prehashedFor);
 }
 
-export function mapBatch(mapper: RowMapper, now: string, lines: number[], rows: string[][]): MapResult[] {
-  const out: MapResult[] = new Array(rows.length);
-  for (let i = 0; i < rows.length; i++) out[i] = mapper.map(rows[i]!, lines[i]!, now);
-  return out;
+export function mapBatch(mapper: RowMapper, now: string, batch: RowBatch): MappedBatch {
+  const { lines, widths, cells } = batch;
+  const n = lines.length;
+  const flags = new Uint8Array(n);
+  const prehashed = new Uint8Array(n);
+  const values: unknown[] = [];
+  const problems: [number, ImportRowError[]][] = [];
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    const width = widths[i]!;
+    const result = mapper.map(cells.slice(at, at + width), lines[i]!, now);
+    at += width;
+    if ('errors' in result) {
+      flags[i] = REFUSED;
+      problems.push([i, result.errors]);
+      continue;
+    }
+    flags[i] = (result.currencyGiven ? CURRENCY_GIVEN : 0) | (result.nameGiven ? NAME_GIVEN : 0);
+    prehashed[i] = result.prehashed;
+    for (const value of result.values) values.push(value);
+    if (result.warnings) problems.push([i, result.warnings]);
+  }
+  return { lines, flags, prehashed, values, problems };
 }
 
 export interface MapperPool {
-  submit(lines: number[], rows: string[][]): Promise<MapResult[]>;
+  submit(batch: RowBatch): Promise<MappedBatch>;
   close(): Promise<void>;
 }
 
 export function inThreadPool(config: MapperConfig): MapperPool {
   const mapper = createRowMapper(config);
   return {
-    submit: (lines, rows) => Promise.resolve(mapBatch(mapper, config.now, lines, rows)),
+    submit: (batch) => Promise.resolve(mapBatch(mapper, config.now, batch)),
     close: () => Promise.resolve(),
   };
 }
@@ -55,11 +107,11 @@ export function inThreadPool(config: MapperConfig): MapperPool {
 /** `script` is a bundled file that calls runMapperWorker() when started with workerData.role = 'mapper'. */
 export function workerPool(script: string, size: number, config: MapperConfig): MapperPool {
   const workers = Array.from({ length: size }, () => new Worker(script, { workerData: { role: 'mapper', config } }));
-  const waiting = new Map<number, { resolve(r: MapResult[]): void; reject(e: Error): void }>();
+  const waiting = new Map<number, { resolve(r: MappedBatch): void; reject(e: Error): void }>();
   let seq = 0;
   let failure: Error | null = null;
   for (const worker of workers) {
-    worker.on('message', (message: { seq: number; results?: MapResult[]; error?: string }) => {
+    worker.on('message', (message: { seq: number; results?: MappedBatch; error?: string }) => {
       const entry = waiting.get(message.seq);
       if (!entry) return;
       waiting.delete(message.seq);
@@ -73,12 +125,12 @@ export function workerPool(script: string, size: number, config: MapperConfig): 
     });
   }
   return {
-    submit(lines, rows) {
+    submit(batch) {
       if (failure) return Promise.reject(failure);
       const id = seq++;
       return new Promise((resolve, reject) => {
         waiting.set(id, { resolve, reject });
-        workers[id % workers.length]!.postMessage({ seq: id, lines, rows });
+        workers[id % workers.length]!.postMessage({ seq: id, batch });
       });
     },
     async close() {
@@ -91,9 +143,9 @@ export function workerPool(script: string, size: number, config: MapperConfig): 
 export function runMapperWorker(port: { on(event: 'message', fn: (m: unknown) => void): void; postMessage(m: unknown): void }, config: MapperConfig): void {
   const mapper = createRowMapper(config);
   port.on('message', (raw) => {
-    const message = raw as { seq: number; lines: number[]; rows: string[][] };
+    const message = raw as { seq: number; batch: RowBatch };
     try {
-      port.postMessage({ seq: message.seq, results: mapBatch(mapper, config.now, message.lines, message.rows) });
+      port.postMessage({ seq: message.seq, results: mapBatch(mapper, config.now, message.batch) });
     } catch (error) {
       port.postMessage({ seq: message.seq, error: (error as Error)?.message ?? String(error) });
     }

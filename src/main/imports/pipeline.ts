@@ -10,9 +10,8 @@ import { createDecoder, detectEncoding, hasUndecodable } from './decode';
 import { dropIndexes, estimateRows, rebuildIndexes, rebuildMode, shouldRebuild, type RebuildMode } from './bulk-load';
 import { headerZone, prehashedPlatformOf } from './mapping';
 import { catalogLookups, CONFLICT_COLUMNS, finishImportRow, MAX_STORED_ERRORS, prepareImportStatements, type ImportCounts } from './repo';
-import { BRAND_MARKER, CAMPAIGN_MARKER, createUuidV7Source, inThreadPool, workerPool, type MapperConfig, type MapperPool, type MapResult } from './map-pool';
-import { runPreflight } from './preflight';
-import type { MappedRow } from './rows';
+import { BRAND_MARKER, CAMPAIGN_MARKER, createUuidV7Source, CURRENCY_GIVEN, inThreadPool, NAME_GIVEN, REFUSED, WIDTH, workerPool, type MappedBatch, type MapperConfig, type MapperPool } from './map-pool';
+import { bothPlatformsCanMatch, runPreflight } from './preflight';
 import { parametersTimeZone, readHead, SniffError, sniffFile } from './sniff';
 import { storableProblem } from './storable';
 import { isValidTimeZone } from './time';
@@ -122,7 +121,7 @@ export async function runPipeline(db: Sqlite, input: PipelineInput, hooks: Pipel
         hooks.onIndexing?.(done, total);
       });
     }
-    const preflight = runPreflight(db, input.importId, MAX_STORED_ERRORS - passed.storedErrors, passed.prehashed);
+    const preflight = runPreflight(db, input.importId, MAX_STORED_ERRORS - passed.storedErrors, passed.prehashed, passed.lacking);
     const result: PipelineResult = { ...passed, preflight };
     finishImportRow(db, input.importId, 'completed', result, null, result.sha256, preflight);
     hooks.onFinishing?.();
@@ -152,7 +151,12 @@ const CONFLICT_LABELS: Record<(typeof CONFLICT_COLUMNS)[number], string> = {
   event_time: 'time', event_value_micros: 'value', user_email_hash: 'email', meta_email_hash: 'email', user_phone_hash: 'phone', meta_phone_hash: 'phone',
 };
 
-type PassResult = Omit<PipelineResult, 'preflight'> & { storedErrors: number; prehashed: Preflight['prehashed'] };
+type PassResult = Omit<PipelineResult, 'preflight'> & {
+  storedErrors: number;
+  prehashed: Preflight['prehashed'];
+  /** Inserted rows that Google or Meta could not match as inserted (the pre-flight scans only when there are any). */
+  lacking: number;
+};
 
 async function pass(
   db: Sqlite,
@@ -181,9 +185,12 @@ async function pass(
   let fileTimeZone: string | null = null;
   let firstRow = true;
   let storedErrors = 0;
+  let lacking = 0;
+  // The batch being collected: rows' lines, widths and cells end to end (map-pool.ts RowBatch).
   let batchLines: number[] = [];
-  let batchRows: string[][] = [];
-  const inFlight: Promise<MapResult[]>[] = [];
+  let batchWidths: number[] = [];
+  let batchCells: string[] = [];
+  const inFlight: Promise<MappedBatch>[] = [];
 
   const record = (e: ImportRowError) => {
     if (storedErrors < MAX_STORED_ERRORS) {
@@ -257,7 +264,9 @@ async function pass(
       }
     }
     batchLines.push(row.line);
-    batchRows.push(row.fields);
+    batchWidths.push(row.fields.length);
+    for (const field of row.fields) batchCells.push(field);
+    if (batchLines.length >= BATCH_ROWS) submit();
   };
 
   /** The column the event id comes from: the event id's, else the order id's (ids derived from the order). */
@@ -267,15 +276,15 @@ async function pass(
     return i >= 0 && headers ? (headers[i] ?? null) : null;
   };
 
-  const keepWarnings = (row: MappedRow) => {
-    prehashedCells += row.prehashed;
-    if (!row.warnings) return;
+  const keepWarnings = (warnings: ImportRowError[] | null, prehashed: number) => {
+    prehashedCells += prehashed;
+    if (!warnings) return;
     counts.warned++;
-    for (const w of row.warnings) record(w);
+    for (const w of warnings) record(w);
   };
 
-  const store = (row: MappedRow) => {
-    const { values, line } = row;
+  /** One kept row: `values` in IMPORT_COLUMNS order (a buffer reused for every row: read it, never keep it). */
+  const store = (values: unknown[], line: number, warnings: ImportRowError[] | null, rowFlags: number, prehashed: number) => {
     values[COL.id] = nextId();
     const campaign = values[COL.campaign_id];
     if (typeof campaign === 'string' && campaign.startsWith(CAMPAIGN_MARKER)) values[COL.campaign_id] = lookups.campaignId(campaign.slice(CAMPAIGN_MARKER.length));
@@ -295,21 +304,22 @@ async function pass(
     }
     if (inserted) {
       counts.imported++;
+      if (!bothPlatformsCanMatch(values)) lacking++;
       lastDuplicateId = null;
-      keepWarnings(row);
+      keepWarnings(warnings, prehashed);
       return;
     }
     const eventId = String(values[COL.event_id]);
     const existing = stmts.existing(eventId);
-    const flags = { currency_given: row.currencyGiven, name_given: row.nameGiven };
+    const flags = { currency_given: (rowFlags & CURRENCY_GIVEN) !== 0, name_given: (rowFlags & NAME_GIVEN) !== 0 };
     // Stored or updated by this import (an earlier row of the file): the same event, its blanks filled.
     if (existing && (existing.import_id === importId || existing.updated_at === now)) {
       stmts.merge(values, flags);
       counts.merged++;
-      keepWarnings(row);
+      keepWarnings(warnings, prehashed);
       const differ = CONFLICT_COLUMNS.filter((c) => values[COL[c]] !== null && existing[c] !== null && values[COL[c]] !== existing[c]);
       if (differ.length > 0) {
-        if (!row.warnings) counts.warned++;
+        if (!warnings) counts.warned++;
         const what = [...new Set(differ.map((c) => CONFLICT_LABELS[c]))].join(', ');
         record({
           row: line, severity: 'warning', column: eventIdHeader(), value: eventId.slice(0, 100), relatedEventId: existing.id,
@@ -330,7 +340,7 @@ async function pass(
     const policy = options.onDuplicate;
     if (policy === 'update' && existing?.sync_status !== 'sent' && stmts.update(values, flags)) {
       counts.updated++;
-      keepWarnings(row);
+      keepWarnings(warnings, prehashed);
     } else if (policy === 'error') {
       counts.invalid++;
       duplicate(`duplicate: an event with this id is already in the database${where}`, 'error');
@@ -345,22 +355,33 @@ async function pass(
   };
 
   const submit = () => {
-    if (batchRows.length === 0 || !pool) return;
-    inFlight.push(pool.submit(batchLines, batchRows));
+    if (batchLines.length === 0 || !pool) return;
+    inFlight.push(pool.submit({ lines: Int32Array.from(batchLines), widths: Uint32Array.from(batchWidths), cells: batchCells }));
     batchLines = [];
-    batchRows = [];
+    batchWidths = [];
+    batchCells = [];
   };
+
+  const rowValues: unknown[] = new Array<unknown>(WIDTH).fill(null);
 
   // Results are stored strictly in file order, so "earlier in the file" dedup stays exact.
   const drain = async (keep: number) => {
     while (inFlight.length > keep) {
-      const results = await inFlight.shift()!;
+      const { lines, flags, prehashed, values, problems } = await inFlight.shift()!;
       // storableProblem() has applied conversion_events' CHECK constraints to each row (storable.ts).
       db.pragma('ignore_check_constraints = ON');
       try {
-        for (const result of results) {
-          if ('errors' in result) refuse(result.errors);
-          else store(result);
+        let next = 0;
+        let offset = 0;
+        for (let i = 0; i < lines.length; i++) {
+          const own = next < problems.length && problems[next]![0] === i ? problems[next++]![1] : null;
+          if (flags[i]! & REFUSED) {
+            refuse(own ?? []);
+            continue;
+          }
+          for (let c = 0; c < WIDTH; c++) rowValues[c] = values[offset + c];
+          offset += WIDTH;
+          store(rowValues, lines[i]!, own, flags[i]!, prehashed[i]!);
         }
       } finally {
         db.pragma('ignore_check_constraints = OFF');
@@ -386,14 +407,8 @@ async function pass(
       bytesDone += n;
       const skip = Math.min(bomLeft, n);
       bomLeft -= skip;
+      // Full batches are submitted as the parser completes them (onRow).
       parser.write(decoder.write(skip > 0 ? bytes.subarray(skip) : bytes));
-      while (batchRows.length >= BATCH_ROWS) {
-        const lines = batchLines.splice(BATCH_ROWS);
-        const rows = batchRows.splice(BATCH_ROWS);
-        submit();
-        batchLines = lines;
-        batchRows = rows;
-      }
       await drain(MAX_IN_FLIGHT);
       checkpoint();
     }
@@ -412,6 +427,7 @@ async function pass(
   return {
     ...counts,
     storedErrors,
+    lacking,
     prehashed: prehashedCells > 0 ? { cells: prehashedCells, platform: prehashedFor } : null,
     sha256: hash.digest('hex'),
     encoding,
