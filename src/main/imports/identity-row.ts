@@ -22,17 +22,22 @@ const RAW_KEY: Record<IdentityTarget, keyof RawIdentity> = {
   country: 'country', date_of_birth: 'dateOfBirth', gender: 'gender', external_id: 'externalId',
 };
 
+const NO_PROBLEMS: IdentityRowResult['problems'] = Object.freeze([]) as unknown as IdentityRowResult['problems'];
+
 export function hashRowIdentity(cells: Partial<Record<IdentityTarget, string>>, options: { defaultCountry?: string; prehashedFor: HashPlatform }): IdentityRowResult {
   const raw: RawIdentity = {};
-  const hashed = new Set<IdentityTarget>();
-  for (const target of Object.keys(cells) as IdentityTarget[]) {
-    const value = cells[target]!;
-    raw[RAW_KEY[target]] = value;
+  // Allocated only for a row with a value of a digest's length (most rows have none).
+  let hashed: Set<IdentityTarget> | null = null;
+  for (const target in cells) {
+    const value = cells[target as IdentityTarget]!;
+    raw[RAW_KEY[target as IdentityTarget]] = value;
+    if (target === 'external_id' || value.length < 32) continue;
     const trimmed = value.trim();
-    if (target !== 'external_id' && (isSha256Hex(trimmed) || isMd5Hex(trimmed))) hashed.add(target);
+    if (isSha256Hex(trimmed) || isMd5Hex(trimmed)) (hashed ??= new Set()).add(target as IdentityTarget);
   }
   const result = hashIdentity(raw, { defaultCountry: options.defaultCountry, prehashedPlatform: options.prehashedFor });
+  if (result.problems.length === 0) return { columns: result.columns, problems: NO_PROBLEMS, prehashed: hashed?.size ?? 0 };
   // A pre-hashed value kept for one platform only is said once for the whole file (the report's pre-flight), not per row.
-  const problems = result.problems.filter((p) => p.platform === 'both' || !hashed.has(p.field)).map(({ field, ...rest }) => ({ target: field, ...rest }));
-  return { columns: result.columns, problems, prehashed: hashed.size };
+  const problems = result.problems.filter((p) => p.platform === 'both' || !hashed?.has(p.field)).map(({ field, ...rest }) => ({ target: field, ...rest }));
+  return { columns: result.columns, problems, prehashed: hashed?.size ?? 0 };
 }

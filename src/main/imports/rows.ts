@@ -4,7 +4,7 @@ import { IDENTITY_TARGETS, type HashPlatform, type IdentityTarget, type ImportOp
 import { decimalToMicros, MoneyFormatError } from '../../shared/domain/money';
 import { sha256Hex } from '../identity';
 import { COL, IMPORT_COLUMNS } from './columns';
-import { hashRowIdentity } from './identity-row';
+import { hashRowIdentity, type IdentityColumns } from './identity-row';
 import { maskValue } from './mask';
 import { parseEventTime, TimeParseError, type ZoneClock } from './time';
 
@@ -77,6 +77,17 @@ const TEXT_LIMITS: Partial<Record<ImportTarget, number>> = {
   event_id: 200, transaction_id: 200, gclid: 200, gbraid: 200, wbraid: 200, fbc: 500, fbp: 500, source: 200, user_agent: 1000, campaign: 200, brand: 200, event_name: 200,
 };
 const MAX_CUSTOM_PARAMS = 200;
+const IDENTITY_COLUMNS = [
+  'user_email_hash', 'user_phone_hash', 'user_first_name_hash', 'user_last_name_hash',
+  'meta_email_hash', 'meta_phone_hash', 'meta_first_name_hash', 'meta_last_name_hash',
+  'meta_city_hash', 'meta_state_hash', 'meta_zip_hash', 'meta_country_hash', 'meta_dob_hash', 'meta_gender_hash', 'meta_external_id_hash',
+  'google_region_code', 'google_postal_code',
+] as const satisfies readonly (keyof IdentityColumns)[];
+// Compile-time: every identity column is listed (a new one would otherwise never be stored).
+const EVERY_IDENTITY_COLUMN: Record<Exclude<keyof IdentityColumns, (typeof IDENTITY_COLUMNS)[number]>, never> = {};
+void EVERY_IDENTITY_COLUMN;
+/** Each identity column with its place in a row's values (no per-row Object.keys). */
+const IDENTITY_SLOTS = IDENTITY_COLUMNS.map((column) => [column, COL[column]] as const);
 const PLATFORM_NAMES = { google: 'Google', meta: 'Meta' } as const;
 
 /** Meta's Limited Data Use flag as written in files: LDU, [LDU], ["LDU"], or blank (none). */
@@ -208,9 +219,10 @@ export class RowMapper {
 
     let userIp: string | null = this.cell(fields, 'user_ip') || null;
     // A value neither platform can use is dropped; one only a platform cannot use is kept for the other (a warning either way).
-    const identityProblems = identity.problems.filter((p) => p.platform === 'both').map((p) => ({ target: p.target as ImportTarget, reason: p.reason }));
+    const identityProblems: { target: ImportTarget; reason: string }[] = [];
     for (const p of identity.problems) {
-      if (p.platform !== 'both') warnings.push(this.problem(fields, line, p.target, `${PLATFORM_NAMES[p.platform]}: ${p.reason}`, 'warning'));
+      if (p.platform === 'both') identityProblems.push({ target: p.target, reason: p.reason });
+      else warnings.push(this.problem(fields, line, p.target, `${PLATFORM_NAMES[p.platform]}: ${p.reason}`, 'warning'));
     }
     if (userIp && !IpSchema.safeParse(userIp).success) {
       identityProblems.push({ target: 'user_ip', reason: 'is not an IPv4 or IPv6 address' });
@@ -284,7 +296,7 @@ export class RowMapper {
     values[COL.event_name] = category!;
     values[COL.conversion_name] = conversionName;
     values[COL.event_id] = explicitId || deriveEventId(conversionName!, transactionId, fields);
-    for (const column of Object.keys(identity.columns) as (keyof typeof identity.columns)[]) values[COL[column]] = identity.columns[column];
+    for (const [column, at] of IDENTITY_SLOTS) values[at] = identity.columns[column];
     values[COL.user_ip] = userIp;
     values[COL.user_agent] = userAgent;
     values[COL.event_value_micros] = valueMicros;
