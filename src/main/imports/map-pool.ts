@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import type { HashPlatform, ImportOptions, ImportRowError, ImportTarget } from '../../shared/domain/imports';
 import { IMPORT_COLUMNS } from './columns';
+import { IMPORT_THREAD_LIMITS } from './thread-limits';
 import { RowMapper } from './rows';
 import { ZoneClock } from './time';
 
@@ -106,7 +107,7 @@ export function inThreadPool(config: MapperConfig): MapperPool {
 
 /** `script` is a bundled file that calls runMapperWorker() when started with workerData.role = 'mapper'. */
 export function workerPool(script: string, size: number, config: MapperConfig): MapperPool {
-  const workers = Array.from({ length: size }, () => new Worker(script, { workerData: { role: 'mapper', config } }));
+  const workers = Array.from({ length: size }, () => new Worker(script, { workerData: { role: 'mapper', config }, resourceLimits: IMPORT_THREAD_LIMITS }));
   const waiting = new Map<number, { resolve(r: MappedBatch): void; reject(e: Error): void }>();
   let seq = 0;
   let failure: Error | null = null;

@@ -26,6 +26,7 @@ import { headerKey, mappingByHeader } from './mapping';
 import * as repo from './repo';
 import { measureSample } from './match-quality';
 import { SniffError, sniffWithSample, type RawSample, type SniffOverrides } from './sniff';
+import { IMPORT_THREAD_LIMITS } from './thread-limits';
 import type { ImportWorkerData, ImportWorkerMessage } from './worker';
 
 export interface ImportServiceDeps {
@@ -162,7 +163,7 @@ export class ImportService {
       input: { path: file.path, fileName: file.name, importId, mapping, options: resolved, mappers: mapperThreads(file.size), workerScript: workerPath('import-worker') },
       cancel,
     };
-    const worker = new Worker(workerPath('import-worker'), { workerData: data });
+    const worker = new Worker(workerPath('import-worker'), { workerData: data, resourceLimits: IMPORT_THREAD_LIMITS });
     const startedAt = Date.now();
     const bytesTotal = file.size;
     const done = new Promise<ImportReport>((resolve) => {
