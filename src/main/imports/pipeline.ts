@@ -11,7 +11,7 @@ import { dropIndexes, estimateRows, rebuildIndexes, rebuildMode, shouldRebuild, 
 import { headerZone, prehashedPlatformOf } from './mapping';
 import { catalogLookups, CONFLICT_COLUMNS, finishImportRow, MAX_STORED_ERRORS, prepareImportStatements, type ImportCounts } from './repo';
 import { BRAND_MARKER, CAMPAIGN_MARKER, createUuidV7Source, CURRENCY_GIVEN, inThreadPool, NAME_GIVEN, REFUSED, WIDTH, workerPool, type MappedBatch, type MapperConfig, type MapperPool } from './map-pool';
-import { bothPlatformsCanMatch, runPreflight } from './preflight';
+import { runPreflight } from './preflight';
 import { parametersTimeZone, readHead, SniffError, sniffFile } from './sniff';
 import { storableProblem } from './storable';
 import { isValidTimeZone } from './time';
@@ -121,7 +121,7 @@ export async function runPipeline(db: Sqlite, input: PipelineInput, hooks: Pipel
         hooks.onIndexing?.(done, total);
       });
     }
-    const preflight = runPreflight(db, input.importId, MAX_STORED_ERRORS - passed.storedErrors, passed.prehashed, passed.lacking);
+    const preflight = runPreflight(db, input.importId, MAX_STORED_ERRORS - passed.storedErrors, passed.prehashed);
     const result: PipelineResult = { ...passed, preflight };
     finishImportRow(db, input.importId, 'completed', result, null, result.sha256, preflight);
     hooks.onFinishing?.();
@@ -151,12 +151,7 @@ const CONFLICT_LABELS: Record<(typeof CONFLICT_COLUMNS)[number], string> = {
   event_time: 'time', event_value_micros: 'value', user_email_hash: 'email', meta_email_hash: 'email', user_phone_hash: 'phone', meta_phone_hash: 'phone',
 };
 
-type PassResult = Omit<PipelineResult, 'preflight'> & {
-  storedErrors: number;
-  prehashed: Preflight['prehashed'];
-  /** Inserted rows that Google or Meta could not match as inserted (the pre-flight scans only when there are any). */
-  lacking: number;
-};
+type PassResult = Omit<PipelineResult, 'preflight'> & { storedErrors: number; prehashed: Preflight['prehashed'] };
 
 async function pass(
   db: Sqlite,
@@ -185,7 +180,6 @@ async function pass(
   let fileTimeZone: string | null = null;
   let firstRow = true;
   let storedErrors = 0;
-  let lacking = 0;
   // The batch being collected: rows' lines, widths and cells end to end (map-pool.ts RowBatch).
   let batchLines: number[] = [];
   let batchWidths: number[] = [];
@@ -304,7 +298,6 @@ async function pass(
     }
     if (inserted) {
       counts.imported++;
-      if (!bothPlatformsCanMatch(values)) lacking++;
       lastDuplicateId = null;
       keepWarnings(warnings, prehashed);
       return;
@@ -427,7 +420,6 @@ async function pass(
   return {
     ...counts,
     storedErrors,
-    lacking,
     prehashed: prehashedCells > 0 ? { cells: prehashedCells, platform: prehashedFor } : null,
     sha256: hash.digest('hex'),
     encoding,
