@@ -257,6 +257,10 @@ export interface SavedViewsTable {
   created_at: Generated<string>;
   updated_at: Generated<string>;
 }
+/** Connection-local work tables (CREATE TEMP TABLE in the repositories that use them). */
+export interface TempIdsTable {
+  id: string;
+}
 export interface DB {
   brands: BrandsTable;
   campaigns: CampaignsTable;
@@ -277,4 +281,6 @@ export interface DB {
   send_run_events: SendRunEventsTable;
   google_request_diagnostics: GoogleRequestDiagnosticsTable;
   saved_views: SavedViewsTable;
+  'temp.target_ids': TempIdsTable;
+  'temp.job_ids': TempIdsTable;
 }

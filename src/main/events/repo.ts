@@ -375,3 +375,9 @@ export function eventRowsByRowid(db: Sqlite, rowids: readonly number[], field: S
   const byRowid = new Map(rows.map((row) => [row.row_number, row]));
   return rowids.map((rowid) => byRowid.get(rowid)).filter((row) => row !== undefined);
 }
+
+/** The value of all events per currency (micros; null when none has a value), by currency. */
+export function valueTotalsByCurrency(db: Sqlite): { currency: string; micros: number | null }[] {
+  const k = createKysely(db);
+  return allRows(db, k.selectFrom('conversion_events').select((eb) => ['currency', eb.fn.sum<number | null>('event_value_micros').as('micros')]).groupBy('currency').orderBy('currency'));
+}

@@ -9,6 +9,8 @@ import type { EventFilterParsed } from '../../shared/domain/filters';
 import type { DestinationName, SendProgress, SendResult } from '../../shared/domain/send';
 import { AppError } from '../../shared/ipc/result';
 import { createKysely, openDatabase, type Sqlite } from '../db/connection';
+import { rollback } from '../db/common-repo';
+import { setCacheSizeKib } from '../db/pragma-repo';
 import { getSettings } from '../settings/service';
 import { createDestination, type DestinationCredentials } from './destinations';
 import { runSend, type RetryPolicy } from './engine';
@@ -42,7 +44,7 @@ async function run(data: SendWorkerData, port: MessagePort): Promise<SendWorkerM
     db = openDatabase(data.dbPath, { nativeBinding: data.nativeBinding });
     // The send streams through the events once: a small page cache keeps the app's peak memory down
     // (the main connection keeps its own), as the export worker does.
-    db.pragma('cache_size = -16384');
+    setCacheSizeKib(db, 16384);
     const settings = getSettings(db);
     const destination = createDestination(data.destination, data.credentials, settings);
     const result = await runSend({
@@ -70,7 +72,7 @@ async function run(data: SendWorkerData, port: MessagePort): Promise<SendWorkerM
     return { type: 'failed', code: 'internal', message: `The send failed: ${(error as Error)?.message ?? String(error)}` };
   } finally {
     try {
-      if (db?.inTransaction) db.exec('ROLLBACK');
+      if (db?.inTransaction) rollback(db);
       db?.close();
     } catch {
       /* closing after a failure: nothing more to do */

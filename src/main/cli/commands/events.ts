@@ -3,6 +3,7 @@ import { EVENT_NAMES, type ConversionEventInsert } from '../../../shared/domain/
 import { EventFilterSchema, type EventFilter } from '../../../shared/domain/filters';
 import { microsToDecimal } from '../../../shared/domain/money';
 import type { SyncAction } from '../../../shared/domain/sync';
+import { valueTotalsByCurrency } from '../../events/repo';
 import * as events from '../../events/service';
 import type { CliCommand } from '../command';
 import { csvList, intOption, printJson, UsageError, type CliIo } from '../io';
@@ -211,9 +212,7 @@ export const statsCommand: CliCommand = {
   run(ctx, args, io) {
     const { values } = parseArgs({ args, options: { json: { type: 'boolean' } }, strict: true });
     const counts = events.countEvents(ctx.db, {});
-    const valueRows = ctx.db
-      .prepare('SELECT currency, sum(event_value_micros) AS micros FROM conversion_events GROUP BY currency ORDER BY currency')
-      .all() as { currency: string; micros: number | null }[];
+    const valueRows = valueTotalsByCurrency(ctx.db);
     const valueByCurrency = Object.fromEntries(valueRows.map((row) => [row.currency, microsToDecimal(row.micros ?? 0)]));
     if (values.json) printJson(io, { total: counts.total, byStatus: counts.byStatus, valueByCurrency });
     else {
