@@ -23,7 +23,6 @@ const NOT_YET_CONVERTED = new Set<string>([
   'src/main/imports/pipeline.ts',
   'src/main/imports/service.ts',
   'src/main/jobs/bulk.ts',
-  'src/main/jobs/specs.ts',
 ]);
 
 function sources(dir: string): string[] {

@@ -381,3 +381,10 @@ export function valueTotalsByCurrency(db: Sqlite): { currency: string; micros: n
   const k = createKysely(db);
   return allRows(db, k.selectFrom('conversion_events').select((eb) => ['currency', eb.fn.sum<number | null>('event_value_micros').as('micros')]).groupBy('currency').orderBy('currency'));
 }
+
+/** How many events match a filter, counting at most `limit`: a bounded probe ("worker or not"). */
+export function filterMatchesAtMost(db: Sqlite, filter: EventFilterParsed, limit: number): number {
+  const k = createKysely(db);
+  const firstN = k.selectFrom('conversion_events').select(sql.lit(1).as('one')).where(fragment(filterToWhere(filter))).limit(limit);
+  return allRows<{ n: number }>(db, k.selectFrom(firstN.as('m')).select((eb) => eb.fn.countAll<number>().as('n')))[0]?.n ?? 0;
+}

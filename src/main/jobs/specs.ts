@@ -4,7 +4,7 @@ import type { JobProgress } from '../../shared/ipc/events';
 import { AppError } from '../../shared/ipc/result';
 import type { AppContext } from '../app/context';
 import type { Sqlite } from '../db/connection';
-import { filterToWhere } from '../events/filter-sql';
+import { filterMatchesAtMost } from '../events/repo';
 import { changeExists } from '../events/transitions-repo';
 import { uuidv7 } from '../lib/ids';
 import type { BulkSpec, BulkTarget } from './bulk';
@@ -35,8 +35,7 @@ export function jobServiceForContext(ctx: AppContext, options?: JobServiceOption
  */
 export function targetSizeAtMost(db: Sqlite, target: BulkTarget, limit: number): number {
   if ('ids' in target) return new Set(target.ids).size;
-  const where = filterToWhere(target.filter as EventFilterParsed);
-  return (db.prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM conversion_events WHERE ${where.sql} LIMIT ?)`).get(...where.params, limit + 1) as { n: number }).n;
+  return filterMatchesAtMost(db, target.filter as EventFilterParsed, limit + 1);
 }
 
 const describeTarget = (target: BulkTarget) => ('ids' in target ? `${target.ids.length.toLocaleString('en-US')} events` : 'events matching the filter');
