@@ -21,7 +21,6 @@ const NOT_YET_CONVERTED = new Set<string>([
   'src/main/exports/worker.ts',
   'src/main/imports/bulk-load.ts',
   'src/main/imports/pipeline.ts',
-  'src/main/imports/service.ts',
   'src/main/jobs/bulk.ts',
 ]);
 

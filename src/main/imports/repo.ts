@@ -443,3 +443,8 @@ export function preflightEvents(db: Sqlite, importId: string, limit: number): { 
       .limit(limit),
   );
 }
+
+/** Deletes every event of an import (a failed or cancelled one leaves nothing behind). */
+export function deleteImportEvents(db: Sqlite, importId: string): number {
+  return Number(runQuery(db, createKysely(db).deleteFrom('conversion_events').where('import_id', '=', importId)).changes);
+}

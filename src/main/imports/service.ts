@@ -213,7 +213,7 @@ export class ImportService {
   private markIfRunning(importId: string, status: 'failed' | 'cancelled', message: string): void {
     const row = repo.findImport(this.deps.db, importId);
     if (row?.status === 'running') {
-      this.deps.db.prepare('DELETE FROM conversion_events WHERE import_id = ?').run(importId);
+      repo.deleteImportEvents(this.deps.db, importId);
       repo.finishImportRow(this.deps.db, importId, status, null, message);
     }
   }
