@@ -1,21 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EventFilterSchema, type EventFilter } from '../../src/shared/domain/filters';
 import { exclusionReviewFilter, type ExclusionCode, type ExportFormat } from '../../src/shared/domain/exports';
 import * as events from '../../src/main/events/service';
 import { resolveFilter } from '../../src/main/events/resolve-filter';
 import { exportFilter } from '../../src/main/exports/run';
 import { updateSettings } from '../../src/main/settings/service';
-import { createTestContext } from '../helpers/context';
+import { type TestContext, useTestContext } from '../helpers/context';
 import { addEvent, configureDestinations, exportsOf, NOW, seedGoldenEvents } from './helpers';
 
-let ctx: ReturnType<typeof createTestContext>;
-beforeEach(() => {
-  ctx = createTestContext();
-});
-afterEach(async () => {
-  await exportsOf(ctx).shutdown();
-  ctx.cleanup();
-});
+let ctx: TestContext;
+useTestContext((c) => { ctx = c; }, (c) => exportsOf(c).shutdown());
 
 const DAY = 86_400_000;
 const ago = (days: number) => new Date(NOW.getTime() - days * DAY).toISOString();

@@ -1,19 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { applyResultsFile } from '../../src/main/exports/batches';
 import { matchResultsFile } from '../../src/main/exports/results-file';
-import { createTestContext } from '../helpers/context';
+import { type TestContext, useTestContext } from '../helpers/context';
 import { configureDestinations, exportsOf, NOW, seedGoldenEvents } from './helpers';
 
-let ctx: ReturnType<typeof createTestContext>;
-beforeEach(() => {
-  ctx = createTestContext();
-});
-afterEach(async () => {
-  await exportsOf(ctx).shutdown();
-  ctx.cleanup();
-});
+let ctx: TestContext;
+useTestContext((c) => { ctx = c; }, (c) => exportsOf(c).shutdown());
 
 const delivery = (eventId: string, destination: string) =>
   ctx.db.prepare('SELECT d.status, d.last_error FROM event_deliveries d JOIN conversion_events e ON e.id = d.event_id WHERE e.event_id = ? AND d.destination = ?').get(eventId, destination) as

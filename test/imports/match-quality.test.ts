@@ -5,25 +5,19 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { countEvents, listEvents } from '../../src/main/events/service';
 import { importServiceForContext } from '../../src/main/imports/handlers';
 import { EventFilterSchema } from '../../src/shared/domain/filters';
 import { measureSample } from '../../src/main/imports/match-quality';
 import { pickPreviewRows, SNIFF_BYTES } from '../../src/main/imports/sniff';
 import type { MatchKey, MatchQuality } from '../../src/shared/domain/match-quality';
-import { createTestContext } from '../helpers/context';
+import { type TestContext, useTestContext } from '../helpers/context';
 
 const realWorld = (name: string) => join(__dirname, '..', 'fixtures', 'real-world', name);
 
-let ctx: ReturnType<typeof createTestContext>;
-beforeEach(() => {
-  ctx = createTestContext();
-});
-afterEach(async () => {
-  await importServiceForContext(ctx).shutdown();
-  ctx.cleanup();
-});
+let ctx: TestContext;
+useTestContext((c) => { ctx = c; }, (c) => importServiceForContext(c).shutdown());
 
 const key = (q: MatchQuality, k: MatchKey) => q.keys.find((x) => x.key === k)!;
 

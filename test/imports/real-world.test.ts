@@ -5,24 +5,18 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../src/main/identity';
 import { importServiceForContext } from '../../src/main/imports/handlers';
 import type { ImportOptionsInput, ImportReport } from '../../src/shared/domain/imports';
-import { createTestContext } from '../helpers/context';
+import { type TestContext, useTestContext } from '../helpers/context';
 import { count, importFile } from './helpers';
 
 export const REAL_WORLD = join(__dirname, '..', 'fixtures', 'real-world');
 export const realWorld = (name: string) => join(REAL_WORLD, name);
 
-let ctx: ReturnType<typeof createTestContext>;
-beforeEach(() => {
-  ctx = createTestContext();
-});
-afterEach(async () => {
-  await importServiceForContext(ctx).shutdown();
-  ctx.cleanup();
-});
+let ctx: TestContext;
+useTestContext((c) => { ctx = c; }, (c) => importServiceForContext(c).shutdown());
 
 type Row = Record<string, unknown>;
 const event = (where: string, ...params: unknown[]) => ctx.db.prepare(`SELECT * FROM conversion_events WHERE ${where}`).get(...params) as Row;

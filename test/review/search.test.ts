@@ -5,7 +5,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createHandlers } from '../../src/main/app/handlers';
 import { filterToWhere } from '../../src/main/events/filter-sql';
 import { searchKeys } from '../../src/main/events/search-repo';
@@ -13,19 +13,13 @@ import { hashForLookup } from '../../src/main/identity';
 import { importServiceForContext } from '../../src/main/imports/handlers';
 import { updateSettings } from '../../src/main/settings/service';
 import { EventFilterSchema } from '../../src/shared/domain/filters';
-import { createTestContext } from '../helpers/context';
+import { type TestContext, useTestContext } from '../helpers/context';
 
 const SHOPIFY = join(__dirname, '..', 'fixtures', 'real-world', 'shopify_orders_export_devstore.csv');
 const HUBSPOT = join(__dirname, '..', 'fixtures', 'real-world', 'gads_enhanced_fr_local_phones.csv');
 
-let ctx: ReturnType<typeof createTestContext>;
-beforeEach(() => {
-  ctx = createTestContext();
-});
-afterEach(async () => {
-  await importServiceForContext(ctx).shutdown();
-  ctx.cleanup();
-});
+let ctx: TestContext;
+useTestContext((c) => { ctx = c; }, (c) => importServiceForContext(c).shutdown());
 
 async function load(path: string, options: Record<string, unknown> = {}) {
   const imports = importServiceForContext(ctx);

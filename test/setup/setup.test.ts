@@ -1,20 +1,14 @@
 /** Issue 15 item 10: the first-run checklist's states, the platforms' templates and the sample file. */
 import { readFileSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createHandlers } from '../../src/main/app/handlers';
 import { importServiceForContext } from '../../src/main/imports/handlers';
 import { updateSettings } from '../../src/main/settings/service';
 import { sampleCsv, setupStatus, templateText } from '../../src/main/setup/service';
-import { createTestContext } from '../helpers/context';
+import { type TestContext, useTestContext } from '../helpers/context';
 
-let ctx: ReturnType<typeof createTestContext>;
-beforeEach(() => {
-  ctx = createTestContext();
-});
-afterEach(async () => {
-  await importServiceForContext(ctx).shutdown();
-  ctx.cleanup();
-});
+let ctx: TestContext;
+useTestContext((c) => { ctx = c; }, (c) => importServiceForContext(c).shutdown());
 
 const states = () => Object.fromEntries(setupStatus(ctx.db).items.map((i) => [i.id, i.done]));
 
