@@ -5,7 +5,8 @@
  * worker or the sending engine's worker alike. Writes go per chunk of thousands of events, so compiling
  * a statement per chunk costs nothing measurable.
  */
-import { DummyDriver, Kysely, type Generated, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler } from 'kysely';
+import type { Generated } from 'kysely';
+import { k as queryCompiler } from '../db/query';
 import type { DB } from '../db/schema';
 
 /**
@@ -40,13 +41,5 @@ export interface DeliveryInputTable {
   derived_synced_at: string | null;
   derived_error: string | null;
 }
-export type DeliveryDB = DB & { 'temp.delivery_input': DeliveryInputTable };
 
-export const k = new Kysely<DeliveryDB>({
-  dialect: {
-    createAdapter: () => new SqliteAdapter(),
-    createDriver: () => new DummyDriver(),
-    createIntrospector: (db) => new SqliteIntrospector(db),
-    createQueryCompiler: () => new SqliteQueryCompiler(),
-  },
-});
+export const k = queryCompiler.withTables<{ 'temp.delivery_input': DeliveryInputTable }>();

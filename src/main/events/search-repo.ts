@@ -5,9 +5,10 @@
  * against the stored hashes through the lookup indexes of migration 0018. The typed value never leaves
  * main and is never stored; only its hashes go into the query's parameters.
  */
-import { DummyDriver, Kysely, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler, sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { EventFilterParsed } from '../../shared/domain/filters';
 import type { Sqlite } from '../db/connection';
+import { k as compiler } from '../db/query';
 import type { DB } from '../db/schema';
 import { getSettings } from '../settings/service';
 import { hashForLookup } from '../identity';
@@ -73,15 +74,6 @@ function searchExpression(eb: ExpressionBuilder<DB, 'conversion_events'>, keys: 
   return eb.or(terms);
 }
 
-/** Compiles only (no connection): the review filters are still assembled as SQL text (filter-sql.ts). */
-const compiler = new Kysely<DB>({
-  dialect: {
-    createAdapter: () => new SqliteAdapter(),
-    createDriver: () => new DummyDriver(),
-    createIntrospector: (db) => new SqliteIntrospector(db),
-    createQueryCompiler: () => new SqliteQueryCompiler(),
-  },
-});
 
 /** The search as a WHERE fragment for filterToWhere. */
 export function searchWhere(keys: SearchKeys): SqlFragment {

@@ -3,8 +3,9 @@
  * this event" rule and the per-key fill counts of an import's report (issue 15 item 1). The same rules
  * as src/main/imports/match-quality.ts applies to a file's sample before import.
  */
-import { DummyDriver, Kysely, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler, type AliasedExpression, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import { type AliasedExpression, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import { MATCH_KEYS, type MatchKey, type MatchQuality } from '../../shared/domain/match-quality';
+import { k as compiler } from '../db/query';
 import type { DB } from '../db/schema';
 
 type EB = ExpressionBuilder<DB, 'conversion_events'>;
@@ -78,15 +79,6 @@ export function qualityFromRow(row: Record<string, number | null | undefined>): 
   };
 }
 
-/** A Kysely that only compiles (no connection): for WHERE fragments the string-built filters embed. */
-const compiler = new Kysely<DB>({
-  dialect: {
-    createAdapter: () => new SqliteAdapter(),
-    createDriver: () => new DummyDriver(),
-    createIntrospector: (db) => new SqliteIntrospector(db),
-    createQueryCompiler: () => new SqliteQueryCompiler(),
-  },
-});
 
 /** "Some platform can match this event" as SQL (no parameters), for the review filter `unmatchable`. */
 export const MATCHABLE_SQL: string = (() => {
