@@ -99,23 +99,22 @@ export function DetailPanel({ id, onClose, catalog }: { id: string; onClose(): v
             <section className="detail__section" data-testid="detail-deliveries">
               <h2>Delivery per destination</h2>
               <p className="muted">The status above is the event's overall state: failed if any destination failed, else queued, pending, sent (delivered wherever it is mapped), or skipped.</p>
-              <table className="table table--compact">
-                <thead>
-                  <tr><th>Destination</th><th>Status</th><th>Attempts</th><th>Synced at</th><th>Last error</th><th>Batch / run</th></tr>
-                </thead>
-                <tbody>
-                  {(e.deliveries ?? []).map((dl) => (
-                    <tr key={dl.destination} data-testid={`detail-delivery-${dl.destination}`}>
-                      <td>{DESTINATION_LABELS[dl.destination]}{dl.routed ? '' : <span className="muted"> (not mapped)</span>}</td>
-                      <td><span className={`status-pill status-pill--${dl.status}`} data-status={dl.status}>{dl.status}</span>{dl.recorded ? '' : <span className="muted" title="Nothing was sent there yet: it follows the event's status"> ·</span>}</td>
-                      <td>{dl.attempts}</td>
-                      <td>{formatDateTime(dl.syncedAt)}</td>
-                      <td>{text(dl.lastErrorCode ? `${dl.lastErrorCode}: ${dl.lastError ?? ''}` : dl.lastError)}</td>
-                      <td>{dl.batchId ? <ShortValue value={dl.batchId} /> : dl.runId ? <ShortValue value={dl.runId} /> : text(null)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              {(e.deliveries ?? []).map((dl) => (
+                <div key={dl.destination} className="delivery-block" data-testid={`detail-delivery-${dl.destination}`}>
+                  <div className="delivery-block__head">
+                    <strong>{DESTINATION_LABELS[dl.destination]}</strong>
+                    {dl.routed ? null : <span className="muted">not mapped</span>}
+                    <span className={`status-pill status-pill--${dl.status}`} data-status={dl.status}>{dl.status}</span>
+                    {dl.recorded ? null : <span className="muted">no record of its own yet: shown from the event's status</span>}
+                  </div>
+                  <dl className="kv">
+                    <Field label="Attempts">{dl.attempts}</Field>
+                    <Field label="Synced at">{formatDateTime(dl.syncedAt)}</Field>
+                    <Field label="Last error">{text(dl.lastErrorCode ? `${dl.lastErrorCode}: ${dl.lastError ?? ''}` : dl.lastError)}</Field>
+                    <Field label="Batch / run">{dl.batchId ? <ShortValue value={dl.batchId} /> : dl.runId ? <ShortValue value={dl.runId} /> : text(null)}</Field>
+                  </dl>
+                </div>
+              ))}
             </section>
 
             <section className="detail__section">
