@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { test, expect } from '../fixtures';
 import { AppShell } from '../pages/app-shell';
 import { ImportPage } from '../pages/import-page';
+import { ReviewPage } from '../pages/review-page';
 
 // A real Shopify order export (test/fixtures/real-world/SOURCES.md): 40 rows, 19 orders, line items on rows of their own.
 const SHOPIFY = join(__dirname, '..', '..', 'test', 'fixtures', 'real-world', 'shopify_orders_export_devstore.csv');
@@ -110,4 +111,39 @@ test('a Meta offline file with bad phones: rows kept for their emails, each drop
     { conversion_name: 'InitiateCheckout', event_name: 'custom' },
     { conversion_name: 'Purchase', event_name: 'purchase' },
   ]);
+});
+
+test('issue 15 item 8: the detail shows the time as the file gave it, beside UTC and the account zone, each zone named', async ({ app, harness }) => {
+  await app.goto(`${harness.url}#/import`);
+  await app.evaluate(async () => {
+    const api = (window as unknown as { api: Record<string, (input: unknown) => Promise<unknown>> }).api;
+    await api['settings:update']!({ patch: { timeZone: 'Asia/Tokyo' } });
+  });
+  const importPage = new ImportPage(app);
+  await importPage.dropFile(SHOPIFY);
+  await expect(importPage.fieldFor(15)).toHaveValue('event_time'); // Created at: "2025-05-11 09:55:16 -0400" for #1001
+  await app.getByTestId('event-name-input').fill('Store purchase');
+  await importPage.start();
+  await importPage.expectReport({ read: 40, imported: 19, invalid: 0 });
+  await app.getByTestId('review-imported').click();
+  const review = new ReviewPage(app);
+  await review.row('#1001').locator('[role=gridcell]').nth(2).click();
+  const times = review.detail().getByTestId('detail-times');
+  await expect(times.locator('[data-zone="file"]')).toContainText('2025-05-11 09:55:16 -0400');
+  await expect(times.locator('[data-zone="file"]')).toContainText('as in the file (with its own offset)');
+  await expect(times.locator('[data-zone="UTC"]')).toContainText('2025-05-11T13:55:16.000Z');
+  await expect(times.locator('[data-zone="Asia/Tokyo (account)"]')).toContainText('2025-05-11 22:55:16 UTC+09:00');
+  expect(harness.query("SELECT source_time FROM conversion_events WHERE transaction_id = '#1001'")).toEqual([{ source_time: '2025-05-11 09:55:16 -0400' }]);
+
+  // A file without offsets, read in its Parameters:TimeZone: the wall time is shown with the zone it was read in.
+  await new AppShell(app).open('Import');
+  await importPage.dropText('google-template.csv', 'Parameters:TimeZone=America/New_York\nGoogle Click ID,Conversion Name,Conversion Time,Order ID\nCj0-plain-1,Store purchase,2026-07-04 12:00:00,NY-1\n');
+  await importPage.start();
+  await importPage.expectReport({ read: 1, imported: 1, invalid: 0 });
+  await review.open(harness.url);
+  await review.row('NY-1').locator('[role=gridcell]').nth(2).click();
+  await expect(times.locator('[data-zone="file"]')).toContainText('2026-07-04 12:00:00');
+  await expect(times.locator('[data-zone="file"]')).toContainText('as in the file, read in America/New_York');
+  await expect(times.locator('[data-zone="UTC"]')).toContainText('2026-07-04T16:00:00.000Z');
+  await expect(times.locator('[data-zone="Asia/Tokyo (account)"]')).toContainText('2026-07-05 01:00:00 UTC+09:00');
 });

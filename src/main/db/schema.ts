@@ -67,6 +67,8 @@ export interface ConversionEventsTable {
   dpo_country: number | null;
   dpo_state: number | null;
   source_line: number | null;
+  /** 0019: the time cell as the file wrote it; NULL when it is re-derivable (imports.time_zone) or not from a file. */
+  source_time: string | null;
 }
 export interface ImportsTable {
   id: string;
@@ -90,6 +92,8 @@ export interface ImportsTable {
   rows_merged: number;
   /** 0016: JSON Preflight (src/shared/domain/imports.ts). */
   preflight: string | null;
+  /** 0019: the zone the import read offset-less times in. */
+  time_zone: string | null;
 }
 export interface ImportErrorsTable {
   id: number;

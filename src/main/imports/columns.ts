@@ -8,6 +8,7 @@ export const IMPORT_COLUMNS = [
   'google_region_code', 'google_postal_code',
   'data_processing_options', 'dpo_country', 'dpo_state',
   'source_line',
+  'source_time',
 ] as const;
 export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
 

@@ -34,6 +34,7 @@ export function createImportsHandlers(ctx: AppContext): Pick<Handlers, keyof typ
     'imports:cancel': ({ importId }) => imports.cancel(importId),
     'imports:get': ({ importId }) => imports.get(importId),
     'imports:list': ({ limit }) => imports.list(limit),
+    'imports:eventTime': ({ eventId }) => imports.sourceTime(eventId),
     'imports:undo': ({ importId }) => imports.undo(importId),
     'imports:saveErrors': async ({ importId }) => {
       if (!ctx.dialogs) throw new AppError('unsupported', 'No save dialog is available here');

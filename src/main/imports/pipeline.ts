@@ -9,12 +9,12 @@ import { CsvParser, type CsvRow } from './csv';
 import { createDecoder, detectEncoding, hasUndecodable } from './decode';
 import { dropIndexes, estimateRows, rebuildIndexes, rebuildMode, shouldRebuild, type RebuildMode } from './bulk-load';
 import { headerZone, prehashedPlatformOf } from './mapping';
-import { catalogLookups, CONFLICT_COLUMNS, finishImportRow, MAX_STORED_ERRORS, prepareImportStatements, type ImportCounts } from './repo';
+import { catalogLookups, CONFLICT_COLUMNS, finishImportRow, MAX_STORED_ERRORS, prepareImportStatements, setImportTimeZone, type ImportCounts } from './repo';
 import { BRAND_MARKER, CAMPAIGN_MARKER, createUuidV7Source, CURRENCY_GIVEN, inThreadPool, NAME_GIVEN, REFUSED, WIDTH, workerPool, type MappedBatch, type MapperConfig, type MapperPool } from './map-pool';
 import { runPreflight } from './preflight';
 import { parametersTimeZone, readHead, SniffError, sniffFile } from './sniff';
 import { storableProblem } from './storable';
-import { isValidTimeZone } from './time';
+import { isValidTimeZone, wallTimeText } from './time';
 
 export interface PipelineInput {
   path: string;
@@ -122,7 +122,9 @@ export async function runPipeline(db: Sqlite, input: PipelineInput, hooks: Pipel
       });
     }
     const preflight = runPreflight(db, input.importId, MAX_STORED_ERRORS - passed.storedErrors, passed.prehashed);
-    const result: PipelineResult = { ...passed, preflight };
+    const { readZone, ...counted } = passed;
+    const result: PipelineResult = { ...counted, preflight };
+    setImportTimeZone(db, input.importId, readZone);
     finishImportRow(db, input.importId, 'completed', result, null, result.sha256, preflight);
     hooks.onFinishing?.();
     db.exec('COMMIT');
@@ -151,7 +153,7 @@ const CONFLICT_LABELS: Record<(typeof CONFLICT_COLUMNS)[number], string> = {
   event_time: 'time', event_value_micros: 'value', user_email_hash: 'email', meta_email_hash: 'email', user_phone_hash: 'phone', meta_phone_hash: 'phone',
 };
 
-type PassResult = Omit<PipelineResult, 'preflight'> & { storedErrors: number; prehashed: Preflight['prehashed'] };
+type PassResult = Omit<PipelineResult, 'preflight'> & { storedErrors: number; prehashed: Preflight['prehashed']; readZone: string | null };
 
 async function pass(
   db: Sqlite,
@@ -178,6 +180,8 @@ async function pass(
   let pool: MapperPool | null = null;
   let headers: string[] | null = null;
   let fileTimeZone: string | null = null;
+  /** The zone offset-less times are read in (imports.time_zone). */
+  let readZone: string | null = null;
   let firstRow = true;
   let storedErrors = 0;
   // The batch being collected: rows' lines, widths and cells end to end (map-pool.ts RowBatch).
@@ -210,6 +214,7 @@ async function pass(
     const zone = fileTimeZone ?? (timeIndex >= 0 ? headerZone(names[timeIndex] ?? '') : null) ?? options.timezone ?? null;
     if (zone && !isValidTimeZone(zone)) throw new AppError('validation', `Time zone: ${timeZoneProblem(zone) ?? `"${zone}" is unknown`}`);
     headers = names;
+    readZone = zone;
     prehashedFor = options.prehashedFor ?? prehashedPlatformOf(names) ?? 'meta';
     const config: MapperConfig = { headers: names, columns: input.mapping.columns, options, zone, prehashedFor, importId, now };
     const mappers = input.mappers ?? 0;
@@ -331,6 +336,8 @@ async function pass(
     const duplicate = (reason: string, severity: 'duplicate' | 'error' = 'duplicate') =>
       record({ row: line, severity, column, value: eventId.slice(0, 100), reason, relatedEventId: existing?.id ?? null });
     const policy = options.onDuplicate;
+    // The updated event keeps its first import (and that import's zone): its new time's text is stored in full.
+    if (policy === 'update' && values[COL.source_time] === null && readZone) values[COL.source_time] = wallTimeText(String(values[COL.event_time]), readZone);
     if (policy === 'update' && existing?.sync_status !== 'sent' && stmts.update(values, flags)) {
       counts.updated++;
       keepWarnings(warnings, prehashed);
@@ -420,6 +427,7 @@ async function pass(
   return {
     ...counts,
     storedErrors,
+    readZone,
     prehashed: prehashedCells > 0 ? { cells: prehashedCells, platform: prehashedFor } : null,
     sha256: hash.digest('hex'),
     encoding,

@@ -47,6 +47,23 @@ export function finishImportRow(db: Sqlite, id: string, status: ImportStatus, co
   runQuery(db, query.where('id', '=', id));
 }
 
+/** The zone the import read its offset-less times in (0019), for re-deriving the times' text. */
+export function setImportTimeZone(db: Sqlite, id: string, zone: string | null): void {
+  runQuery(db, createKysely(db).updateTable('imports').set({ time_zone: zone }).where('id', '=', id));
+}
+
+/** An event's time as its file gave it, and the zone an offset-less text was read in; null when not known (not imported, or before 0019). */
+export function findSourceTime(db: Sqlite, eventId: string): { source_time: string | null; event_time: string; time_zone: string | null } | undefined {
+  return firstRow(
+    db,
+    createKysely(db)
+      .selectFrom('conversion_events as e')
+      .leftJoin('imports as i', 'i.id', 'e.import_id')
+      .select(['e.source_time', 'e.event_time', 'i.time_zone'])
+      .where('e.id', '=', eventId),
+  );
+}
+
 export function setImportStatus(db: Sqlite, id: string, status: ImportStatus): void {
   db.prepare('UPDATE imports SET status = ? WHERE id = ?').run(status, id);
 }
@@ -145,7 +162,7 @@ function bindable(db: Sqlite, query: { compile(): CompiledLike }) {
 
 /** Columns a later row may fill (merge) or a re-import may change (update); ids, import and line stay the first row's. */
 const FILLABLE = IMPORT_COLUMNS.filter(
-  (c) => !['id', 'event_id', 'import_id', 'created_at', 'updated_at', 'source_line', 'event_name', 'conversion_name', 'currency', 'event_value_micros', 'custom_params', 'consent_ad_user_data', 'consent_ad_personalization', 'event_time'].includes(c),
+  (c) => !['id', 'event_id', 'import_id', 'created_at', 'updated_at', 'source_line', 'event_name', 'conversion_name', 'currency', 'event_value_micros', 'custom_params', 'consent_ad_user_data', 'consent_ad_personalization', 'event_time', 'source_time'].includes(c),
 ) as Exclude<ImportColumn, 'id'>[];
 
 /** Prepared statements the pipeline runs per row (inside its one transaction). */
@@ -185,6 +202,8 @@ export function prepareImportStatements(db: Sqlite, k: Kysely<DB>) {
       .set((eb) => ({
         ...Object.fromEntries(FILLABLE.map((c) => [c, eb.fn.coalesce(v(c), ref(c))])),
         event_time: v('event_time'),
+        // The time and its text are one fact (the caller gives the text in full: the event keeps its first import's zone).
+        source_time: v('source_time'),
         event_value_micros: eb.fn.coalesce(v('event_value_micros'), ref('event_value_micros')),
         currency: eb.case().when(v('currency_given'), '=', 1).then(v('currency')).else(ref('currency')).end(),
         conversion_name: eb.case().when(v('name_given'), '=', 1).then(v('conversion_name')).else(ref('conversion_name')).end(),

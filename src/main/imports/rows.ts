@@ -6,7 +6,7 @@ import { sha256Hex } from '../identity';
 import { COL, IMPORT_COLUMNS } from './columns';
 import { hashRowIdentity, type IdentityColumns } from './identity-row';
 import { maskValue } from './mask';
-import { parseEventTime, TimeParseError, type ZoneClock } from './time';
+import { parseEventTime, sourceTimeText, TimeParseError, type ReadTime, type ZoneClock } from './time';
 
 /** A row-level problem; `target` names the mapped field so the report can show the column. */
 export class RowError extends Error {
@@ -107,6 +107,7 @@ export class RowMapper {
   private readonly identityIndexes: [IdentityTarget, number][] = [];
   private readonly defaultCurrency: string;
   private readonly optionName: string | null;
+  private readonly readTime: ReadTime = { local: null };
 
   constructor(
     readonly headers: string[],
@@ -182,10 +183,14 @@ export class RowMapper {
     }
 
     let eventTime: string | null = null;
-    if (!this.index.has('event_time')) fail(null, 'has no event time (map a column to Event time)');
+    let sourceTime: string | null = null;
+    const timeIndex = this.index.get('event_time');
+    if (timeIndex === undefined) fail(null, 'has no event time (map a column to Event time)');
     else {
       try {
-        eventTime = parseEventTime(this.cell(fields, 'event_time'), this.clock);
+        const cell = fields[timeIndex] ?? '';
+        eventTime = parseEventTime(cell, this.clock, this.readTime);
+        sourceTime = sourceTimeText(cell, this.readTime, this.clock);
       } catch (error) {
         if (!(error instanceof TimeParseError)) throw error;
         fail('event_time', error.message);
@@ -315,6 +320,7 @@ export class RowMapper {
     values[COL.consent_ad_user_data] = consentUserData;
     values[COL.consent_ad_personalization] = consentPersonalization;
     values[COL.event_time] = eventTime;
+    values[COL.source_time] = sourceTime;
     values[COL.created_at] = now;
     values[COL.updated_at] = now;
     values[COL.data_processing_options] = dpo;

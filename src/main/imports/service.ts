@@ -10,6 +10,7 @@ import {
   type ImportOptionsInput,
   type ImportReport,
   type ImportSummary,
+  type SourceTime,
   type MappingPreset,
   type PresetSave,
   type SniffResult,
@@ -27,6 +28,7 @@ import * as repo from './repo';
 import { measureSample } from './match-quality';
 import { SniffError, sniffWithSample, type RawSample, type SniffOverrides } from './sniff';
 import { IMPORT_THREAD_LIMITS } from './thread-limits';
+import { hasOwnOffset, wallTimeText } from './time';
 import type { ImportWorkerData, ImportWorkerMessage } from './worker';
 
 export interface ImportServiceDeps {
@@ -270,6 +272,15 @@ export class ImportService {
     const row = repo.findImport(this.deps.db, importId);
     if (!row) throw new AppError('not_found', `No import with id ${importId}`);
     return repo.importReport(this.deps.db, row);
+  }
+
+  /** An event's time as its file gave it; null for an event not imported from a file (or imported before 0019). */
+  sourceTime(eventId: string): SourceTime | null {
+    const row = repo.findSourceTime(this.deps.db, eventId);
+    if (!row) throw new AppError('not_found', `No event with id ${eventId}`);
+    const text = row.source_time ?? (row.time_zone ? wallTimeText(row.event_time, row.time_zone) : null);
+    if (text === null) return null;
+    return { text, zone: hasOwnOffset(text) ? null : row.time_zone };
   }
 
   list(limit = 100): ImportSummary[] {

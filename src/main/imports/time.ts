@@ -83,10 +83,65 @@ export class ZoneClock {
     }
     return localAsUtcMs - offset * 60000;
   }
+
+  private readonly regular = new Map<number, boolean>();
+
+  /**
+   * True when every wall time of this local hour was read (toUtc) at one offset that the zone also
+   * has at the resulting instants: no DST change in or around the hour, so wallTimeText() of the
+   * instant gives the wall time back. False in a DST gap or overlap hour (the text is then kept).
+   */
+  regularHour(localAsUtcMs: number): boolean {
+    if (this.fixed !== null) return true;
+    const hourKey = Math.floor(localAsUtcMs / 3600000);
+    let regular = this.regular.get(hourKey);
+    if (regular === undefined) {
+      const start = hourKey * 3600000;
+      const offsetMs = start - this.toUtc(start);
+      regular = zoneOffset(this.zone, start - offsetMs) * 60000 === offsetMs && zoneOffset(this.zone, start + 3599999 - offsetMs) * 60000 === offsetMs;
+      if (this.regular.size > 100000) this.regular.clear();
+      this.regular.set(hourKey, regular);
+    }
+    return regular;
+  }
+}
+
+/** A plain wall time as files write it (2026-03-01 14:30:00): the only text an import may leave re-derivable. */
+const WALL_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:[0-5]\d$/;
+
+/**
+ * The time cell's text to store beside the instant (migration 0019): null when `wallTimeText(instant,
+ * zone)` gives it back exactly — a plain wall time read in the import's zone in a regular hour —
+ * else the cell verbatim (offsets, other layouts, spaces, DST gaps and overlaps, no zone).
+ */
+export function sourceTimeText(cell: string, read: ReadTime, clock: ZoneClock | null): string | null {
+  if (clock === null || read.local === null || !WALL_TIME.test(cell)) return cell;
+  return clock.regularHour(read.local) ? null : cell;
+}
+
+/** The instant `iso` as a wall time in `zone` (IANA or fixed offset), in the layout WALL_TIME reads. */
+export function wallTimeText(iso: string, zone: string): string {
+  const utc = Date.parse(iso);
+  const fixed = parseOffset(zone);
+  const local = utc + (fixed ?? zoneOffset(zone, utc)) * 60000;
+  const text = new Date(local).toISOString();
+  return `${text.slice(0, 10)} ${text.slice(11, 19)}`;
+}
+
+/** Whether a time text names its own instant (an offset, Z/UTC/GMT, or Unix seconds / milliseconds), so no zone was needed to read it. */
+export function hasOwnOffset(text: string): boolean {
+  const value = text.trim();
+  return EPOCH.test(value) || /(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})$/i.test(value);
+}
+
+/** What parseEventTime read, for sourceTimeText: the wall time (as UTC ms) when the cell had no offset of its own. */
+export interface ReadTime {
+  local: number | null;
 }
 
 /** Parses one cell into an ISO-8601 UTC string. `clock` is null when no time zone is known. */
-export function parseEventTime(text: string, clock: ZoneClock | null): string {
+export function parseEventTime(text: string, clock: ZoneClock | null, read?: ReadTime): string {
+  if (read) read.local = null;
   const value = text.trim();
   if (!value) throw new TimeParseError('is empty');
   if (EPOCH.test(value)) {
@@ -132,6 +187,7 @@ export function parseEventTime(text: string, clock: ZoneClock | null): string {
   } else {
     if (!clock) throw new TimeParseError('has no time zone offset and no time zone is set for this import (choose one, e.g. Europe/Paris)');
     utc = clock.toUtc(local);
+    if (read) read.local = local;
   }
   return inRange(utc);
 }

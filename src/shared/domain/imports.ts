@@ -253,3 +253,12 @@ export const PresetSaveSchema = z.object({
   mapping: ImportMappingSchema,
 });
 export type PresetSave = z.infer<typeof PresetSaveSchema>;
+
+/**
+ * An imported event's time as its file gave it (issue 15 item 8): the cell's text, and the zone the
+ * import read it in when the text has no offset of its own (null when it has one, e.g. `-0500`, `Z`).
+ */
+export interface SourceTime {
+  text: string;
+  zone: string | null;
+}

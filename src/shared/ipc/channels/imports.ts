@@ -12,6 +12,7 @@ import {
   type ImportSummary,
   type MappingPreset,
   type SniffResult,
+  type SourceTime,
 } from '../../domain/imports';
 import type { SampleQuality } from '../../domain/match-quality';
 
@@ -43,6 +44,8 @@ export const importsChannels = {
   'imports:cancel': channel(ImportIdSchema).returns<{ cancelled: boolean }>(),
   /** The report: counts and invalid rows (file line, column, masked value, reason). */
   'imports:get': channel(ImportIdSchema).returns<ImportReport>(),
+  /** An event's time as its file gave it (the cell's text) and the zone it was read in; null when not from a file. */
+  'imports:eventTime': channel(z.object({ eventId: z.uuid() }).strict()).returns<SourceTime | null>(),
   'imports:list': channel(z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict()).returns<ImportSummary[]>(),
   /** Deletes exactly this import's events; refused when any was already sent. */
   'imports:undo': channel(ImportIdSchema).returns<{ deleted: number }>(),

@@ -1,6 +1,7 @@
 import { DESTINATION_LABELS } from '../../../../shared/domain/delivery';
 import type { ReactNode } from 'react';
 import type { ConversionEvent } from '../../../../shared/domain/events';
+import type { SourceTime } from '../../../../shared/domain/imports';
 import { navigate } from '../../app/router';
 import { ShortValue } from '../../components/CopyText';
 import { ErrorBanner } from '../../components/Page';
@@ -31,6 +32,7 @@ const text = (value: string | number | null | undefined) => (value === null || v
 
 export function DetailPanel({ id, onClose, catalog }: { id: string; onClose(): void; catalog: CatalogData }) {
   const detail = useQuery(() => call('events:get', { id }), [id]);
+  const fileTime = useQuery(() => call('imports:eventTime', { eventId: id }), [id]);
   const gone = detail.error instanceof ApiError && detail.error.code === 'not_found';
   const d = !gone && detail.data?.event.id === id ? detail.data : undefined;
   const e = d?.event;
@@ -75,7 +77,7 @@ export function DetailPanel({ id, onClose, catalog }: { id: string; onClose(): v
               <dl className="kv">
                 <Field label="Event ID"><span className="mono">{e.event_id}</span></Field>
                 <Field label="Event time">
-                  <EventTimes iso={e.event_time} />
+                  <EventTimes iso={e.event_time} source={fileTime.data ?? null} />
                 </Field>
                 <Field label="Value" testId="detail-value">{formatMoney(e.event_value, e.currency)}</Field>
                 <Field label="Currency">{e.currency}</Field>
@@ -201,22 +203,24 @@ export function DetailPanel({ id, onClose, catalog }: { id: string; onClose(): v
 }
 
 /**
- * The event's time in the account zone and in UTC (and on this computer's clock when it differs), each
- * zone named (issue 15 item 8). The stored instant is exact: a time the file gave with an offset was
- * converted from it; one without an offset was read in the import's zone.
+ * The event's time as the file gave it, in the account zone and in UTC (and on this computer's clock
+ * when it differs), each zone named (issue 15 item 8). The stored instant is exact: a time the file
+ * gave with an offset was converted from it; one without an offset was read in the import's zone.
  */
-function EventTimes({ iso }: { iso: string }) {
+function EventTimes({ iso, source }: { iso: string; source: SourceTime | null }) {
   const { accountZone } = useDisplayZone();
-  const lines: { label: string; text: string }[] = [];
+  const lines: { label: string; text: string; zone: string }[] = [];
+  if (source) lines.push({ zone: 'file', text: source.text, label: source.zone ? `as in the file, read in ${source.zone}` : 'as in the file (with its own offset)' });
   const accountIsUtc = accountZone !== null && /^(Etc\/)?(UTC|UCT|GMT|Zulu|Universal)$/.test(accountZone);
-  if (accountZone && !accountIsUtc) lines.push({ label: `${accountZone} (account)`, text: `${formatInZone(iso, accountZone, true)} ${zoneOffset(iso, accountZone)}` });
-  lines.push({ label: accountIsUtc ? 'UTC (account)' : 'UTC', text: iso });
-  if (computerZone !== accountZone && computerZone !== 'UTC') lines.push({ label: `${computerZone} (this computer)`, text: `${formatInZone(iso, computerZone, true)} ${zoneOffset(iso, computerZone)}` });
+  const zoned = (label: string) => ({ label, zone: label });
+  if (accountZone && !accountIsUtc) lines.push({ ...zoned(`${accountZone} (account)`), text: `${formatInZone(iso, accountZone, true)} ${zoneOffset(iso, accountZone)}` });
+  lines.push({ ...zoned(accountIsUtc ? 'UTC (account)' : 'UTC'), text: iso });
+  if (computerZone !== accountZone && computerZone !== 'UTC') lines.push({ ...zoned(`${computerZone} (this computer)`), text: `${formatInZone(iso, computerZone, true)} ${zoneOffset(iso, computerZone)}` });
   return (
     <span className="event-times" data-testid="detail-times">
       {lines.map((line) => (
-        <span key={line.label} className="event-times__line" data-zone={line.label}>
-          <span className="mono">{line.text}</span> <span className="muted">{line.label}</span>
+        <span key={line.zone} className="event-times__line" data-zone={line.zone}>
+          <span className="mono" style={line.zone === 'file' ? { whiteSpace: 'pre-wrap' } : undefined}>{line.text}</span> <span className="muted">{line.label}</span>
         </span>
       ))}
     </span>
