@@ -4,6 +4,7 @@ import type { HashPlatform, ImportOptions, ImportRowError, ImportTarget } from '
 import { IMPORT_COLUMNS } from './columns';
 import { IMPORT_THREAD_LIMITS } from './thread-limits';
 import { RowMapper } from './rows';
+import { storableProblem } from './storable';
 import { ZoneClock } from './time';
 
 /**
@@ -82,6 +83,14 @@ export function mapBatch(mapper: RowMapper, now: string, batch: RowBatch): Mappe
     if ('errors' in result) {
       flags[i] = REFUSED;
       problems.push([i, result.errors]);
+      continue;
+    }
+    // conversion_events' CHECK constraints, applied here (storable.ts): the pipeline thread stores with
+    // them off, and this thread has the spare time (it is the pipeline thread that bounds the import).
+    const problem = storableProblem(result.values);
+    if (problem) {
+      flags[i] = REFUSED;
+      problems.push([i, [{ row: lines[i]!, severity: 'error', column: null, value: null, reason: `the database would refuse the row: ${problem}` }]]);
       continue;
     }
     flags[i] = (result.currencyGiven ? CURRENCY_GIVEN : 0) | (result.nameGiven ? NAME_GIVEN : 0);

@@ -12,8 +12,8 @@ import { headerZone, prehashedPlatformOf } from './mapping';
 import { catalogLookups, CONFLICT_COLUMNS, finishImportRow, MAX_STORED_ERRORS, prepareImportStatements, setImportTimeZone, type ImportCounts } from './repo';
 import { BRAND_MARKER, CAMPAIGN_MARKER, createUuidV7Source, CURRENCY_GIVEN, inThreadPool, NAME_GIVEN, REFUSED, WIDTH, workerPool, type MappedBatch, type MapperConfig, type MapperPool } from './map-pool';
 import { runPreflight } from './preflight';
+import { PreflightCounter } from './match-quality';
 import { parametersTimeZone, readHead, SniffError, sniffFile } from './sniff';
-import { storableProblem } from './storable';
 import { isValidTimeZone, wallTimeText } from './time';
 
 export interface PipelineInput {
@@ -121,8 +121,8 @@ export async function runPipeline(db: Sqlite, input: PipelineInput, hooks: Pipel
         hooks.onIndexing?.(done, total);
       });
     }
-    const preflight = runPreflight(db, input.importId, MAX_STORED_ERRORS - passed.storedErrors, passed.prehashed);
-    const { readZone, ...counted } = passed;
+    const { readZone, counter, ...counted } = passed;
+    const preflight = runPreflight(db, input.importId, MAX_STORED_ERRORS - passed.storedErrors, passed.prehashed, counter?.counts() ?? null);
     const result: PipelineResult = { ...counted, preflight };
     setImportTimeZone(db, input.importId, readZone);
     finishImportRow(db, input.importId, 'completed', result, null, result.sha256, preflight);
@@ -153,7 +153,13 @@ const CONFLICT_LABELS: Record<(typeof CONFLICT_COLUMNS)[number], string> = {
   event_time: 'time', event_value_micros: 'value', user_email_hash: 'email', meta_email_hash: 'email', user_phone_hash: 'phone', meta_phone_hash: 'phone',
 };
 
-type PassResult = Omit<PipelineResult, 'preflight'> & { storedErrors: number; prehashed: Preflight['prehashed']; readZone: string | null };
+type PassResult = Omit<PipelineResult, 'preflight'> & {
+  storedErrors: number;
+  prehashed: Preflight['prehashed'];
+  readZone: string | null;
+  /** The pre-flight counted while inserting; null when a merge changed a counted event (then it scans). */
+  counter: PreflightCounter | null;
+};
 
 async function pass(
   db: Sqlite,
@@ -169,6 +175,8 @@ async function pass(
   const lookups = catalogLookups(db);
   const nextId = createUuidV7Source();
   const counts: ImportCounts = { rowsRead: 0, imported: 0, updated: 0, duplicates: 0, invalid: 0, warned: 0, merged: 0 };
+  const counter = new PreflightCounter();
+  let counterExact = true;
   let prehashedFor: HashPlatform = 'meta';
   let prehashedCells = 0;
   /** The event id of the last row found already stored: the next rows of the same order are part of that duplicate. */
@@ -289,11 +297,6 @@ async function pass(
     if (typeof campaign === 'string' && campaign.startsWith(CAMPAIGN_MARKER)) values[COL.campaign_id] = lookups.campaignId(campaign.slice(CAMPAIGN_MARKER.length));
     const brand = values[COL.brand_id];
     if (typeof brand === 'string' && brand.startsWith(BRAND_MARKER)) values[COL.brand_id] = lookups.brandId(brand.slice(BRAND_MARKER.length));
-    const problem = storableProblem(values);
-    if (problem) {
-      refuse([{ row: line, severity: 'error', column: null, value: null, reason: `the database would refuse the row: ${problem}` }]);
-      return;
-    }
     let inserted: boolean;
     try {
       inserted = stmts.insert(values);
@@ -302,6 +305,7 @@ async function pass(
       return;
     }
     if (inserted) {
+      counter.add(values);
       counts.imported++;
       lastDuplicateId = null;
       keepWarnings(warnings, prehashed);
@@ -313,6 +317,7 @@ async function pass(
     // Stored or updated by this import (an earlier row of the file): the same event, its blanks filled.
     if (existing && (existing.import_id === importId || existing.updated_at === now)) {
       stmts.merge(values, flags);
+      if (existing.import_id === importId) counterExact = false;
       counts.merged++;
       keepWarnings(warnings, prehashed);
       const differ = CONFLICT_COLUMNS.filter((c) => values[COL[c]] !== null && existing[c] !== null && values[COL[c]] !== existing[c]);
@@ -368,7 +373,7 @@ async function pass(
   const drain = async (keep: number) => {
     while (inFlight.length > keep) {
       const { lines, flags, prehashed, values, problems } = await inFlight.shift()!;
-      // storableProblem() has applied conversion_events' CHECK constraints to each row (storable.ts).
+      // The mapper (mapBatch) has applied conversion_events' CHECK constraints to each kept row (storable.ts).
       db.pragma('ignore_check_constraints = ON');
       try {
         let next = 0;
@@ -428,6 +433,7 @@ async function pass(
     ...counts,
     storedErrors,
     readZone,
+    counter: counterExact ? counter : null,
     prehashed: prehashedCells > 0 ? { cells: prehashedCells, platform: prehashedFor } : null,
     sha256: hash.digest('hex'),
     encoding,

@@ -1,6 +1,6 @@
 import type { Preflight } from '../../shared/domain/imports';
 import type { Sqlite } from '../db/connection';
-import { preflightCounts, preflightEvents, prepareImportStatements } from './repo';
+import { preflightCounts, preflightEvents, prepareImportStatements, type PreflightCounts } from './repo';
 import { createKysely } from '../db/connection';
 
 export const REASONS = {
@@ -10,12 +10,13 @@ export const REASONS = {
 } as const;
 
 /**
- * Pre-flight of an import, inside its transaction: counts the events no platform can match and
+ * Pre-flight of an import, inside its transaction: counts (or takes the counts of) the events no platform can match and
  * those one platform cannot take, and lists the first `room` of them as warnings at their lines, so
  * the user learns it now rather than at export.
  */
-export function runPreflight(db: Sqlite, importId: string, room: number, prehashed: Preflight['prehashed']): Preflight {
-  const counts = preflightCounts(db, importId);
+export function runPreflight(db: Sqlite, importId: string, room: number, prehashed: Preflight['prehashed'], counted: PreflightCounts | null = null): Preflight {
+  // Counted while inserting (PreflightCounter) when that is exact; else one scan of the import's events.
+  const counts = counted ?? preflightCounts(db, importId);
   if (room > 0 && (counts.googleCannot > 0 || counts.metaCannot > 0)) {
     const stmts = prepareImportStatements(db, createKysely(db));
     for (const event of preflightEvents(db, importId, room)) {
