@@ -19,8 +19,6 @@ const NOT_YET_CONVERTED = new Set<string>([
   'src/main/exports/parts.ts',
   'src/main/exports/run.ts',
   'src/main/exports/worker.ts',
-  'src/main/imports/bulk-load.ts',
-  'src/main/imports/pipeline.ts',
   'src/main/jobs/bulk.ts',
 ]);
 

@@ -1,4 +1,5 @@
 import type { Sqlite } from '../db/connection';
+import { countEvents, createdIndexes, dropIndex, indexKeyColumns, recreateIndex, restoreStatRows, statRows, uniqueIndexNames, type StatTable } from './index-repo';
 
 /**
  * SQLite's standard bulk-load technique for large imports: drop the secondary indexes of
@@ -27,9 +28,6 @@ export const REBUILD_MIN_ROWS = 50_000;
  */
 export const REBUILD_MIN_FRACTION = 0.5;
 
-const TABLE = 'conversion_events';
-const STAT_TABLES = ['sqlite_stat1', 'sqlite_stat4'] as const;
-
 /** CONVDESK_IMPORT_REBUILD_INDEXES=always|never|auto (tests, benchmarks) wins over the caller's choice; default auto. */
 export function rebuildMode(option?: RebuildMode): RebuildMode {
   const env = process.env.CONVDESK_IMPORT_REBUILD_INDEXES;
@@ -49,29 +47,20 @@ export function estimateRows(head: Uint8Array, bytesTotal: number): number {
 export function shouldRebuild(db: Sqlite, mode: RebuildMode, estimatedRows: number): boolean {
   if (mode !== 'auto') return mode === 'always';
   if (estimatedRows < REBUILD_MIN_ROWS) return false;
-  const existing = (db.prepare(`SELECT count(*) AS n FROM ${TABLE}`).get() as { n: number }).n;
+  const existing = countEvents(db);
   return estimatedRows >= existing * REBUILD_MIN_FRACTION;
 }
 
 export interface DroppedIndexes {
   indexes: { name: string; sql: string }[];
   /** Planner statistics rows for the dropped indexes (DROP INDEX deletes them), put back after the rebuild. */
-  stats: { table: string; rows: Record<string, unknown>[] }[];
+  stats: { table: StatTable; rows: Record<string, unknown>[] }[];
 }
-
-const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** The indexes of conversion_events that the bulk load drops and rebuilds, with their CREATE statements (by name). */
 export function droppableIndexes(db: Sqlite): { name: string; sql: string }[] {
-  const unique = new Set(
-    (db.prepare(`SELECT name FROM pragma_index_list('${TABLE}') WHERE "unique" = 1`).all() as { name: string }[]).map((r) => r.name),
-  );
-  return (
-    db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name`).all(TABLE) as {
-      name: string;
-      sql: string;
-    }[]
-  ).filter((index) => !unique.has(index.name) && !insertsAtEdge(db, index.name));
+  const unique = uniqueIndexNames(db);
+  return createdIndexes(db).filter((index) => !unique.has(index.name) && !insertsAtEdge(db, index.name));
 }
 
 /**
@@ -93,24 +82,15 @@ const EDGE_COLUMNS = new Set(['import_id', 'created_at', 'sync_status', 'batch_i
  * vs 41.1–45.8 s dropping all 11.
  */
 function insertsAtEdge(db: Sqlite, index: string): boolean {
-  const keys = (db.prepare('SELECT cid, name, desc FROM pragma_index_xinfo(?) WHERE key = 1').all(index) as { cid: number; name: string | null; desc: number }[]);
+  const keys = indexKeyColumns(db, index);
   return keys.length > 0 && keys.every((k) => k.cid >= 0 && k.name !== null && EDGE_COLUMNS.has(k.name) && k.desc === 0);
 }
 
 /** Drops the droppable indexes (inside the caller's transaction) and returns what is needed to rebuild them. */
 export function dropIndexes(db: Sqlite): DroppedIndexes {
   const indexes = droppableIndexes(db);
-  const names = indexes.map((i) => i.name);
-  const stats: DroppedIndexes['stats'] = [];
-  if (names.length > 0) {
-    const marks = names.map(() => '?').join(', ');
-    for (const table of STAT_TABLES) {
-      if (!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table)) continue;
-      const rows = db.prepare(`SELECT * FROM ${table} WHERE tbl = ? AND idx IN (${marks})`).all(TABLE, ...names) as Record<string, unknown>[];
-      if (rows.length > 0) stats.push({ table, rows });
-    }
-  }
-  for (const { name } of indexes) db.exec(`DROP INDEX ${quote(name)}`);
+  const stats = statRows(db, indexes.map((i) => i.name));
+  for (const { name } of indexes) dropIndex(db, name);
   return { indexes, stats };
 }
 
@@ -122,12 +102,8 @@ export function rebuildIndexes(db: Sqlite, dropped: DroppedIndexes, beforeEach?:
   const total = dropped.indexes.length;
   dropped.indexes.forEach(({ sql }, i) => {
     beforeEach?.(i, total);
-    db.exec(sql);
+    recreateIndex(db, sql);
   });
-  for (const { table, rows } of dropped.stats) {
-    const columns = Object.keys(rows[0]!);
-    const insert = db.prepare(`INSERT INTO ${table} (${columns.map(quote).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
-    for (const row of rows) insert.run(columns.map((c) => row[c]));
-  }
+  for (const { table, rows } of dropped.stats) restoreStatRows(db, table, rows);
   if (total > 0) beforeEach?.(total, total);
 }

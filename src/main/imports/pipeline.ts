@@ -4,6 +4,8 @@ import { timeZoneProblem, type HashPlatform, type ImportDelimiter, type ImportEn
 import { AppError } from '../../shared/ipc/result';
 import type { Sqlite } from '../db/connection';
 import { createKysely } from '../db/connection';
+import { beginImmediate, commit, rollback } from '../db/common-repo';
+import { checkConstraints, checkpointTruncate, setCacheSizeMb, syncFully, tempStoreOnFile } from './session-repo';
 import { COL } from './columns';
 import { CsvParser, type CsvRow } from './csv';
 import { createDecoder, detectEncoding, hasUndecodable } from './decode';
@@ -87,7 +89,7 @@ export async function runPipeline(db: Sqlite, input: PipelineInput, hooks: Pipel
   const detected = detectEncoding(head, input.fileName);
   const forced = input.options.encoding;
   const delimiter = input.options.delimiter ?? sniffDelimiter(input);
-  db.pragma('synchronous = FULL');
+  syncFully(db);
   // Page cache while inserting (set in the transaction below, once the bulk load is decided): 32 MB,
   // enough for the import's index pages and bounded for peak RSS. With the bulk load only the table
   // (appended) and its two constraint indexes are written while reading, so 16 MB does as well
@@ -98,7 +100,7 @@ export async function runPipeline(db: Sqlite, input: PipelineInput, hooks: Pipel
   // it sorts runs of at most the page cache size and merges them from temp files, which hold index
   // keys (ids, hashes, times, the order id), never raw personal data, and are unlinked when opened.
   // Must be set outside a transaction.
-  db.pragma('temp_store = FILE');
+  tempStoreOnFile(db);
   // A smaller page cache while the indexes are built (their pages are written in key order and the
   // table is scanned once per index, so a cache does not help) also caps each sorted run at 8 MB.
   const indexCacheMb = Number(process.env.CONVDESK_IMPORT_INDEX_CACHE_MB) || 8;
@@ -107,15 +109,15 @@ export async function runPipeline(db: Sqlite, input: PipelineInput, hooks: Pipel
   // The encoding chosen from the sample (or by the user) holds for the whole file: a byte it cannot
   // decode makes its row invalid (pass() below), never a silent re-decode of the file as another encoding.
   const encoding: ImportEncoding = forced ?? detected.encoding;
-  db.exec('BEGIN IMMEDIATE');
+  beginImmediate(db);
   try {
     const bom = encoding === detected.encoding ? detected.bomLength : 0;
     // Decided inside the transaction, so the existing row count cannot change under it.
     const dropped = shouldRebuild(db, rebuild, estimatedRows) ? dropIndexes(db) : null;
-    db.pragma(`cache_size = -${(cacheMb || (dropped ? 16 : 32)) * 1024}`);
+    setCacheSizeMb(db, cacheMb || (dropped ? 16 : 32));
     const passed = await pass(db, input, hooks, encoding, bom, delimiter, bytesTotal);
     if (dropped) {
-      db.pragma(`cache_size = -${indexCacheMb * 1024}`);
+      setCacheSizeMb(db, indexCacheMb);
       rebuildIndexes(db, dropped, (done, total) => {
         if (hooks.isCancelled?.()) throw new ImportCancelled();
         hooks.onIndexing?.(done, total);
@@ -127,16 +129,16 @@ export async function runPipeline(db: Sqlite, input: PipelineInput, hooks: Pipel
     setImportTimeZone(db, input.importId, readZone);
     finishImportRow(db, input.importId, 'completed', result, null, result.sha256, preflight);
     hooks.onFinishing?.();
-    db.exec('COMMIT');
+    commit(db);
     try {
       // The commit's auto-checkpoint has copied the pages; give the WAL file's space back.
-      db.pragma('wal_checkpoint(TRUNCATE)');
+      checkpointTruncate(db);
     } catch {
       /* a reader is active: the WAL is reused later instead */
     }
     return result;
   } catch (error) {
-    if (db.inTransaction) db.exec('ROLLBACK');
+    if (db.inTransaction) rollback(db);
     throw error;
   }
 }
@@ -374,7 +376,7 @@ async function pass(
     while (inFlight.length > keep) {
       const { lines, flags, prehashed, values, problems } = await inFlight.shift()!;
       // The mapper (mapBatch) has applied conversion_events' CHECK constraints to each kept row (storable.ts).
-      db.pragma('ignore_check_constraints = ON');
+      checkConstraints(db, false);
       try {
         let next = 0;
         let offset = 0;
@@ -389,7 +391,7 @@ async function pass(
           store(rowValues, lines[i]!, own, flags[i]!, prehashed[i]!);
         }
       } finally {
-        db.pragma('ignore_check_constraints = OFF');
+        checkConstraints(db, true);
       }
       checkpoint();
     }

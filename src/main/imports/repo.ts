@@ -3,6 +3,8 @@ import type { Sqlite } from '../db/connection';
 import type { ImportsTable } from '../db/schema';
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import { allRows, createKysely, firstRow, runQuery, type CompiledLike } from '../db/connection';
+import { beginImmediate, commit, rollback } from '../db/common-repo';
+import { all, get, k as compiler, once, param as named, pluck, prepare, run } from '../db/query';
 import type { DB } from '../db/schema';
 import { COL, IMPORT_COLUMNS, type ImportColumn } from './columns';
 import { uuidv7 } from '../lib/ids';
@@ -16,11 +18,21 @@ export function createImportRow(
   db: Sqlite,
   row: { id: string; fileName: string; fileSize: number; filePath: string; mapping: ImportMapping; options: ImportOptions; headers: string[] },
 ): void {
-  db.prepare(
-    `INSERT INTO imports (id, file_name, file_size, file_path, mapping, options, headers, status)
-     VALUES (?, ?, ?, ?, ?, ?, ?, 'running')`,
-  ).run(row.id, row.fileName, row.fileSize, row.filePath, JSON.stringify(row.mapping), JSON.stringify(row.options), JSON.stringify(row.headers));
+  run(db, INSERT_IMPORT, {
+    id: row.id, file_name: row.fileName, file_size: row.fileSize, file_path: row.filePath,
+    mapping: JSON.stringify(row.mapping), options: JSON.stringify(row.options), headers: JSON.stringify(row.headers),
+  });
 }
+
+const INSERT_IMPORT = once(() =>
+  compiler.insertInto('imports').values({
+    id: named('id'), file_name: named('file_name'), file_size: named('file_size'), file_path: named('file_path'),
+    mapping: named('mapping'), options: named('options'), headers: named('headers'), status: 'running',
+  } as never), // the counts and started_at take their defaults
+);
+const SET_STATUS = once(() => compiler.updateTable('imports').set({ status: named('status') }).where('id', '=', named('id')));
+const IMPORT_BY_ID = once(() => compiler.selectFrom('imports').selectAll().where('id', '=', named('id')));
+const RECENT_IMPORTS = once(() => compiler.selectFrom('imports').selectAll().orderBy('started_at', 'desc').orderBy('id', 'desc').limit(named('limit')));
 
 export interface ImportCounts {
   rowsRead: number;
@@ -65,11 +77,11 @@ export function findSourceTime(db: Sqlite, eventId: string): { source_time: stri
 }
 
 export function setImportStatus(db: Sqlite, id: string, status: ImportStatus): void {
-  db.prepare('UPDATE imports SET status = ? WHERE id = ?').run(status, id);
+  run(db, SET_STATUS, { status, id });
 }
 
 export function findImport(db: Sqlite, id: string): ImportsTable | undefined {
-  return db.prepare('SELECT * FROM imports WHERE id = ?').get(id) as ImportsTable | undefined;
+  return get<ImportsTable>(db, IMPORT_BY_ID, { id });
 }
 
 export function toSummary(row: ImportsTable): ImportSummary {
@@ -93,7 +105,7 @@ export function toSummary(row: ImportsTable): ImportSummary {
 }
 
 export function listImports(db: Sqlite, limit: number): ImportSummary[] {
-  return (db.prepare('SELECT * FROM imports ORDER BY started_at DESC, id DESC LIMIT ?').all(limit) as ImportsTable[]).map(toSummary);
+  return all<ImportsTable>(db, RECENT_IMPORTS, { limit }).map(toSummary);
 }
 
 export function importReport(db: Sqlite, row: ImportsTable, errorLimit = MAX_STORED_ERRORS): ImportReport {
@@ -167,9 +179,7 @@ const FILLABLE = IMPORT_COLUMNS.filter(
 
 /** Prepared statements the pipeline runs per row (inside its one transaction). */
 export function prepareImportStatements(db: Sqlite, k: Kysely<DB>) {
-  const cols = IMPORT_COLUMNS.join(', ');
-  const marks = IMPORT_COLUMNS.map(() => '?').join(', ');
-  const insert = db.prepare(`INSERT INTO conversion_events (${cols}) VALUES (${marks}) ON CONFLICT (event_id) DO NOTHING`);
+  const insert = insertOf(db, k, IMPORT_COLUMNS);
   const narrowInsert = narrowInsertFor(db, k);
   // Placeholders bound per row by bindable(): typed `any` because a column's value and a flag share them.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -252,6 +262,44 @@ export function prepareImportStatements(db: Sqlite, k: Kysely<DB>) {
   };
 }
 
+/** Columns of conversion_events whose default is NULL (pragma_table_info: no builder form). */
+const NULL_BY_DEFAULT = once(() =>
+  compiler
+    .selectFrom(sql<{ name: string; dflt_value: unknown }>`pragma_table_info(${'conversion_events'})`.as('t'))
+    .select('t.name')
+    .where('t.dflt_value', 'is', null),
+);
+
+/** INSERT … ON CONFLICT (event_id) DO NOTHING of these columns, compiled once; `slots[i]` = the IMPORT_COLUMNS index of the i-th value it binds. */
+function insertStatement(db: Sqlite, k: Kysely<DB>, columns: readonly ImportColumn[]) {
+  const compiled = k
+    .insertInto('conversion_events')
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    .values(Object.fromEntries(columns.map((c) => [c, sql.val<any>(param(c))])) as never)
+    .onConflict((oc) => oc.column('event_id').doNothing())
+    .compile();
+  const slots = compiled.parameters.map((p) => {
+    const at = COL[(p as Param).column as ImportColumn];
+    if (at === undefined) throw new Error(`unbound import parameter ${String(p)}`);
+    return at;
+  });
+  return { statement: db.prepare(compiled.sql), slots };
+}
+
+/** The full INSERT, bound straight from a row's values (IMPORT_COLUMNS order) when the compiled order is that order. */
+function insertOf(db: Sqlite, k: Kysely<DB>, columns: readonly ImportColumn[]) {
+  const { statement, slots } = insertStatement(db, k, columns);
+  const inOrder = slots.length === IMPORT_COLUMNS.length && slots.every((at, i) => at === i);
+  const bound = new Array<unknown>(slots.length);
+  return {
+    run(values: readonly unknown[]) {
+      if (inOrder) return statement.run(values as unknown[]);
+      for (let i = 0; i < slots.length; i++) bound[i] = values[slots[i]!];
+      return statement.run(bound);
+    },
+  };
+}
+
 /**
  * An import's rows leave most of IMPORT_COLUMNS null (a file has an email or not, address fields or
  * not), and binding ~20 nulls into a 45-column INSERT costs the pipeline thread ~1–2 µs a row (of
@@ -261,25 +309,12 @@ export function prepareImportStatements(db: Sqlite, k: Kysely<DB>) {
  * the full INSERT. Returns the run's result, or null when the caller must run the full INSERT.
  */
 function narrowInsertFor(db: Sqlite, k: Kysely<DB>) {
-  const nullByDefault = new Set(
-    (db.pragma('table_info(conversion_events)') as { name: string; dflt_value: unknown }[]).filter((c) => c.dflt_value === null).map((c) => c.name),
-  );
+  const nullByDefault = new Set(pluck<string>(db, NULL_BY_DEFAULT));
   let narrow: { run(values: unknown[]): { changes: number }; slots: number[]; omitted: number[]; bound: unknown[] } | null = null;
   return (values: readonly unknown[]): { changes: number } | null => {
     if (narrow === null) {
       const kept = IMPORT_COLUMNS.filter((c, i) => values[i] !== null || !nullByDefault.has(c));
-      const compiled = k
-        .insertInto('conversion_events')
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any
-        .values(Object.fromEntries(kept.map((c) => [c, sql.val<any>(param(c))])) as never)
-        .onConflict((oc) => oc.column('event_id').doNothing())
-        .compile();
-      const slots = compiled.parameters.map((p) => {
-        const at = COL[(p as Param).column as ImportColumn];
-        if (at === undefined) throw new Error(`unbound import parameter ${String(p)}`);
-        return at;
-      });
-      const statement = db.prepare(compiled.sql);
+      const { statement, slots } = insertStatement(db, k, kept);
       narrow = {
         run: (bound) => statement.run(bound),
         slots,
@@ -309,21 +344,26 @@ export type ExistingEvent = {
   source_line: number | null;
 } & Record<(typeof CONFLICT_COLUMNS)[number], unknown>;
 
+const FIND_BRAND = once(() => compiler.selectFrom('brands').select('id').where('name', '=', named('name')));
+const ADD_BRAND = once(() => compiler.insertInto('brands').values({ id: named('id'), name: named('name') } as never)); // created_at: its default
+const FIND_CAMPAIGN = once(() => compiler.selectFrom('campaigns').select('id').where('name', '=', named('name')).orderBy('created_at').limit(1));
+const ADD_CAMPAIGN = once(() => compiler.insertInto('campaigns').values({ id: named('id'), name: named('name') } as never)); // created_at: its default
+
 /** Resolves campaign/brand names to ids, creating missing ones (inside the import's transaction). */
 export function catalogLookups(db: Sqlite) {
-  const findBrand = db.prepare('SELECT id FROM brands WHERE name = ?');
-  const addBrand = db.prepare('INSERT INTO brands (id, name) VALUES (?, ?)');
-  const findCampaign = db.prepare('SELECT id FROM campaigns WHERE name = ? ORDER BY created_at LIMIT 1');
-  const addCampaign = db.prepare('INSERT INTO campaigns (id, name) VALUES (?, ?)');
+  const findBrand = prepare<{ id: string }>(db, FIND_BRAND);
+  const addBrand = prepare(db, ADD_BRAND);
+  const findCampaign = prepare<{ id: string }>(db, FIND_CAMPAIGN);
+  const addCampaign = prepare(db, ADD_CAMPAIGN);
   const brands = new Map<string, string>();
   const campaigns = new Map<string, string>();
   const resolve = (cache: Map<string, string>, find: typeof findBrand, add: typeof addBrand, name: string) => {
     let id = cache.get(name);
     if (id) return id;
-    id = (find.get(name) as { id: string } | undefined)?.id;
+    id = find.get({ name })?.id;
     if (!id) {
       id = uuidv7();
-      add.run(id, name);
+      add.run({ id, name });
     }
     cache.set(name, id);
     return id;
@@ -334,13 +374,24 @@ export function catalogLookups(db: Sqlite) {
   };
 }
 
+const SENT_COUNT = once(() =>
+  compiler.selectFrom('conversion_events').select((eb) => eb.fn.countAll<number>().as('n')).where('import_id', '=', named('importId')).where('sync_status', '=', 'sent'),
+);
+const DELETE_CHUNK = once(() =>
+  compiler
+    .deleteFrom('conversion_events')
+    .where(sql<number>`rowid`, 'in', compiler.selectFrom('conversion_events').select(sql<number>`rowid`.as('rowid')).where('import_id', '=', named('importId')).limit(named('limit'))),
+);
+const RUNNING_IMPORTS = once(() => compiler.selectFrom('imports').select('id').where('status', '=', 'running'));
+const DELETE_IMPORT_EVENTS = once(() => compiler.deleteFrom('conversion_events').where('import_id', '=', named('importId')));
+
 export function sentEventCount(db: Sqlite, importId: string): number {
-  return (db.prepare("SELECT count(*) AS n FROM conversion_events WHERE import_id = ? AND sync_status = 'sent'").get(importId) as { n: number }).n;
+  return get<{ n: number }>(db, SENT_COUNT, { importId })!.n;
 }
 
 /** Deletes up to `limit` events of an import; returns how many were deleted. */
 export function deleteImportEventsChunk(db: Sqlite, importId: string, limit: number): number {
-  return db.prepare('DELETE FROM conversion_events WHERE rowid IN (SELECT rowid FROM conversion_events WHERE import_id = ? LIMIT ?)').run(importId, limit).changes;
+  return run(db, DELETE_CHUNK, { importId, limit }).changes;
 }
 
 /**
@@ -350,12 +401,12 @@ export function deleteImportEventsChunk(db: Sqlite, importId: string, limit: num
  * now, so nothing is touched (and opening the app or CLI does not wait for it).
  */
 export function recoverInterruptedImports(db: Sqlite): number {
-  const running = db.prepare("SELECT id FROM imports WHERE status = 'running'").all() as { id: string }[];
+  const running = all<{ id: string }>(db, RUNNING_IMPORTS);
   if (running.length === 0) return 0;
   const timeout = db.pragma('busy_timeout', { simple: true }) as number;
   db.pragma('busy_timeout = 0');
   try {
-    db.exec('BEGIN IMMEDIATE');
+    beginImmediate(db);
   } catch (error) {
     if ((error as { code?: string }).code === 'SQLITE_BUSY') return 0;
     throw error;
@@ -364,12 +415,12 @@ export function recoverInterruptedImports(db: Sqlite): number {
   }
   try {
     for (const { id } of running) {
-      db.prepare('DELETE FROM conversion_events WHERE import_id = ?').run(id);
+      run(db, DELETE_IMPORT_EVENTS, { importId: id });
       finishImportRow(db, id, 'failed', null, 'The import was interrupted (the app closed or crashed); nothing from it was kept.');
     }
-    db.exec('COMMIT');
+    commit(db);
   } catch (error) {
-    if (db.inTransaction) db.exec('ROLLBACK');
+    if (db.inTransaction) rollback(db);
     throw error;
   }
   return running.length;
@@ -378,41 +429,48 @@ export function recoverInterruptedImports(db: Sqlite): number {
 // ---- mapping presets ----
 
 export function listPresets(db: Sqlite): MappingPreset[] {
-  return (db.prepare('SELECT * FROM mapping_presets ORDER BY name').all() as { id: string; name: string; mapping: string; created_at: string }[]).map(toPreset);
+  return all<PresetRow>(db, ALL_PRESETS).map(toPreset);
 }
 
-function toPreset(row: { id: string; name: string; mapping: string; created_at: string }): MappingPreset {
+type PresetRow = { id: string; name: string; mapping: string; created_at: string };
+const PRESET_COLUMNS = ['id', 'name', 'mapping', 'created_at'] as const;
+const ALL_PRESETS = once(() => compiler.selectFrom('mapping_presets').select(PRESET_COLUMNS).orderBy('name'));
+const PRESET_BY_KEY = once(() => compiler.selectFrom('mapping_presets').select(PRESET_COLUMNS).where('header_key', '=', named('key')).orderBy('created_at', 'desc').limit(1));
+const PRESET_BY_NAME = once(() => compiler.selectFrom('mapping_presets').select(PRESET_COLUMNS).where('name', '=', named('name')));
+const UPDATE_PRESET = once(() => compiler.updateTable('mapping_presets').set({ header_key: named('key'), mapping: named('mapping') }).where('id', '=', named('id')));
+const INSERT_PRESET = once(() => compiler.insertInto('mapping_presets').values({ id: named('id'), name: named('name'), header_key: named('key'), mapping: named('mapping') } as never)); // created_at: its default
+const DELETE_PRESET = once(() => compiler.deleteFrom('mapping_presets').where('id', '=', named('id')));
+
+function toPreset(row: PresetRow): MappingPreset {
   const stored = JSON.parse(row.mapping) as { headers: string[]; mapping: ImportMapping };
   return { id: row.id, name: row.name, headers: stored.headers, mapping: stored.mapping, createdAt: row.created_at };
 }
 
 export function findPresetByHeaderKey(db: Sqlite, key: string): MappingPreset | undefined {
-  const row = db.prepare('SELECT * FROM mapping_presets WHERE header_key = ? ORDER BY created_at DESC LIMIT 1').get(key) as
-    | { id: string; name: string; mapping: string; created_at: string }
-    | undefined;
+  const row = get<PresetRow>(db, PRESET_BY_KEY, { key });
   return row ? toPreset(row) : undefined;
 }
 
 export function findPresetByName(db: Sqlite, name: string): MappingPreset | undefined {
-  const row = db.prepare('SELECT * FROM mapping_presets WHERE name = ?').get(name) as { id: string; name: string; mapping: string; created_at: string } | undefined;
+  const row = get<PresetRow>(db, PRESET_BY_NAME, { name });
   return row ? toPreset(row) : undefined;
 }
 
 /** Saves (or replaces, by name) a preset. */
 export function upsertPreset(db: Sqlite, name: string, key: string, headers: string[], mapping: ImportMapping): string {
-  const existing = db.prepare('SELECT id FROM mapping_presets WHERE name = ?').get(name) as { id: string } | undefined;
+  const existing = get<PresetRow>(db, PRESET_BY_NAME, { name });
   const json = JSON.stringify({ headers, mapping });
   if (existing) {
-    db.prepare('UPDATE mapping_presets SET header_key = ?, mapping = ? WHERE id = ?').run(key, json, existing.id);
+    run(db, UPDATE_PRESET, { key, mapping: json, id: existing.id });
     return existing.id;
   }
   const id = uuidv7();
-  db.prepare('INSERT INTO mapping_presets (id, name, header_key, mapping) VALUES (?, ?, ?, ?)').run(id, name, key, json);
+  run(db, INSERT_PRESET, { id, name, key, mapping: json });
   return id;
 }
 
 export function deletePreset(db: Sqlite, id: string): boolean {
-  return db.prepare('DELETE FROM mapping_presets WHERE id = ?').run(id).changes === 1;
+  return run(db, DELETE_PRESET, { id }).changes === 1;
 }
 
 // ---- pre-flight ----
