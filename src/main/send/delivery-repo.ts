@@ -10,6 +10,7 @@ import type { EventFilterParsed } from '../../shared/domain/filters';
 import type { Sqlite } from '../db/connection';
 import type { DB } from '../db/schema';
 import { deliveryFilterSql } from '../delivery/filter-sql';
+import { createFreshSentMarker } from '../delivery/fresh-marks-repo';
 import { destinationFilter, markFailed as markDeliveriesFailed, markSent as markDeliveriesSent } from '../delivery/repo';
 import { filterToWhere, type SqlFragment } from '../events/filter-sql';
 import type { SendRow } from './destination';
@@ -89,6 +90,7 @@ export function createDeliveryRepo(db: Sqlite, k: Kysely<DB>, destination: Deliv
   const count = prepareOnce(db, k.selectFrom('conversion_events').select((eb) => eb.fn.countAll<number>().as('n')).where(where));
   const byIds = prepareOnce(db, select().where('id', 'in', idsIn).where(queuedHere).orderBy(sql.ref('rowid')));
   byIds.stmt.raw(true);
+  const fresh = createFreshSentMarker(db, destination, settings);
 
   return {
     queuedPage(afterRowid, limit) {
@@ -110,13 +112,15 @@ export function createDeliveryRepo(db: Sqlite, k: Kysely<DB>, destination: Deliv
         const platformIdsJson = JSON.stringify({ ...(request.platformIds ?? {}), request_id: request.requestId });
         for (const eventId of request.ids) items.push({ eventId, platformIdsJson });
       }
-      return markDeliveriesSent(db, destination, items, {
+      const options = {
         runId: info.runId,
         now: info.now,
         note: `sent to ${info.destinationLabel} (run ${info.runId}; the request is in platform_ids.request_id)`,
         changeId: info.changeId,
-        settings,
-      }).changed;
+      };
+      // Events with no delivery rows yet take the direct path; any others the generic write.
+      const { changed, rest } = fresh.markSent(items, options);
+      return changed + (rest.length ? markDeliveriesSent(db, destination, rest, { ...options, settings }).changed : 0);
     },
     markFailed(failures, info) {
       return markDeliveriesFailed(
