@@ -10,7 +10,8 @@ import type { EventFilterParsed } from '../../shared/domain/filters';
 import type { Sqlite } from '../db/connection';
 import type { DB } from '../db/schema';
 import { deliveryFilterSql } from '../delivery/filter-sql';
-import { createFreshSentMarker } from '../delivery/fresh-marks-repo';
+import { createFreshSentMarker, type FreshSentMarker } from '../delivery/fresh-marks-repo';
+import type { AppSettings } from '../../shared/domain/settings';
 import { destinationFilter, markFailed as markDeliveriesFailed, markSent as markDeliveriesSent } from '../delivery/repo';
 import { filterToWhere, type SqlFragment } from '../events/filter-sql';
 import type { SendRow } from './destination';
@@ -64,9 +65,15 @@ function idsIn(eb: ExpressionBuilder<DB, 'conversion_events'>) {
   return eb.selectFrom(sql<{ value: string }>`json_each(${slot('ids')})`.as('j')).select(sql.ref<string>('j.value').as('value'));
 }
 
-export function createDeliveryRepo(db: Sqlite, k: Kysely<DB>, destination: DeliveryDestination, filter: EventFilterParsed, columns: readonly string[]): DeliveryRepo {
+export function createDeliveryRepo(
+  db: Sqlite,
+  k: Kysely<DB>,
+  destination: DeliveryDestination,
+  filter: EventFilterParsed,
+  columns: readonly string[],
   // Routing of events written for the first time: the Settings as they are when the run starts.
-  const settings = getSettings(db);
+  settings: AppSettings = getSettings(db),
+): DeliveryRepo {
   // Only events whose delivery to this destination is queued are ever sent, whatever the filter's statuses.
   const where = fragment(filterToWhere(destinationFilter({ ...filter, statuses: undefined }, destination)));
   const queuedHere = fragment(deliveryFilterSql({ destination, statuses: ['queued'] }));
@@ -90,7 +97,8 @@ export function createDeliveryRepo(db: Sqlite, k: Kysely<DB>, destination: Deliv
   const count = prepareOnce(db, k.selectFrom('conversion_events').select((eb) => eb.fn.countAll<number>().as('n')).where(where));
   const byIds = prepareOnce(db, select().where('id', 'in', idsIn).where(queuedHere).orderBy(sql.ref('rowid')));
   byIds.stmt.raw(true);
-  const fresh = createFreshSentMarker(db, destination, settings);
+  // Prepared on the first mark (a reader's read-only connection never marks).
+  let fresh: FreshSentMarker | undefined;
 
   return {
     queuedPage(afterRowid, limit) {
@@ -119,7 +127,7 @@ export function createDeliveryRepo(db: Sqlite, k: Kysely<DB>, destination: Deliv
         changeId: info.changeId,
       };
       // Events with no delivery rows yet take the direct path; any others the generic write.
-      const { changed, rest } = fresh.markSent(items, options);
+      const { changed, rest } = (fresh ??= createFreshSentMarker(db, destination, settings)).markSent(items, options);
       return changed + (rest.length ? markDeliveriesSent(db, destination, rest, { ...options, settings }).changed : 0);
     },
     markFailed(failures, info) {

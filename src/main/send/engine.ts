@@ -23,6 +23,9 @@ import { uuidv7 } from '../lib/ids';
 import type { Destination, PlatformError, SendAnswer } from './destination';
 import { createDeliveryRepo, type DeliveryRepo } from './delivery-repo';
 import { JournalRepo, type RequestAnswer } from './journal-repo';
+import { setWalAutocheckpoint } from '../db/pragma-repo';
+import type { ReaderData } from './reader';
+import { inThreadSource, readerSource, type EventSource } from './source';
 
 export interface RetryPolicy {
   /** Tries of one request, the first included (the limit users see: "retry 2 of 6"). */
@@ -56,7 +59,15 @@ export interface EngineOptions<E> {
   readPageSize?: number;
   /** Milliseconds between progress messages. */
   progressEveryMs?: number;
+  /** A reader thread for sends of READER_MIN_EVENTS or more: the script to start and what it needs. */
+  reader?: { script: string; data: Omit<ReaderData, 'pageSize' | 'skip'> };
 }
+
+/** SQLite's default: a checkpoint once the WAL holds this many pages. */
+const DEFAULT_WAL_AUTOCHECKPOINT = 1000;
+
+/** Sends of at least this many queued events read on a reader thread (source.ts); smaller ones on the sending thread. */
+export const READER_MIN_EVENTS = 5_000;
 
 interface Work<E> {
   ids: string[];
@@ -104,7 +115,7 @@ export async function runSend<E>(options: EngineOptions<E>): Promise<SendResult>
   const retry = options.retry ?? DEFAULT_RETRY;
   const nowMs = options.nowMs ?? Date.now;
   const journal = new JournalRepo(db, k);
-  const delivery: DeliveryRepo = createDeliveryRepo(db, k, destination.name, options.filter, destination.columns);
+  const delivery: DeliveryRepo = createDeliveryRepo(db, k, destination.name, options.filter, destination.columns, options.reader?.data.settings);
   const pid = options.pid ?? process.pid;
   const listLimit = options.listLimit ?? 1000;
   const pageSize = options.readPageSize ?? 2000;
@@ -200,32 +211,25 @@ export async function runSend<E>(options: EngineOptions<E>): Promise<SendResult>
   };
 
   // ---------------------------------------------------------------- the source: queued events, pre-flighted
-  let afterRowid = 0;
-  let exhausted = false;
-  let buffered: { ids: string[]; events: E[] } = { ids: [], events: [] };
-  const refill = () => {
-    while (!exhausted && buffered.ids.length < max) {
-      const rows = delivery.queuedPage(afterRowid, pageSize);
-      if (rows.length < pageSize) exhausted = true;
-      if (!rows.length) break;
-      afterRowid = rows[rows.length - 1]!.rowid;
-      const exclusions: { id: string; code: string; reason: string }[] = [];
-      const now = nowMs();
-      for (const row of rows) {
-        if (handled.has(row.id)) continue;
-        const prepared = destination.prepare(row, now);
-        if (prepared.ok) (buffered.ids.push(row.id), buffered.events.push(prepared.event));
-        else exclusions.push({ id: row.id, code: prepared.code, reason: prepared.reason });
-      }
-      if (exclusions.length) db.transaction(() => recordExclusions(exclusions))();
-    }
-  };
+  // Small sends read on this thread; larger ones on a reader thread, a few requests ahead.
+  const withReader = options.reader !== undefined && reachesPlatform && counters.total >= READER_MIN_EVENTS;
+  const source: EventSource<E> = withReader
+    ? readerSource<E>(options.reader!.script, { ...options.reader!.data, pageSize, skip: [...handled] })
+    : inThreadSource(delivery, destination, { pageSize, skip: handled, nowMs });
+  // The reader thread checkpoints the WAL while it reads (reader.ts); this connection again after.
+  if (withReader) setWalAutocheckpoint(db, 0);
+  /** Set when the reader had nothing ready: the loop then also waits for it. */
+  let starved = false;
   const nextFresh = (): Work<E> | null => {
-    refill();
-    if (!buffered.ids.length) return null;
-    const work: Work<E> = { ids: buffered.ids.slice(0, max), events: buffered.events.slice(0, max), attempt: 1, resendOf: null, dueAt: 0 };
-    buffered = { ids: buffered.ids.slice(max), events: buffered.events.slice(max) };
-    return work;
+    for (;;) {
+      const chunk = source.take();
+      if (!chunk) {
+        starved = !source.done;
+        return null;
+      }
+      if (chunk.exclusions.length) db.transaction(() => recordExclusions(chunk.exclusions))();
+      if (chunk.ids.length) return { ids: chunk.ids, events: chunk.events, attempt: 1, resendOf: null, dueAt: 0 };
+    }
   };
 
   let pauseUntil = 0;
@@ -385,27 +389,40 @@ export async function runSend<E>(options: EngineOptions<E>): Promise<SendResult>
       if (options.isCancelled()) break;
     }
   } else {
-    for (;;) {
-      if (!stop && options.isCancelled()) stop = { status: 'cancelled', kind: 'cancelled', message: 'Cancelled: the requests in flight finished and were recorded; the other events stay queued.' };
-      while (!stop && active.size < destination.concurrency) {
-        const work = nextWork();
-        if (!work) break;
-        const promise: Promise<void> = execute(work).finally(() => active.delete(promise));
-        active.add(promise);
+    try {
+      for (;;) {
+        if (!stop && options.isCancelled()) stop = { status: 'cancelled', kind: 'cancelled', message: 'Cancelled: the requests in flight finished and were recorded; the other events stay queued.' };
+        starved = false;
+        while (!stop && active.size < destination.concurrency) {
+          const work = nextWork();
+          if (!work) break;
+          const promise: Promise<void> = execute(work).finally(() => active.delete(promise));
+          active.add(promise);
+        }
+        if (marksDue()) flushMarks();
+        // The reader thread has the next requests on their way: wait for them too.
+        const reading = starved && !stop ? [source.ready()] : [];
+        if (active.size === 0) {
+          flushMarks();
+          if (stop) break;
+          const more = waiting.length > 0 || ready.length > 0 || !source.done;
+          if (!more) break;
+          progress('running');
+          if (reading.length && !waiting.length && Date.now() >= pauseUntil) {
+            await reading[0];
+            continue;
+          }
+          const soonest = Math.min(pauseUntil, ...waiting.map((w) => w.dueAt));
+          await sleep(Math.min(100, Math.max(1, soonest - Date.now())));
+          continue;
+        }
+        if (waiting.length || Date.now() < pauseUntil) await Promise.race([...active, sleep(100), ...reading]);
+        else await Promise.race([...active, ...reading]);
       }
-      if (marksDue()) flushMarks();
-      if (active.size === 0) {
-        flushMarks();
-        if (stop) break;
-        const more = waiting.length > 0 || ready.length > 0 || buffered.ids.length > 0 || !exhausted;
-        if (!more) break;
-        const soonest = Math.min(pauseUntil, ...waiting.map((w) => w.dueAt));
-        progress('running');
-        await sleep(Math.min(100, Math.max(1, soonest - Date.now())));
-        continue;
-      }
-      if (waiting.length || Date.now() < pauseUntil) await Promise.race([...active, sleep(100)]);
-      else await Promise.race(active);
+    } finally {
+      await Promise.allSettled(active);
+      await source.close();
+      if (withReader) setWalAutocheckpoint(db, DEFAULT_WAL_AUTOCHECKPOINT);
     }
   }
 

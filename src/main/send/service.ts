@@ -21,6 +21,7 @@ import { GoogleConnection } from '../google/connection';
 import { GoogleDiagnostics } from '../google/diagnostics';
 import { MetaConnection } from './meta/connection';
 import { metaGraphBase } from './meta/graph';
+import { SEND_THREAD_LIMITS } from './source';
 import type { SendWorkerData, SendWorkerMessage } from './worker';
 
 export interface SendServiceDeps {
@@ -130,7 +131,7 @@ export class SendService {
       listLimit: opts.listLimit ?? 1000,
       cancel,
     };
-    const worker = new Worker(workerPath('send-worker'), { workerData: data });
+    const worker = new Worker(workerPath('send-worker'), { workerData: data, resourceLimits: SEND_THREAD_LIMITS });
     let final: SendWorkerMessage | null = null;
     let crash: string | null = null;
     let markStarted: () => void = () => undefined;

@@ -14,6 +14,8 @@ import { setCacheSizeKib } from '../db/pragma-repo';
 import { getSettings } from '../settings/service';
 import { createDestination, type DestinationCredentials } from './destinations';
 import { runSend, type RetryPolicy } from './engine';
+import { runReader, withoutSecrets, type ReaderData } from './reader';
+import { workerPath } from '../runtime';
 
 export interface SendWorkerData {
   dbPath: string;
@@ -60,6 +62,11 @@ async function run(data: SendWorkerData, port: MessagePort): Promise<SendWorkerM
       isCancelled: () => Atomics.load(flag, 0) === 1,
       onProgress: (progress) => port.postMessage({ type: 'progress', progress } satisfies SendWorkerMessage),
       onStarted: () => port.postMessage({ type: 'started' } satisfies SendWorkerMessage),
+      // This script again, as the reader thread of large sends (reader.ts).
+      reader: {
+        script: workerPath('send-worker'),
+        data: { role: 'reader', dbPath: data.dbPath, nativeBinding: data.nativeBinding, destination: data.destination, credentials: withoutSecrets(data.credentials), settings, filter: data.filter, nowMs: data.nowMs },
+      },
     });
     return { type: 'done', result };
   } catch (error) {
@@ -82,5 +89,6 @@ async function run(data: SendWorkerData, port: MessagePort): Promise<SendWorkerM
 
 if (parentPort && workerData) {
   const port = parentPort;
-  void run(workerData as SendWorkerData, port).then((message) => port.postMessage(message));
+  if ((workerData as ReaderData).role === 'reader') runReader(workerData as ReaderData, port);
+  else void run(workerData as SendWorkerData, port).then((message) => port.postMessage(message));
 }
