@@ -3,6 +3,7 @@ import { closeSync, existsSync, mkdirSync, openSync, chmodSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { DB } from './schema';
+import { all, get, run, type Compilable } from './query';
 
 export type Sqlite = Database.Database;
 
@@ -46,21 +47,15 @@ export function createKysely(db: Sqlite): Kysely<DB> {
   return new Kysely<DB>({ dialect: new SqliteDialect({ database: db }) });
 }
 
-export interface CompiledLike {
-  sql: string;
-  parameters: readonly unknown[];
-}
+export type { CompiledLike } from './query';
 
-/** Runs a compiled Kysely query synchronously on better-sqlite3 (keeps transactions synchronous). */
-export function allRows<T>(db: Sqlite, query: { compile(): CompiledLike }): T[] {
-  const compiled = query.compile();
-  return db.prepare(compiled.sql).all(...(compiled.parameters as unknown[])) as T[];
+/** Runs a Kysely query synchronously on better-sqlite3 (keeps transactions synchronous); statements are cached (query.ts). */
+export function allRows<T>(db: Sqlite, query: Compilable): T[] {
+  return all<T>(db, query);
 }
-export function firstRow<T>(db: Sqlite, query: { compile(): CompiledLike }): T | undefined {
-  const compiled = query.compile();
-  return db.prepare(compiled.sql).get(...(compiled.parameters as unknown[])) as T | undefined;
+export function firstRow<T>(db: Sqlite, query: Compilable): T | undefined {
+  return get<T>(db, query);
 }
-export function runQuery(db: Sqlite, query: { compile(): CompiledLike }): Database.RunResult {
-  const compiled = query.compile();
-  return db.prepare(compiled.sql).run(...(compiled.parameters as unknown[]));
+export function runQuery(db: Sqlite, query: Compilable): Database.RunResult {
+  return run(db, query);
 }

@@ -121,7 +121,7 @@ export interface SyncBatchEventsTable {
   event_id: string;
 }
 export interface SyncHistoryTable {
-  id: number;
+  id: Generated<number>;
   event_id: string;
   from_status: string | null;
   to_status: string;
@@ -136,7 +136,7 @@ export interface SyncHistoryTable {
   destination: string | null;
   run_id: string | null;
   prev_error_code: string | null;
-  created_at: string;
+  created_at: Generated<string>;
 }
 /** 0012: one event's delivery to one destination (created lazily; see the migration). */
 export interface EventDeliveriesTable {

@@ -3,31 +3,58 @@
  * columns and one covering-index scan per sort for its order, all in one read transaction so every
  * array describes the same snapshot.
  */
+import { sql, type RawBuilder } from 'kysely';
 import { EVENT_NAMES, SYNC_STATUSES } from '../../shared/domain/events';
 import type { Sqlite } from '../db/connection';
+import { k, once, param, prepareRaw, preparePluck } from '../db/query';
 import { parseStoredUtc } from '../exports/zone-time';
 import { FOLLOWS_EVENT, searchRowid, statusOrderOf, type FacetColumns } from './facets';
 import { readDeliveryCodes } from '../delivery/repo';
-import { CLICK_ID, HASHED_ID, META_HASHED_ID, META_MATCH, VALUE_KEY } from './filter-sql';
+import { CLICK_ID, HASHED_ID, META_HASHED_ID, META_MATCH, VALUE_KEY } from './filter-repo';
 import { SORT_EXPRESSIONS } from './repo';
 
-/** FacetColumns.flags from the filters' own expressions (filter-sql.ts, idx_conversion_events_identifiers). */
-const FLAGS_SQL = `(${CLICK_ID} | (${HASHED_ID} << 1) | (${META_MATCH} << 2) | (${META_HASHED_ID} << 3))`;
-const caseOf = (column: string, values: readonly string[]) =>
-  `CASE ${column} ${values.map((v, i) => `WHEN '${v}' THEN ${i}`).join(' ')} ELSE -1 END`;
+/** FacetColumns.flags from the filters' own expressions (filter-repo.ts, idx_conversion_events_identifiers). */
+const FLAGS = sql<number>`(${CLICK_ID} | (${HASHED_ID} << 1) | (${META_MATCH} << 2) | (${META_HASHED_ID} << 3))`;
+/** The position of a column's value in a list (-1 when it is not one of them). */
+const caseOf = (column: 'sync_status' | 'event_name', values: readonly string[]): RawBuilder<number> =>
+  sql<number>`case ${sql.ref(column)} ${sql.join(values.map((v, i) => sql`when ${sql.lit(v)} then ${sql.lit(i)}`), sql` `)} else -1 end`;
 
-const COLUMNS_SQL = `SELECT rowid, ${caseOf('sync_status', SYNC_STATUSES)}, ${caseOf('event_name', EVENT_NAMES)},
-  campaign_id, brand_id, import_id, event_time, ${VALUE_KEY}, ${FLAGS_SQL}, created_at, currency,
-  ifnull(conversion_name, event_name)
-  FROM conversion_events ORDER BY rowid`;
+/** The facet columns in rowid order; read as arrays (`raw`), so the selection's order is the row's. */
+const COLUMNS = once(() =>
+  k
+    .selectFrom('conversion_events')
+    .select((eb) => [
+      sql.ref<number>('rowid').as('rowid'),
+      caseOf('sync_status', SYNC_STATUSES).as('status'),
+      caseOf('event_name', EVENT_NAMES).as('name'),
+      'campaign_id',
+      'brand_id',
+      'import_id',
+      'event_time',
+      VALUE_KEY.as('value'),
+      FLAGS.as('flags'),
+      'created_at',
+      'currency',
+      eb.fn.coalesce('conversion_name', 'event_name').as('conversion_name'),
+    ])
+    .orderBy(sql.ref('rowid')),
+);
+const COUNT = once(() => k.selectFrom('conversion_events').select((eb) => eb.fn.countAll<number>().as('n')));
+const ORDERED_FIELDS = ['event_time', 'created_at', 'event_name', 'event_value'] as const;
+/** Rowids in a sort's order (its covering index). */
+const ORDER_OF = Object.fromEntries(
+  ORDERED_FIELDS.map((field) => [
+    field,
+    once(() => k.selectFrom('conversion_events').select(sql.ref<number>('rowid').as('rowid')).orderBy(SORT_EXPRESSIONS[field], 'asc').orderBy('id', 'asc')),
+  ]),
+) as Record<(typeof ORDERED_FIELDS)[number], ReturnType<typeof once>>;
+const ROWID_OF_ID = once(() => k.selectFrom('conversion_events').select(sql.ref<number>('rowid').as('rowid')).where('id', '=', param('id')));
 
 /**
  * Above this many distinct conversion names the index stops encoding them (their dictionary would
  * outweigh the columns) and the conversion-name filter takes the SQL path.
  */
 export const FACET_MAX_CONVERSION_NAMES = 50_000;
-
-const ORDERED_FIELDS = ['event_time', 'created_at', 'event_name', 'event_value'] as const;
 
 /** Canonical stored time `YYYY-MM-DDTHH:MM:SS.SSSZ` (fields in range; day-of-month checked after parsing). */
 const CANONICAL_UTC = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
@@ -93,7 +120,7 @@ export const FACET_MAX_ROWS = 5_000_000;
 
 export function loadFacetColumns(db: Sqlite, maxRows = FACET_MAX_ROWS): FacetColumns {
   const read = () => {
-    const count = db.prepare('SELECT count(*) FROM conversion_events').pluck().get() as number;
+    const count = preparePluck<number>(db, COUNT).get()!;
     if (count > maxRows) throw new Error(`${count} events: more than the facet index holds (${maxRows}); the grid uses SQL`);
     const c: FacetColumns = {
       count,
@@ -126,7 +153,7 @@ export function loadFacetColumns(db: Sqlite, maxRows = FACET_MAX_ROWS): FacetCol
     let lastCreated = '';
     let lastCreatedMs = 0;
     let i = 0;
-    for (const row of db.prepare(COLUMNS_SQL).raw().iterate() as IterableIterator<unknown[]>) {
+    for (const row of prepareRaw<unknown[]>(db, COLUMNS).iterate()) {
       if (i >= count) throw new Error('conversion_events changed while loading the facet index');
       const status = row[1] as number;
       const name = row[2] as number;
@@ -152,8 +179,7 @@ export function loadFacetColumns(db: Sqlite, maxRows = FACET_MAX_ROWS): FacetCol
     for (const field of ORDERED_FIELDS) {
       const order = c.orders[field];
       // .all() of one integer column is ~1/3 faster than .iterate() here (1M rows).
-      const sql = `SELECT rowid FROM conversion_events ORDER BY ${SORT_EXPRESSIONS[field]} ASC, id ASC`;
-      const ordered = db.prepare(sql).pluck().all() as number[];
+      const ordered = preparePluck<number>(db, ORDER_OF[field]).all();
       if (ordered.length !== count) throw new Error('conversion_events changed while loading the facet index');
       for (let k = 0; k < count; k++) {
         const position = positionOf(ordered[k]!);
@@ -181,6 +207,6 @@ function loadDeliveries(db: Sqlite, c: FacetColumns, positionOf: (rowid: number)
 
 /** The rowid of an event by its id (conversion_events.id, the UUID primary key), or null when gone. */
 export function rowidOfEventId(db: Sqlite, id: string): number | null {
-  const rowid = db.prepare('SELECT rowid FROM conversion_events WHERE id = ?').pluck().get(id) as number | undefined;
+  const rowid = preparePluck<number>(db, ROWID_OF_ID).get({ id });
   return rowid ?? null;
 }

@@ -1,20 +1,26 @@
+import { expressionBuilder, sql, type Expression, type ExpressionBuilder, type RawBuilder, type SqlBool } from 'kysely';
 import type { ConversionEvent, ConversionSyncStatus } from '../../shared/domain/events';
 import { SYNC_STATUSES } from '../../shared/domain/events';
 import type { EventFilterParsed } from '../../shared/domain/filters';
 import { microsToDecimal } from '../../shared/domain/money';
 import type { HistoryEntry, StatusCounts } from '../../shared/ipc/channels/events';
-import { sql, type Expression, type SqlBool } from 'kysely';
-import { allRows, createKysely, type Sqlite } from '../db/connection';
-import { fragment as rawFragment } from '../delivery/bulk-repo';
-import type { ConversionEventsTable } from '../db/schema';
-import { filterToWhere, VALUE_KEY, type SqlFragment } from './filter-sql';
+import { explainPlan, fillIdTable, indexNames, jsonValues, totalChanges, withIndexHint } from '../db/common-repo';
+import type { Sqlite } from '../db/connection';
+import { all, get, k, once, param, pluck, prepare, run, type Compilable } from '../db/query';
+import type { ConversionEventsTable, DB } from '../db/schema';
+import { filterExpression, VALUE_KEY } from './filter-repo';
 
 /** An event row as read for display: every column plus its latest sync batch (0009). */
 export type EventRow = ConversionEventsTable & { linked_batch_id?: string | null };
 
+type EventsEb = ExpressionBuilder<DB, 'conversion_events'>;
+
 /** The latest batch an event was exported in (batch ids are UUIDv7, so the greatest is the newest). */
-export const LINKED_BATCH_SQL = '(SELECT max(l.batch_id) FROM sync_batch_events l WHERE l.event_id = conversion_events.id)';
-const EVENT_COLUMNS = `*, ${LINKED_BATCH_SQL} AS linked_batch_id`;
+export function linkedBatchId(eb: EventsEb) {
+  return eb.selectFrom('sync_batch_events as l').select((l) => l.fn.max('l.batch_id').as('batch_id')).whereRef('l.event_id', '=', 'conversion_events.id');
+}
+/** Every column of the event and its latest batch. */
+const selectEvent = () => k.selectFrom('conversion_events').selectAll('conversion_events').select((eb) => linkedBatchId(eb).as('linked_batch_id'));
 
 /** Column order used by every insert (the import pipeline's prepared statement too). */
 export const INSERT_COLUMNS = [
@@ -27,11 +33,17 @@ export const INSERT_COLUMNS = [
 ] as const;
 export type InsertRow = Pick<EventRow, (typeof INSERT_COLUMNS)[number]>;
 
+/** The event insert with every INSERT_COLUMNS value bound by name (`@column`). */
+const insertEvent = (onConflict: 'abort' | 'ignore') =>
+  once(() => {
+    const insert = k.insertInto('conversion_events').values(Object.fromEntries(INSERT_COLUMNS.map((c) => [c, param(c)])) as never);
+    return onConflict === 'ignore' ? insert.orIgnore() : insert;
+  });
+const INSERT = { abort: insertEvent('abort'), ignore: insertEvent('ignore') };
+
+/** Prepared once per call; the returned function runs it per row. */
 export function prepareInsert(db: Sqlite, onConflict: 'abort' | 'ignore' = 'abort') {
-  const verb = onConflict === 'ignore' ? 'INSERT OR IGNORE' : 'INSERT';
-  const statement = db.prepare(
-    `${verb} INTO conversion_events (${INSERT_COLUMNS.join(', ')}) VALUES (${INSERT_COLUMNS.map((c) => '@' + c).join(', ')})`,
-  );
+  const statement = prepare(db, INSERT[onConflict]);
   return (row: InsertRow) => statement.run(row);
 }
 
@@ -77,37 +89,44 @@ export function rowToEvent(row: EventRow): ConversionEvent {
   };
 }
 
+const EVENT_BY_ID = once(() => selectEvent().where('id', '=', param('id')));
+const EVENT_BY_EVENT_ID = once(() => selectEvent().where('event_id', '=', param('id')));
+const IMPORT_NAME = once(() => k.selectFrom('imports').select('file_name').where('id', '=', param('id')));
+const HISTORY = once(() =>
+  k
+    .selectFrom('sync_history')
+    .select(['id', 'event_id', 'from_status', 'to_status', 'action', 'note', 'batch_id', 'created_at'])
+    .where('event_id', '=', param('id'))
+    .orderBy('id'),
+);
+
 export function findEventById(db: Sqlite, id: string): EventRow | undefined {
-  return db.prepare(`SELECT ${EVENT_COLUMNS} FROM conversion_events WHERE id = ?`).get(id) as EventRow | undefined;
+  return get<EventRow>(db, EVENT_BY_ID, { id });
 }
 
 export function findEventByEventId(db: Sqlite, eventId: string): EventRow | undefined {
-  return db.prepare(`SELECT ${EVENT_COLUMNS} FROM conversion_events WHERE event_id = ?`).get(eventId) as EventRow | undefined;
+  return get<EventRow>(db, EVENT_BY_EVENT_ID, { id: eventId });
 }
 
 export function findImportName(db: Sqlite, importId: string): string | null {
-  const row = db.prepare('SELECT file_name FROM imports WHERE id = ?').get(importId) as { file_name: string } | undefined;
-  return row?.file_name ?? null;
+  return get<{ file_name: string }>(db, IMPORT_NAME, { id: importId })?.file_name ?? null;
 }
 
 export function listHistory(db: Sqlite, eventId: string): HistoryEntry[] {
-  return db
-    .prepare(
-      `SELECT id, event_id, from_status, to_status, action, note, batch_id, created_at
-       FROM sync_history WHERE event_id = ? ORDER BY id`,
-    )
-    .all(eventId) as HistoryEntry[];
+  return all<HistoryEntry>(db, HISTORY, { id: eventId });
 }
 
+export const SORT_FIELD_NAMES = ['event_time', 'created_at', 'event_name', 'sync_status', 'event_value'] as const;
+export type SortField = (typeof SORT_FIELD_NAMES)[number];
+
 /** Sort keys: every one is NOT NULL so keyset comparisons are total (value uses -1 for "no value"). */
-export const SORT_EXPRESSIONS = {
-  event_time: 'event_time',
-  created_at: 'created_at',
-  event_name: 'event_name',
-  sync_status: 'sync_status',
+export const SORT_EXPRESSIONS: Record<SortField, RawBuilder<string | number>> = {
+  event_time: sql.ref('event_time'),
+  created_at: sql.ref('created_at'),
+  event_name: sql.ref('event_name'),
+  sync_status: sql.ref('sync_status'),
   event_value: VALUE_KEY,
-} as const;
-export type SortField = keyof typeof SORT_EXPRESSIONS;
+};
 
 /** The index that delivers each sort in order, ending in id for the keyset tie-break (0002/0006). */
 export const SORT_INDEXES: Record<SortField, string> = {
@@ -123,12 +142,12 @@ export const SORT_INDEXES: Record<SortField, string> = {
  * ties by rowid (insertion order) so the plan's (sync_status) index — (sync_status, rowid) — serves
  * it and no third index containing sync_status slows every bulk status change (0007).
  */
-const TIE_BREAKS: Record<SortField, 'id' | 'rowid'> = {
-  event_time: 'id',
-  created_at: 'id',
-  event_name: 'id',
-  sync_status: 'rowid',
-  event_value: 'id',
+const TIE_BREAKS: Record<SortField, RawBuilder<string | number>> = {
+  event_time: sql.ref('id'),
+  created_at: sql.ref('id'),
+  event_name: sql.ref('id'),
+  sync_status: sql.ref('rowid'),
+  event_value: sql.ref('id'),
 };
 
 /**
@@ -156,13 +175,13 @@ export interface ListRows {
 const sortsInPlan = new Map<string, boolean>();
 
 /** True when SQLite would sort this statement's result (its plan has a temp b-tree for ORDER BY). Cached per SQL text. */
-function planSorts(db: Sqlite, sql: string, params: unknown[]): boolean {
-  let sorts = sortsInPlan.get(sql);
+function planSorts(db: Sqlite, query: Compilable): boolean {
+  const text = query.compile().sql;
+  let sorts = sortsInPlan.get(text);
   if (sorts === undefined) {
-    const plan = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[];
-    sorts = plan.some((row) => row.detail.includes('TEMP B-TREE'));
+    sorts = explainPlan(db, query).some((detail) => detail.includes('TEMP B-TREE'));
     if (sortsInPlan.size > 500) sortsInPlan.clear();
-    sortsInPlan.set(sql, sorts);
+    sortsInPlan.set(text, sorts);
   }
   return sorts;
 }
@@ -171,70 +190,55 @@ const knownIndexes = new WeakMap<Sqlite, Set<string>>();
 function hasIndex(db: Sqlite, name: string): boolean {
   let names = knownIndexes.get(db);
   if (!names?.has(name)) {
-    names = new Set(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index'").pluck().all() as string[]);
+    names = new Set(indexNames(db));
     knownIndexes.set(db, names);
   }
   return names.has(name);
 }
 
-function matchesAtLeast(db: Sqlite, where: SqlFragment, n: number): boolean {
-  const sql = `SELECT count(*) AS n FROM (SELECT 1 FROM conversion_events WHERE ${where.sql} LIMIT ?)`;
-  return (db.prepare(sql).get(...where.params, n) as { n: number }).n >= n;
+function matchesAtLeast(db: Sqlite, where: Expression<SqlBool>, n: number): boolean {
+  const firstN = k.selectFrom('conversion_events').select(sql.lit(1).as('one')).where(where).limit(n);
+  const query = k.selectFrom(firstN.as('m')).select((eb) => eb.fn.countAll<number>().as('n'));
+  return get<{ n: number }>(db, query)!.n >= n;
 }
 
 /** The list statement for a query: the planner's choice, or the sort's index when that would sort a big result. */
-export function listStatement(
-  db: Sqlite,
-  query: ListQuery,
-  select = `${EVENT_COLUMNS}, ${SORT_EXPRESSIONS[query.sort.field]} AS sort_key, ${TIE_BREAKS[query.sort.field]} AS sort_tie`,
-): { sql: string; params: unknown[]; indexedBy: string | null } {
-  const where = filterToWhere(query.filter);
+export function listStatement(db: Sqlite, query: ListQuery): { query: Compilable; indexedBy: string | null } {
+  const where = filterExpression(query.filter);
   const key = SORT_EXPRESSIONS[query.sort.field];
   const tie = TIE_BREAKS[query.sort.field];
-  const dir = query.sort.direction === 'asc' ? 'ASC' : 'DESC';
-  const clauses = [where.sql];
-  const params = [...where.params];
-  const op = dir === 'ASC' ? '>' : '<';
+  const dir = query.sort.direction;
+  const op = dir === 'asc' ? '>' : '<';
+  let select = selectEvent().select([key.as('sort_key') as never, tie.as('sort_tie') as never]).where(where);
   if (query.after) {
     // A keyset page is two seeks (listEventRows): the rest of the cursor's key by id, then beyond the
     // key. A row-value comparison (key, tie) > (?, ?) is not a range for SQLite on an expression index
     // (the value sort), nor when the filter pins the key (status sort + one status): it would scan
     // from the start of the key instead.
-    if (query.afterPart === 'beyondKey') {
-      clauses.push(`${key} ${op} ?`);
-      params.push(query.after.key);
-    } else {
-      clauses.push(`${key} = ? AND ${tie} ${op} ?`);
-      params.push(query.after.key, query.after.id);
-    }
+    const after = query.after;
+    select =
+      query.afterPart === 'beyondKey'
+        ? select.where((eb) => eb(key, op, after.key))
+        : select.where((eb) => eb.and([eb(key, '=', after.key), eb(tie, op, after.id)]));
   }
   // Within one key (the first half of a keyset page) the order is by id alone.
-  const order = query.after && query.afterPart !== 'beyondKey' ? `${tie} ${dir}` : `${key} ${dir}, ${tie} ${dir}`;
-  let tail = ` WHERE ${clauses.join(' AND ')} ORDER BY ${order} LIMIT ?`;
-  params.push(query.limit);
-  if (!query.after && query.offset) {
-    tail += ' OFFSET ?';
-    params.push(query.offset);
-  }
-  const plain = `SELECT ${select} FROM conversion_events${tail}`;
+  select = query.after && query.afterPart !== 'beyondKey' ? select.orderBy(tie, dir) : select.orderBy(key, dir).orderBy(tie, dir);
+  select = select.limit(query.limit);
+  if (!query.after && query.offset) select = select.offset(query.offset);
   let indexedBy: string | null = null;
-  if (planSorts(db, plain, params) && hasIndex(db, SORT_INDEXES[query.sort.field]) && matchesAtLeast(db, where, SMALL_RESULT)) {
+  if (planSorts(db, select) && hasIndex(db, SORT_INDEXES[query.sort.field]) && matchesAtLeast(db, where, SMALL_RESULT)) {
     indexedBy = SORT_INDEXES[query.sort.field];
   }
-  const sql = indexedBy ? `SELECT ${select} FROM conversion_events INDEXED BY ${indexedBy}${tail}` : plain;
-  return { sql, params, indexedBy };
+  return { query: indexedBy ? withIndexHint(select, 'conversion_events', { indexedBy }) : select, indexedBy };
 }
 
 const twoPart = (query: ListQuery) => query.after !== undefined;
 
 export function listEventRows(db: Sqlite, query: ListQuery): ListRows {
-  const run = (q: ListQuery) => {
-    const { sql, params } = listStatement(db, q);
-    return db.prepare(sql).all(...params) as ListRows['rows'];
-  };
-  if (!twoPart(query)) return { rows: run(query) };
-  const rows = run({ ...query, afterPart: 'sameKey' });
-  if (rows.length < query.limit) rows.push(...run({ ...query, afterPart: 'beyondKey', limit: query.limit - rows.length }));
+  const page = (q: ListQuery) => all<ListRows['rows'][number]>(db, listStatement(db, q).query);
+  if (!twoPart(query)) return { rows: page(query) };
+  const rows = page({ ...query, afterPart: 'sameKey' });
+  if (rows.length < query.limit) rows.push(...page({ ...query, afterPart: 'beyondKey', limit: query.limit - rows.length }));
   return { rows };
 }
 
@@ -243,18 +247,17 @@ export function explainList(db: Sqlite, query: ListQuery): string[] {
   if (twoPart(query) && !query.afterPart) {
     return [...explainList(db, { ...query, afterPart: 'sameKey' }), ...explainList(db, { ...query, afterPart: 'beyondKey' })];
   }
-  const { sql, params } = listStatement(db, query);
-  const rows = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[];
-  return rows.map((row) => row.detail);
+  return explainPlan(db, listStatement(db, query).query);
 }
 
 export function countByStatus(db: Sqlite, filter: EventFilterParsed): StatusCounts {
-  const where = filterToWhere(filter);
   const counts = Object.fromEntries(SYNC_STATUSES.map((status) => [status, 0])) as StatusCounts;
-  const rows = db
-    .prepare(`SELECT sync_status AS status, count(*) AS n FROM conversion_events WHERE ${where.sql} GROUP BY sync_status`)
-    .all(...where.params) as { status: ConversionSyncStatus; n: number }[];
-  for (const row of rows) counts[row.status] = row.n;
+  const query = k
+    .selectFrom('conversion_events')
+    .select((eb) => ['sync_status as status', eb.fn.countAll<number>().as('n')])
+    .where(filterExpression(filter))
+    .groupBy('sync_status');
+  for (const row of all<{ status: ConversionSyncStatus; n: number }>(db, query)) counts[row.status] = row.n;
   return counts;
 }
 
@@ -264,64 +267,71 @@ export function countByStatus(db: Sqlite, filter: EventFilterParsed): StatusCoun
  * categories are read only for events stored before 0011 (conversion_name IS NULL, a range of that index).
  */
 export function distinctConversionNames(db: Sqlite, limit: number): string[] {
-  const k = createKysely(db);
-  const named = allRows<{ name: string }>(
+  const named = all<{ name: string }>(
     db,
     k.selectFrom('conversion_events').select('conversion_name as name').distinct().where('conversion_name', 'is not', null).orderBy('conversion_name').limit(limit),
   );
-  const categories = allRows<{ name: string }>(db, k.selectFrom('conversion_events').select('event_name as name').distinct().where('conversion_name', 'is', null));
+  const categories = all<{ name: string }>(db, k.selectFrom('conversion_events').select('event_name as name').distinct().where('conversion_name', 'is', null));
   return [...new Set([...named, ...categories].map((row) => row.name))].sort().slice(0, limit);
 }
 
-/** The distinct (category, conversion name) pairs; a NULL conversion name is its category's (as filterToWhere reads it). */
+/** The distinct (category, conversion name) pairs; a NULL conversion name is its category's (as filterExpression reads it). */
 export function distinctNamePairs(db: Sqlite): { event_name: ConversionEvent['event_name']; name: string }[] {
-  const k = createKysely(db);
-  return allRows<{ event_name: ConversionEvent['event_name']; name: string | null }>(
+  return all<{ event_name: ConversionEvent['event_name']; name: string | null }>(
     db,
     k.selectFrom('conversion_events').select(['event_name', 'conversion_name as name']).distinct(),
   ).map((row) => ({ event_name: row.event_name, name: row.name ?? row.event_name }));
 }
 
-const fragment = (where: SqlFragment) => rawFragment(where) as unknown as Expression<SqlBool>;
-
-/** The ids of the events a WHERE fragment matches, in rowid order, at most `limit`. */
-export function idsWhere(db: Sqlite, where: SqlFragment, limit: number): string[] {
-  const query = createKysely(db).selectFrom('conversion_events').select('id').where(fragment(where)).orderBy(sql`rowid`).limit(limit);
-  return allRows<{ id: string }>(db, query).map((row) => row.id);
+/** The ids of the events a filter matches, in rowid order, at most `limit`. */
+export function idsMatching(db: Sqlite, filter: EventFilterParsed, limit: number): string[] {
+  const query = k.selectFrom('conversion_events').select('id').where(filterExpression(filter)).orderBy(sql.ref('rowid')).limit(limit);
+  return pluck<string>(db, query);
 }
 
-/** How many events match every fragment. */
-export function countMatchingAll(db: Sqlite, wheres: readonly SqlFragment[]): number {
-  let query = createKysely(db).selectFrom('conversion_events').select((eb) => eb.fn.countAll<number>().as('n'));
-  for (const where of wheres) query = query.where(fragment(where));
-  return allRows<{ n: number }>(db, query)[0]?.n ?? 0;
+/** How many events match every condition. */
+export function countMatchingAll(db: Sqlite, wheres: readonly Expression<SqlBool>[]): number {
+  let query = k.selectFrom('conversion_events').select((eb) => eb.fn.countAll<number>().as('n'));
+  for (const where of wheres) query = query.where(where);
+  return get<{ n: number }>(db, query)?.n ?? 0;
 }
+
+/** How many events match a filter, counting at most `limit`: a bounded probe ("worker or not"). */
+export function filterMatchesAtMost(db: Sqlite, filter: EventFilterParsed, limit: number): number {
+  const firstN = k.selectFrom('conversion_events').select(sql.lit(1).as('one')).where(filterExpression(filter)).limit(limit);
+  return get<{ n: number }>(db, k.selectFrom(firstN.as('m')).select((eb) => eb.fn.countAll<number>().as('n')))?.n ?? 0;
+}
+
+/** The value of all events per currency (micros; null when none has a value), by currency. */
+export function valueTotalsByCurrency(db: Sqlite): { currency: string; micros: number | null }[] {
+  return all(db, k.selectFrom('conversion_events').select((eb) => ['currency', eb.fn.sum<number | null>('event_value_micros').as('micros')]).groupBy('currency').orderBy('currency'));
+}
+
+const ID_EXISTS = once(() => k.selectFrom('conversion_events').select('id').where('id', '=', param('id')));
 
 /** Ids (of those given) that exist. */
 export function existingIds(db: Sqlite, ids: readonly string[]): Set<string> {
   const found = new Set<string>();
-  const statement = db.prepare('SELECT id FROM conversion_events WHERE id = ?').pluck();
-  for (const id of ids) if (statement.get(id) !== undefined) found.add(id);
+  const statement = prepare(db, ID_EXISTS);
+  for (const id of ids) if (statement.get({ id }) !== undefined) found.add(id);
   return found;
 }
 
-/** A target (ids or filter) as a WHERE fragment; ids go through a temp table so 100k ids stay one statement. */
-export function targetToWhere(db: Sqlite, target: { ids: string[] } | { filter: EventFilterParsed }): SqlFragment {
-  if ('filter' in target) return filterToWhere(target.filter);
-  db.exec('CREATE TEMP TABLE IF NOT EXISTS target_ids (id TEXT PRIMARY KEY) WITHOUT ROWID');
-  db.exec('DELETE FROM temp.target_ids');
-  const insert = db.prepare('INSERT OR IGNORE INTO temp.target_ids (id) VALUES (?)');
-  for (const id of target.ids) insert.run(id);
-  return { sql: 'id IN (SELECT id FROM temp.target_ids)', params: [] };
+/** A target (ids or filter) as a WHERE; ids go through a temp table so 100k ids stay one statement. */
+export function targetWhere(db: Sqlite, target: { ids: string[] } | { filter: EventFilterParsed }): Expression<SqlBool> {
+  if ('filter' in target) return filterExpression(target.filter);
+  fillIdTable(db, 'target_ids', target.ids);
+  return sql<SqlBool>`${sql.ref('id')} in (select id from temp.target_ids)`;
 }
 
-export function deleteWhere(db: Sqlite, where: SqlFragment): number {
-  return db.prepare(`DELETE FROM conversion_events WHERE ${where.sql}`).run(...where.params).changes;
-}
-
-export function countWhere(db: Sqlite, where: SqlFragment, extra?: string): number {
-  const sql = `SELECT count(*) AS n FROM conversion_events WHERE (${where.sql})${extra ? ` AND ${extra}` : ''}`;
-  return (db.prepare(sql).get(...where.params) as { n: number }).n;
+/** Deletes the events of `where` that were not sent; returns [deleted, sent ones kept]. */
+export function deleteUnsent(db: Sqlite, where: Expression<SqlBool>): { deleted: number; sent: number } {
+  const sent = get<{ n: number }>(
+    db,
+    k.selectFrom('conversion_events').select((eb) => eb.fn.countAll<number>().as('n')).where(where).where('sync_status', '=', 'sent'),
+  )!.n;
+  const deleted = run(db, k.deleteFrom('conversion_events').where(where).where('sync_status', '<>', 'sent')).changes;
+  return { deleted, sent };
 }
 
 export function updateSyncFields(
@@ -330,29 +340,25 @@ export function updateSyncFields(
   patch: { sync_status?: string; sync_error?: string | null; synced_at?: string | null; sync_attempts?: number },
   now: string,
 ): void {
-  const sets: string[] = ['updated_at = @now'];
+  const set: Partial<Pick<ConversionEventsTable, 'sync_status' | 'sync_error' | 'synced_at' | 'sync_attempts' | 'updated_at'>> = { updated_at: now };
   for (const key of ['sync_status', 'sync_error', 'synced_at', 'sync_attempts'] as const) {
-    if (patch[key] !== undefined) sets.push(`${key} = @${key}`);
+    if (patch[key] !== undefined) (set as Record<string, unknown>)[key] = patch[key];
   }
-  db.prepare(`UPDATE conversion_events SET ${sets.join(', ')} WHERE id = @id`).run({ ...patch, id, now });
+  run(db, k.updateTable('conversion_events').set(set).where('id', '=', id));
 }
 
 export function insertHistory(
   db: Sqlite,
   entry: { event_id: string; from_status: string | null; to_status: string; action: string; note: string | null; batch_id?: string | null; change_id?: string | null },
 ): void {
-  db.prepare(
-    `INSERT INTO sync_history (event_id, from_status, to_status, action, note, batch_id, change_id)
-     VALUES (@event_id, @from_status, @to_status, @action, @note, @batch_id, @change_id)`,
-  ).run({ batch_id: null, change_id: null, ...entry });
+  run(db, k.insertInto('sync_history').values({ batch_id: null, change_id: null, ...entry }));
 }
 
-export function assignWhere(db: Sqlite, where: SqlFragment, fields: { campaign_id?: string | null; brand_id?: string | null }, now: string): number {
-  const sets: string[] = ['updated_at = ?'];
-  const params: unknown[] = [now];
-  if (fields.campaign_id !== undefined) (sets.push('campaign_id = ?'), params.push(fields.campaign_id));
-  if (fields.brand_id !== undefined) (sets.push('brand_id = ?'), params.push(fields.brand_id));
-  return db.prepare(`UPDATE conversion_events SET ${sets.join(', ')} WHERE ${where.sql}`).run(...params, ...where.params).changes;
+export function assignWhere(db: Sqlite, where: Expression<SqlBool>, fields: { campaign_id?: string | null; brand_id?: string | null }, now: string): number {
+  const set: Partial<Pick<ConversionEventsTable, 'campaign_id' | 'brand_id' | 'updated_at'>> = { updated_at: now };
+  if (fields.campaign_id !== undefined) set.campaign_id = fields.campaign_id;
+  if (fields.brand_id !== undefined) set.brand_id = fields.brand_id;
+  return run(db, k.updateTable('conversion_events').set(set).where(where)).changes;
 }
 
 /**
@@ -360,31 +366,20 @@ export function assignWhere(db: Sqlite, where: SqlFragment, fields: { campaign_i
  * commits, `total_changes()` when this one writes. Equal tokens = nothing committed in between.
  */
 export function stateToken(db: Sqlite): string {
-  return `${db.pragma('data_version', { simple: true }) as number}:${db.prepare('SELECT total_changes()').pluck().get() as number}`;
+  return `${db.pragma('data_version', { simple: true }) as number}:${totalChanges(db)}`;
 }
 
 /** Rows by rowid in the given order, with the sort's key and tie-break (as listEventRows gives them). */
 export function eventRowsByRowid(db: Sqlite, rowids: readonly number[], field: SortField): ListRows['rows'] {
   if (!rowids.length) return [];
-  const rows = db
-    .prepare(
-      `SELECT ${EVENT_COLUMNS}, ${SORT_EXPRESSIONS[field]} AS sort_key, ${TIE_BREAKS[field]} AS sort_tie, rowid AS row_number
-       FROM conversion_events WHERE rowid IN (SELECT value FROM json_each(?))`,
-    )
-    .all(JSON.stringify(rowids)) as (ListRows['rows'][number] & { row_number: number })[];
+  const query = selectEvent()
+    .select([SORT_EXPRESSIONS[field].as('sort_key') as never, TIE_BREAKS[field].as('sort_tie') as never, sql.ref<number>('rowid').as('row_number') as never])
+    .where(sql.ref('rowid'), 'in', jsonValues(param('rowids')));
+  const rows = all<ListRows['rows'][number] & { row_number: number }>(db, query, { rowids: JSON.stringify(rowids) });
   const byRowid = new Map(rows.map((row) => [row.row_number, row]));
   return rowids.map((rowid) => byRowid.get(rowid)).filter((row) => row !== undefined);
 }
 
-/** The value of all events per currency (micros; null when none has a value), by currency. */
-export function valueTotalsByCurrency(db: Sqlite): { currency: string; micros: number | null }[] {
-  const k = createKysely(db);
-  return allRows(db, k.selectFrom('conversion_events').select((eb) => ['currency', eb.fn.sum<number | null>('event_value_micros').as('micros')]).groupBy('currency').orderBy('currency'));
-}
 
-/** How many events match a filter, counting at most `limit`: a bounded probe ("worker or not"). */
-export function filterMatchesAtMost(db: Sqlite, filter: EventFilterParsed, limit: number): number {
-  const k = createKysely(db);
-  const firstN = k.selectFrom('conversion_events').select(sql.lit(1).as('one')).where(fragment(filterToWhere(filter))).limit(limit);
-  return allRows<{ n: number }>(db, k.selectFrom(firstN.as('m')).select((eb) => eb.fn.countAll<number>().as('n')))[0]?.n ?? 0;
-}
+/** linkedBatchId() compiled, for statements that splice it (no parameters). */
+export const LINKED_BATCH_SQL = sql`(${linkedBatchId(expressionBuilder<DB, 'conversion_events'>())})`.compile(k).sql;

@@ -12,7 +12,7 @@ import { k as compiler } from '../db/query';
 import type { DB } from '../db/schema';
 import { getSettings } from '../settings/service';
 import { hashForLookup } from '../identity';
-import type { SqlFragment } from './filter-sql';
+import type { SqlFragment } from './filter-repo';
 
 /** What a search text looks for: id prefixes and, for an email or phone, the hashes it may be stored under. */
 export interface SearchKeys {
@@ -58,7 +58,7 @@ const LOOKUP = {
 
 const MAX = '\u{10FFFF}';
 
-function searchExpression(eb: ExpressionBuilder<DB, 'conversion_events'>, keys: SearchKeys): Expression<SqlBool> {
+export function searchExpression(eb: ExpressionBuilder<DB, 'conversion_events'>, keys: SearchKeys): Expression<SqlBool> {
   const terms: Expression<SqlBool>[] = [];
   for (const column of ['event_id', 'transaction_id'] as const) {
     for (const prefix of keys.prefixes) terms.push(eb.and([eb(column, '>=', prefix), eb(column, '<', prefix + MAX)]));

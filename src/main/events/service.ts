@@ -240,7 +240,7 @@ export function transitionEvents(db: Sqlite, action: SyncAction, target: Target,
   }
   const changeId = `chg_${uuidv7()}`;
   const outcome = db.transaction((): TransitionOutcome => {
-    const where = repo.targetToWhere(db, target);
+    const where = repo.targetWhere(db, target);
     const missing = 'ids' in target ? target.ids.filter((id) => !repo.existingIds(db, [id]).has(id)) : [];
     const breakdown = statusBreakdown(db, where);
     const allowed = TRANSITIONS[action].from;
@@ -266,16 +266,15 @@ export function undoTransition(db: Sqlite, undoToken: string): { restored: numbe
 
 export function deleteEvents(db: Sqlite, target: Target): { deleted: number; refused: number; reason: string | null } {
   return db.transaction(() => {
-    const where = repo.targetToWhere(db, target);
-    const sent = repo.countWhere(db, where, "sync_status = 'sent'");
-    const deleted = repo.deleteWhere(db, { sql: `(${where.sql}) AND sync_status <> 'sent'`, params: where.params });
+    const where = repo.targetWhere(db, target);
+    const { deleted, sent } = repo.deleteUnsent(db, where);
     return { deleted, refused: sent, reason: sent ? `${sent} sent event(s) kept: sent conversions are the record of what the platform received` : null };
   })();
 }
 
 export function assignEvents(db: Sqlite, target: Target, fields: { campaignId?: string | null; brandId?: string | null }): { changed: number } {
   return db.transaction(() => {
-    const where = repo.targetToWhere(db, target);
+    const where = repo.targetWhere(db, target);
     try {
       return { changed: repo.assignWhere(db, where, { campaign_id: fields.campaignId, brand_id: fields.brandId }, nowIso()) };
     } catch (error) {

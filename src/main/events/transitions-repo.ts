@@ -1,14 +1,16 @@
+import { sql, type Expression, type SqlBool } from 'kysely';
 import type { ConversionSyncStatus } from '../../shared/domain/events';
 import { ATTEMPT_ACTIONS, TRANSITIONS, type SyncAction } from '../../shared/domain/sync';
+import { jsonValues, withIndexHint } from '../db/common-repo';
 import type { Sqlite } from '../db/connection';
-import type { SqlFragment } from './filter-sql';
+import { all, get, k, once, param, pluck, run, type Compilable } from '../db/query';
+import type { ConversionEventsTable } from '../db/schema';
 import { lastHistoryId, moveDeliveriesOfScope, rederiveEvents, rederiveMoved, undoDeliveries } from '../delivery/bulk-repo';
 import { noDeliveryRows } from '../delivery/repo';
-import { sql } from 'kysely';
 
 export interface TransitionWrite {
   action: SyncAction;
-  where: SqlFragment;
+  where: Expression<SqlBool>;
   note: string | null;
   changeId: string;
   now: string;
@@ -21,11 +23,17 @@ export interface TransitionWrite {
   notIndexed?: boolean;
 }
 
+/** The query reading conversion_events NOT INDEXED when asked (SQLite's hint; Kysely has no form for it). */
+const hinted = (query: Compilable, notIndexed: boolean | undefined): Compilable => (notIndexed ? withIndexHint(query, 'conversion_events', 'not indexed') : query);
+
 /** Counts matching rows per current status (for the refused part of the answer). */
-export function statusBreakdown(db: Sqlite, where: SqlFragment, notIndexed = false): { status: ConversionSyncStatus; count: number }[] {
-  return db
-    .prepare(`SELECT sync_status AS status, count(*) AS count FROM conversion_events${notIndexed ? ' NOT INDEXED' : ''} WHERE ${where.sql} GROUP BY sync_status`)
-    .all(...where.params) as { status: ConversionSyncStatus; count: number }[];
+export function statusBreakdown(db: Sqlite, where: Expression<SqlBool>, notIndexed = false): { status: ConversionSyncStatus; count: number }[] {
+  const query = k
+    .selectFrom('conversion_events')
+    .select((eb) => ['sync_status as status', eb.fn.countAll<number>().as('count')])
+    .where(where)
+    .groupBy('sync_status');
+  return all<{ status: ConversionSyncStatus; count: number }>(db, hinted(query, notIndexed));
 }
 
 /**
@@ -34,18 +42,17 @@ export function statusBreakdown(db: Sqlite, where: SqlFragment, notIndexed = fal
  */
 export function applyTransition(db: Sqlite, write: TransitionWrite): number {
   const { from, to } = TRANSITIONS[write.action];
-  const fromSql = `sync_status IN (${from.map(() => '?').join(', ')})`;
-  const scope = `(${write.where.sql}) AND ${fromSql}`;
-  const scopeParams = [...write.where.params, ...from];
-  const table = write.notIndexed ? 'conversion_events NOT INDEXED' : 'conversion_events';
+  const scope = k.selectFrom('conversion_events').where(write.where).where('sync_status', 'in', from);
+  const scopeWhere = sql<SqlBool>`${write.where} and ${sql.ref('sync_status')} in (${sql.join(from)})`;
   // Events with delivery rows (0012): their deliveries move first, their overall status is re-derived
   // after. Skipped entirely while no event has rows (a fresh import's bulk queue costs what it did).
   const splitAware = !noDeliveryRows(db);
   const historyBefore = splitAware ? lastHistoryId(db) : 0;
+  const compiledScope = scopeWhere.compile(k);
   const movedDeliveries = splitAware
     ? moveDeliveriesOfScope(db, {
         action: write.action,
-        scope: { sql: scope, params: scopeParams },
+        scope: { sql: compiledScope.sql, params: [...compiledScope.parameters] },
         notIndexed: write.notIndexed ?? false,
         note: write.note,
         batchId: write.batchId ?? null,
@@ -53,33 +60,51 @@ export function applyTransition(db: Sqlite, write: TransitionWrite): number {
         now: write.now,
       })
     : 0;
-  db.prepare(
-    `INSERT INTO sync_history (event_id, from_status, to_status, action, note, batch_id, change_id, prev_sync_error, prev_synced_at, prev_attempts, created_at)
-     SELECT id, sync_status, ?, ?, ?, ?, ?, sync_error, synced_at, sync_attempts, ? FROM ${table} WHERE ${scope}`,
-  ).run(to, write.action, write.note, write.batchId ?? null, write.changeId, write.now, ...scopeParams);
+  const history = k
+    .insertInto('sync_history')
+    .columns(['event_id', 'from_status', 'to_status', 'action', 'note', 'batch_id', 'change_id', 'prev_sync_error', 'prev_synced_at', 'prev_attempts', 'created_at'])
+    .expression(
+      scope.select([
+        'id',
+        'sync_status',
+        sql.val(to).as('to_status'),
+        sql.val(write.action).as('action'),
+        sql.val(write.note).as('note'),
+        sql.val(write.batchId ?? null).as('batch_id'),
+        sql.val(write.changeId).as('change_id'),
+        'sync_error',
+        'synced_at',
+        'sync_attempts',
+        sql.val(write.now).as('created_at'),
+      ]),
+    );
+  run(db, hinted(history, write.notIndexed));
 
-  const sets = ['sync_status = ?', 'updated_at = ?'];
-  const params: unknown[] = [to, write.now];
-  if (ATTEMPT_ACTIONS.includes(write.action)) sets.push('sync_attempts = sync_attempts + 1');
-  if (write.action === 'mark_sent') (sets.push('synced_at = ?', 'sync_error = NULL'), params.push(write.now));
-  if (write.action === 'mark_failed') (sets.push('sync_error = ?'), params.push(write.note));
-  if (write.action === 'unqueue' || write.action === 'skip' || write.action === 'retry') leaveOpenBatches(db, table, scope, scopeParams);
-  const changed = db.prepare(`UPDATE ${table} SET ${sets.join(', ')} WHERE ${scope}`).run(...params, ...scopeParams).changes;
+  const set: { [C in keyof ConversionEventsTable]?: ConversionEventsTable[C] | Expression<ConversionEventsTable[C]> } = { sync_status: to, updated_at: write.now };
+  if (ATTEMPT_ACTIONS.includes(write.action)) set.sync_attempts = sql<number>`${sql.ref('sync_attempts')} + 1`;
+  if (write.action === 'mark_sent') (set.synced_at = write.now), (set.sync_error = null);
+  if (write.action === 'mark_failed') set.sync_error = write.note;
+  if (write.action === 'unqueue' || write.action === 'skip' || write.action === 'retry') leaveOpenBatches(db, scope.select('id'), write.notIndexed);
+  const update = k.updateTable('conversion_events').set(set).where(write.where).where('sync_status', 'in', from);
+  const changed = run(db, hinted(update, write.notIndexed)).changes;
   if (movedDeliveries) rederiveMoved(db, write.changeId, historyBefore, write.now);
   return changed;
 }
+
+const OPEN_BATCHES = once(() => k.selectFrom('sync_batches').select('id').where('status', '=', 'exported'));
 
 /**
  * Events that are unqueued, skipped or retried leave the open batch they were exported in, so marking
  * that batch uploaded later does not mark them sent; closed batches keep their links as history.
  */
-function leaveOpenBatches(db: Sqlite, table: string, scope: string, scopeParams: unknown[]): void {
-  const open = db.prepare("SELECT id FROM sync_batches WHERE status = 'exported'").pluck().all() as string[];
+function leaveOpenBatches(db: Sqlite, ids: Compilable & Expression<{ id: string }>, notIndexed: boolean | undefined): void {
+  const open = pluck<string>(db, OPEN_BATCHES);
   if (!open.length) return;
-  db.prepare(
-    `DELETE FROM sync_batch_events
-     WHERE batch_id IN (SELECT value FROM json_each(?)) AND event_id IN (SELECT id FROM ${table} WHERE ${scope})`,
-  ).run(JSON.stringify(open), ...scopeParams);
+  const unlink = k
+    .deleteFrom('sync_batch_events')
+    .where('batch_id', 'in', jsonValues<string>(JSON.stringify(open)))
+    .where('event_id', 'in', ids as never);
+  run(db, hinted(unlink, notIndexed));
 }
 
 /**
@@ -94,54 +119,98 @@ export function undoChange(
   /** Only the change's history rows with after < id <= upTo (the jobs worker undoes in chunks). */
   range?: { after: number; upTo: number },
 ): number {
-  const rangeSql = range ? ' AND h.id > ? AND h.id <= ?' : '';
-  const rangeParams = range ? [range.after, range.upTo] : [];
   const splitAware = !noDeliveryRows(db);
   const deliveriesRestored = splitAware ? undoDeliveries(db, changeId, undoChangeId, now, range) : 0;
-  db.prepare(
-    `INSERT INTO sync_history (event_id, from_status, to_status, action, note, change_id, created_at)
-     SELECT h.event_id, h.to_status, h.from_status, 'undo', 'undo of ' || h.action, ?, ?
-     FROM sync_history h JOIN conversion_events e ON e.id = h.event_id
-     WHERE h.change_id = ?${rangeSql} AND h.destination IS NULL AND e.sync_status = h.to_status`,
-  ).run(undoChangeId, now, changeId, ...rangeParams);
-  const restored = db
-    .prepare(
-      `UPDATE conversion_events AS e
-       SET sync_status = h.from_status, sync_error = h.prev_sync_error, synced_at = h.prev_synced_at,
-           sync_attempts = h.prev_attempts, updated_at = ?
-       FROM sync_history AS h
-       WHERE h.change_id = ?${rangeSql} AND h.destination IS NULL AND h.event_id = e.id AND e.sync_status = h.to_status`,
-    )
-    .run(now, changeId, ...rangeParams).changes;
+  const inChange = k
+    .selectFrom('sync_history as h')
+    .innerJoin('conversion_events as e', 'e.id', 'h.event_id')
+    .where('h.change_id', '=', changeId)
+    .$if(range !== undefined, (q) => q.where('h.id', '>', range!.after).where('h.id', '<=', range!.upTo))
+    .where('h.destination', 'is', null)
+    .whereRef('e.sync_status', '=', 'h.to_status');
+  run(
+    db,
+    k
+      .insertInto('sync_history')
+      .columns(['event_id', 'from_status', 'to_status', 'action', 'note', 'change_id', 'created_at'])
+      .expression(
+        inChange.select([
+          'h.event_id',
+          'h.to_status',
+          'h.from_status',
+          sql.lit('undo').as('action'),
+          sql<string>`${sql.lit('undo of ')} || ${sql.ref('h.action')}`.as('note'),
+          sql.val(undoChangeId).as('change_id'),
+          sql.val(now).as('created_at'),
+        ]),
+      ),
+  );
+  const restored = run(
+    db,
+    k
+      .updateTable('conversion_events as e')
+      .from('sync_history as h')
+      .set((eb) => ({
+        sync_status: eb.ref('h.from_status') as never,
+        sync_error: eb.ref('h.prev_sync_error'),
+        synced_at: eb.ref('h.prev_synced_at'),
+        sync_attempts: eb.ref('h.prev_attempts') as never,
+        updated_at: now,
+      }))
+      .where('h.change_id', '=', changeId)
+      .$if(range !== undefined, (q) => q.where('h.id', '>', range!.after).where('h.id', '<=', range!.upTo))
+      .where('h.destination', 'is', null)
+      .whereRef('h.event_id', '=', 'e.id')
+      .whereRef('e.sync_status', '=', 'h.to_status'),
+  ).changes;
   if (!splitAware) return restored;
   // Events with deliveries: their overall status is the derived one, whatever was restored above.
-  const ofChange = range
-    ? sql`(SELECT event_id FROM sync_history WHERE change_id = ${changeId} AND id > ${range.after} AND id <= ${range.upTo})`
-    : sql`(SELECT event_id FROM sync_history WHERE change_id = ${changeId})`;
-  rederiveEvents(db, ofChange, now);
+  const events = k
+    .selectFrom('sync_history')
+    .select('event_id')
+    .where('change_id', '=', changeId)
+    .$if(range !== undefined, (q) => q.where('id', '>', range!.after).where('id', '<=', range!.upTo));
+  rederiveEvents(db, sql`${events}`, now);
   return Math.max(restored, deliveriesRestored);
 }
 
+const CHANGE_SIZE = once(() =>
+  k
+    .selectFrom(k.selectFrom('sync_history').select(sql.lit(1).as('one')).where('change_id', '=', param('changeId')).limit(param('limit')).as('c'))
+    .select((eb) => eb.fn.countAll<number>().as('n')),
+);
+const CHANGE_EXISTS = once(() => k.selectFrom('sync_history').select(sql.lit(1).as('one')).where('change_id', '=', param('changeId')).limit(1));
+const CHANGE_MOVED_DELIVERIES = once(() =>
+  k.selectFrom('sync_history').select(sql.lit(1).as('one')).where('change_id', '=', param('changeId')).where('destination', 'is not', null).limit(1),
+);
+const STATUSES_OF_CHANGE = once(() =>
+  k
+    .selectFrom('sync_history as h')
+    .innerJoin('conversion_events as e', 'e.id', 'h.event_id')
+    .select([sql.ref<number>('e.rowid').as('rowid'), 'e.sync_status as status'])
+    .where('h.change_id', '=', param('changeId'))
+    .where('h.destination', 'is', null),
+);
+const STATUS_OF_EVENT = once(() => k.selectFrom('conversion_events').select([sql.ref<number>('rowid').as('rowid'), 'sync_status as status']).where('id', '=', param('id')));
+
 /** How many events one change touched, counting at most `limit` + 1 (cheap probe for "is it big?"). */
 export function changeSize(db: Sqlite, changeId: string, limit: number): number {
-  return (db.prepare('SELECT count(*) AS n FROM (SELECT 1 FROM sync_history WHERE change_id = ? LIMIT ?)').get(changeId, limit + 1) as { n: number }).n;
+  return get<{ n: number }>(db, CHANGE_SIZE, { changeId, limit: limit + 1 })!.n;
 }
 
 export function changeExists(db: Sqlite, changeId: string): boolean {
-  return db.prepare('SELECT 1 FROM sync_history WHERE change_id = ? LIMIT 1').get(changeId) !== undefined;
+  return get(db, CHANGE_EXISTS, { changeId }) !== undefined;
 }
 
 /** The events one change wrote history for, with their status now (to patch the window's facet index). */
 export function statusesOfChange(db: Sqlite, changeId: string): { rowid: number; status: string }[] {
   // A change that moved deliveries changed what the facet index's delivery columns hold: an unknown
   // status makes the patch fail, so the index reloads.
-  if (db.prepare('SELECT 1 FROM sync_history WHERE change_id = ? AND destination IS NOT NULL LIMIT 1').get(changeId)) return [{ rowid: -1, status: 'deliveries' }];
-  return db
-    .prepare('SELECT e.rowid AS rowid, e.sync_status AS status FROM sync_history h JOIN conversion_events e ON e.id = h.event_id WHERE h.change_id = ? AND h.destination IS NULL')
-    .all(changeId) as { rowid: number; status: string }[];
+  if (get(db, CHANGE_MOVED_DELIVERIES, { changeId })) return [{ rowid: -1, status: 'deliveries' }];
+  return all<{ rowid: number; status: string }>(db, STATUSES_OF_CHANGE, { changeId });
 }
 
 /** One event's rowid and status (empty when it does not exist). */
 export function statusOfEvent(db: Sqlite, id: string): { rowid: number; status: string }[] {
-  return db.prepare('SELECT rowid, sync_status AS status FROM conversion_events WHERE id = ?').all(id) as { rowid: number; status: string }[];
+  return all<{ rowid: number; status: string }>(db, STATUS_OF_EVENT, { id });
 }

@@ -11,8 +11,7 @@ import type { TransitionOutcome } from '../../shared/ipc/channels/events';
 import { AppError } from '../../shared/ipc/result';
 import type { Sqlite } from '../db/connection';
 import { applyDeliveryAction } from '../delivery/repo';
-import { filterToWhere } from '../events/filter-sql';
-import { idsWhere } from '../events/repo';
+import { idsMatching } from '../events/repo';
 import { resolveFilter } from '../events/resolve-filter';
 import { exportFilter } from './run';
 
@@ -35,7 +34,7 @@ export function skipExcluded(db: Sqlite, request: SkipExcludedRequest, nowMs = D
   if (problem) {
     const scoped = exportFilter(EventFilterSchema.parse(request.filter), request.format);
     const filter = resolveFilter(db, EventFilterSchema.parse({ ...scoped, ...problem }), nowMs);
-    ids = idsWhere(db, filterToWhere(filter), SKIP_LIMIT + 1);
+    ids = idsMatching(db, filter, SKIP_LIMIT + 1);
     if (ids.length > SKIP_LIMIT) throw new AppError('validation', `More than ${SKIP_LIMIT.toLocaleString('en-US')} events: skip them from Review with the same filter`);
   } else if (request.eventIds?.length) {
     ids = request.eventIds;

@@ -14,8 +14,9 @@ import { illegalTransitionReason, TRANSITIONS, type SyncAction } from '../../sha
 import type { BulkResult, TransitionOutcome } from '../../shared/ipc/channels/events';
 import { AppError } from '../../shared/ipc/result';
 import type { Sqlite } from '../db/connection';
-import { filterToWhere, type SqlFragment } from '../events/filter-sql';
+import { filterExpression } from '../events/filter-repo';
 import { applyTransition, statusBreakdown, undoChange } from '../events/transitions-repo';
+import { assignChunk, beginImmediate, commit, countFilter, deleteUnsentChunk, filterChunks, historyChunks, historyRowsOfChange, idChunks, missingIds, rollback, type Chunk } from './bulk-repo';
 
 export type BulkTarget = { ids: string[] } | { filter: EventFilterParsed };
 
@@ -46,55 +47,18 @@ export class JobCancelled extends Error {
 
 export const DEFAULT_CHUNK_ROWS = 10_000;
 
-interface Chunk {
-  where: SqlFragment;
-  notIndexed: boolean;
-  /** How far through the table this chunk ends (0–1), for filter targets' progress. */
-  fraction?: number;
-}
-
 /** Chunks of a target. Each chunk's WHERE already contains the target's condition. */
-function* targetChunks(db: Sqlite, target: BulkTarget, size: number): Generator<Chunk> {
-  if ('ids' in target) {
-    db.exec('CREATE TEMP TABLE IF NOT EXISTS job_ids (id TEXT PRIMARY KEY) WITHOUT ROWID');
-    const insert = db.prepare('INSERT OR IGNORE INTO temp.job_ids (id) VALUES (?)');
-    for (let i = 0; i < target.ids.length; i += size) {
-      db.exec('DELETE FROM temp.job_ids');
-      for (const id of target.ids.slice(i, i + size)) insert.run(id);
-      yield { where: { sql: 'id IN (SELECT id FROM temp.job_ids)', params: [] }, notIndexed: false };
-    }
-    db.exec('DELETE FROM temp.job_ids');
-    return;
-  }
-  const where = filterToWhere(target.filter);
-  const nextBound = db.prepare('SELECT rowid FROM conversion_events WHERE rowid > ? ORDER BY rowid LIMIT 1 OFFSET ?').pluck();
-  const { lo, hi } = db.prepare('SELECT min(rowid) AS lo, max(rowid) AS hi FROM conversion_events').get() as { lo: number | null; hi: number | null };
-  if (lo === null || hi === null) return;
-  let after = Number.MIN_SAFE_INTEGER;
-  for (;;) {
-    let upTo = nextBound.get(after, size - 1) as number | undefined;
-    let last = false;
-    if (upTo === undefined) {
-      if (hi <= after) return;
-      upTo = hi;
-      last = true;
-    }
-    const fraction = hi === lo ? 1 : (upTo - lo) / (hi - lo);
-    yield { where: { sql: `rowid > ? AND rowid <= ? AND (${where.sql})`, params: [after, upTo, ...where.params] }, notIndexed: true, fraction };
-    if (last) return;
-    after = upTo;
-  }
+function targetChunks(db: Sqlite, target: BulkTarget, size: number): Generator<Chunk> {
+  return 'ids' in target ? idChunks(db, target.ids, size) : filterChunks(db, target.filter, size);
 }
 
 function countTarget(db: Sqlite, target: BulkTarget): { total: number; missing: string[] } {
   if ('ids' in target) {
     const unique = [...new Set(target.ids)];
-    const exists = db.prepare('SELECT 1 FROM conversion_events WHERE id = ?').pluck();
-    const missing = unique.filter((id) => exists.get(id) === undefined);
+    const missing = missingIds(db, unique);
     return { total: unique.length - missing.length, missing };
   }
-  const where = filterToWhere(target.filter);
-  return { total: (db.prepare(`SELECT count(*) AS n FROM conversion_events WHERE ${where.sql}`).get(...where.params) as { n: number }).n, missing: [] };
+  return { total: countFilter(db, target.filter), missing: [] };
 }
 
 /** Runs one bulk change in one transaction on this connection. Throws JobCancelled or AppError. */
@@ -112,47 +76,38 @@ export function runBulk(db: Sqlite, spec: BulkSpec, hooks: BulkHooks): BulkResul
     timings[name] = Math.round((timings[name] ?? 0) + next - t);
     t = next;
   };
-  db.exec('BEGIN IMMEDIATE');
+  beginImmediate(db);
   lap('lockMs');
   try {
     const result = runInTransaction(db, spec, { ...hooks, onProgress: (done, total) => (done === 0 ? lap('countMs') : undefined, hooks.onProgress(done, total)) }, size, now, checkCancel);
     lap('chunksMs');
     checkCancel();
-    db.exec('COMMIT');
+    commit(db);
     lap('commitMs');
     return result;
   } catch (error) {
-    if (db.inTransaction) db.exec('ROLLBACK');
+    if (db.inTransaction) rollback(db);
     throw error;
   }
 }
 
 function runInTransaction(db: Sqlite, spec: BulkSpec, hooks: BulkHooks, size: number, now: string, checkCancel: () => void): BulkResult {
   if (spec.op === 'undo') {
-    const total = (db.prepare('SELECT count(*) AS n FROM sync_history WHERE change_id = ?').get(spec.changeId) as { n: number }).n;
+    const total = historyRowsOfChange(db, spec.changeId);
     if (total === 0) throw new AppError('not_found', 'That change cannot be undone (unknown undo token)');
     hooks.onProgress(0, total);
-    const nextBound = db.prepare('SELECT id FROM sync_history WHERE change_id = ? AND id > ? ORDER BY id LIMIT 1 OFFSET ?').pluck();
-    const maxId = db.prepare('SELECT max(id) FROM sync_history WHERE change_id = ?').pluck();
-    let after = 0;
     let done = 0;
     let restored = 0;
-    for (;;) {
+    for (const range of historyChunks(db, spec.changeId, size)) {
       checkCancel();
-      let upTo = nextBound.get(spec.changeId, after, size - 1) as number | undefined;
-      const last = upTo === undefined;
-      if (last) upTo = maxId.get(spec.changeId) as number;
-      if (upTo! <= after) break;
-      restored += undoChange(db, spec.changeId, spec.undoChangeId, now, { after, upTo: upTo! });
+      restored += undoChange(db, spec.changeId, spec.undoChangeId, now, { after: range.after, upTo: range.upTo });
       done = Math.min(total, done + size);
-      hooks.onProgress(last ? total : done, total);
-      if (last) break;
-      after = upTo!;
+      hooks.onProgress(range.last ? total : done, total);
     }
     return { op: 'undo', restored };
   }
 
-  const upfront = spec.op === 'transition' && 'filter' in spec.target ? statusBreakdown(db, filterToWhere(spec.target.filter)) : null;
+  const upfront = spec.op === 'transition' && 'filter' in spec.target ? statusBreakdown(db, filterExpression(spec.target.filter)) : null;
   const { total, missing } = upfront ? { total: upfront.reduce((sum, entry) => sum + entry.count, 0), missing: [] } : countTarget(db, spec.target);
   hooks.onProgress(0, total);
   let done = 0;
@@ -200,16 +155,11 @@ function runInTransaction(db: Sqlite, spec: BulkSpec, hooks: BulkHooks, size: nu
   }
 
   if (spec.op === 'assign') {
-    const sets: string[] = ['updated_at = ?'];
-    const setParams: unknown[] = [now];
-    if (spec.campaignId !== undefined) (sets.push('campaign_id = ?'), setParams.push(spec.campaignId));
-    if (spec.brandId !== undefined) (sets.push('brand_id = ?'), setParams.push(spec.brandId));
     let changed = 0;
     try {
       for (const chunk of targetChunks(db, spec.target, size)) {
         checkCancel();
-        const table = chunk.notIndexed ? 'conversion_events NOT INDEXED' : 'conversion_events';
-        const n = db.prepare(`UPDATE ${table} SET ${sets.join(', ')} WHERE ${chunk.where.sql}`).run(...setParams, ...chunk.where.params).changes;
+        const n = assignChunk(db, chunk, { campaign_id: spec.campaignId, brand_id: spec.brandId }, now);
         changed += n;
         done += n;
         hooks.onProgress(done, total);
@@ -226,9 +176,7 @@ function runInTransaction(db: Sqlite, spec: BulkSpec, hooks: BulkHooks, size: nu
   let refused = 0;
   for (const chunk of targetChunks(db, spec.target, size)) {
     checkCancel();
-    const table = chunk.notIndexed ? 'conversion_events NOT INDEXED' : 'conversion_events';
-    const sent = (db.prepare(`SELECT count(*) AS n FROM ${table} WHERE (${chunk.where.sql}) AND sync_status = 'sent'`).get(...chunk.where.params) as { n: number }).n;
-    const n = db.prepare(`DELETE FROM ${table} WHERE (${chunk.where.sql}) AND sync_status <> 'sent'`).run(...chunk.where.params).changes;
+    const { deleted: n, sent } = deleteUnsentChunk(db, chunk);
     refused += sent;
     deleted += n;
     done += n + sent;
