@@ -13,9 +13,6 @@ const NOT_SQLITE = new Set(['src/main/google/actions.ts']);
  * feature). This list only shrinks: a file leaves it when its statements move to a `*repo.ts` file.
  */
 const NOT_YET_CONVERTED = new Set<string>([
-  'src/main/exports/parts.ts',
-  'src/main/exports/run.ts',
-  'src/main/exports/worker.ts',
 ]);
 
 function sources(dir: string): string[] {
@@ -61,11 +58,12 @@ describe('SQL lives in repositories, migrations and the migration runner (issue 
       "db.prepare(`UPDATE ${table} SET name = ? WHERE id = ?`).run(name, id);",
       "db.exec('ROLLBACK');",
       "db.prepare('PRAGMA user_version').get();",
+      "db.pragma(`cache_size = ${-kib}`);",
       "const label = 'Select a file to import'; const note = 'Update the settings, then delete the draft';",
       'const re = /^(\\d+)$/.exec(text);',
     ].join('\n');
     const inService = scanSource('src/main/imports/service.ts', source);
-    expect(inService.map((f) => f.line)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(inService.map((f) => f.line)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(sqlAllowedIn('src/main/imports/service.ts')).toBe(false);
     expect(sqlAllowedIn('src/main/imports/repo.ts')).toBe(true);
     expect(sqlAllowedIn('src/main/events/transitions-repo.ts')).toBe(true);

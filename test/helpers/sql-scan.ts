@@ -29,7 +29,7 @@ export function looksLikeSql(text: string): boolean {
 export interface SqlFinding {
   file: string;
   line: number;
-  kind: 'literal' | 'prepare' | 'exec';
+  kind: 'literal' | 'prepare' | 'exec' | 'pragma';
   text: string;
 }
 
@@ -39,7 +39,7 @@ function literalText(node: ts.Node): string | null {
   return null;
 }
 
-/** Every SQL-looking literal and every `.prepare(`/`.exec(` call with a literal argument in one source file. */
+/** Every SQL-looking literal, every `.prepare(`/`.exec(` call with a literal argument and every `.pragma(` call in one source file. */
 export function scanSource(file: string, source: string): SqlFinding[] {
   const tree = ts.createSourceFile(file, source, ts.ScriptTarget.Latest, true, file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
   const findings: SqlFinding[] = [];
@@ -50,6 +50,11 @@ export function scanSource(file: string, source: string): SqlFinding[] {
       const first = node.arguments[0];
       if ((name === 'prepare' || name === 'exec') && first && literalText(first) !== null) {
         findings.push({ file, line: line(node), kind: name, text: literalText(first)!.slice(0, 120) });
+        return;
+      }
+      // better-sqlite3's pragma(): the text of a PRAGMA statement, whatever builds it.
+      if (name === 'pragma' && first) {
+        findings.push({ file, line: line(node), kind: 'pragma', text: node.getText(tree).slice(0, 120) });
         return;
       }
     }

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { DB } from './schema';
 import { all, get, run, type Compilable } from './query';
+import { setBusyTimeout, setCacheSizeKib, setForeignKeys, setJournalModeWal, setSynchronous, setTempStore } from './pragma-repo';
 
 export type Sqlite = Database.Database;
 
@@ -33,12 +34,12 @@ export function openDatabase(path: string, options: OpenOptions = {}): Sqlite {
     readonly: options.readonly ?? false,
     fileMustExist: options.readonly ?? false,
   });
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
-  db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
-  db.pragma('cache_size = -65536');
-  db.pragma('temp_store = MEMORY');
+  setJournalModeWal(db);
+  setSynchronous(db, 'NORMAL');
+  setForeignKeys(db, true);
+  setBusyTimeout(db, options.busyTimeoutMs ?? 5000);
+  setCacheSizeKib(db, 65536);
+  setTempStore(db, 'MEMORY');
   return db;
 }
 

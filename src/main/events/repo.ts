@@ -6,6 +6,7 @@ import { microsToDecimal } from '../../shared/domain/money';
 import type { HistoryEntry, StatusCounts } from '../../shared/ipc/channels/events';
 import { explainPlan, fillIdTable, indexNames, jsonValues, totalChanges, withIndexHint } from '../db/common-repo';
 import type { Sqlite } from '../db/connection';
+import { dataVersion } from '../db/pragma-repo';
 import { all, get, k, once, param, pluck, prepare, run, type Compilable } from '../db/query';
 import type { ConversionEventsTable, DB } from '../db/schema';
 import { filterExpression, VALUE_KEY } from './filter-repo';
@@ -366,7 +367,7 @@ export function assignWhere(db: Sqlite, where: Expression<SqlBool>, fields: { ca
  * commits, `total_changes()` when this one writes. Equal tokens = nothing committed in between.
  */
 export function stateToken(db: Sqlite): string {
-  return `${db.pragma('data_version', { simple: true }) as number}:${totalChanges(db)}`;
+  return `${dataVersion(db)}:${totalChanges(db)}`;
 }
 
 /** Rows by rowid in the given order, with the sort's key and tie-break (as listEventRows gives them). */

@@ -7,33 +7,9 @@
 import { readSync, openSync, closeSync, rmSync, writeSync } from 'node:fs';
 import type { Hash } from 'node:crypto';
 import { WARNING_CODES, type ExclusionCode, type ExportPreview, type WarningCode } from '../../shared/domain/exports';
-import type { Sqlite } from '../db/connection';
-import type { SqlFragment } from '../events/filter-sql';
 import { WARNING_MESSAGES } from './formats';
 
-/** A half-open range of the export's order key: from ≤ rowid < to. */
-export interface KeyRange {
-  from?: number;
-  to?: number;
-}
-
-export function withRange(where: SqlFragment, range: KeyRange | undefined): SqlFragment {
-  if (range?.from === undefined && range?.to === undefined) return where;
-  const clauses = [`(${where.sql})`];
-  const params = [...where.params];
-  if (range.from !== undefined) (clauses.push('rowid >= ?'), params.push(range.from));
-  if (range.to !== undefined) (clauses.push('rowid < ?'), params.push(range.to));
-  return { sql: clauses.join(' AND '), params };
-}
-
-/** The order key of the row in the middle of the export (where the second reader starts). */
-export function middleKey(db: Sqlite, where: SqlFragment, matching: number): number | null {
-  const rowid = db
-    .prepare(`SELECT rowid FROM conversion_events WHERE ${where.sql} ORDER BY rowid LIMIT 1 OFFSET ?`)
-    .pluck()
-    .get(...where.params, Math.floor(matching / 2)) as number | undefined;
-  return rowid ?? null;
-}
+export { middleKey, withRange, type KeyRange } from './read-repo';
 
 export function warningsOf(counts: Partial<Record<WarningCode, number>>): ExportPreview['warnings'] {
   return WARNING_CODES.filter((code) => counts[code]).map((code) => ({ code, count: counts[code]!, message: `${counts[code]} event(s) ${WARNING_MESSAGES[code]}` }));

@@ -1,6 +1,8 @@
 import type { BatchStatus, ExportFormat, SyncBatch } from '../../shared/domain/exports';
 import { sql } from 'kysely';
-import { allRows, createKysely, firstRow, runQuery, type Sqlite } from '../db/connection';
+import { jsonValues } from '../db/common-repo';
+import type { Sqlite } from '../db/connection';
+import { all, get, k, once, param, pluck, prepare, run } from '../db/query';
 import type { BatchEventForMatch } from './results-file';
 
 interface BatchRow {
@@ -15,19 +17,37 @@ interface BatchRow {
   closed_at: string | null;
 }
 
+// A Google / Meta batch counts its events' delivery to that destination (0012); csv the overall status.
+const STATUS_COUNTS = once(() =>
+  k
+    .selectFrom('sync_batch_events as l')
+    .innerJoin('sync_batches as b', 'b.id', 'l.batch_id')
+    .innerJoin('conversion_events as e', 'e.id', 'l.event_id')
+    .leftJoin('event_deliveries as d', (join) =>
+      join
+        .onRef('d.event_id', '=', 'l.event_id')
+        .on('d.destination', '=', sql<string>`case ${sql.ref('b.destination')} when 'meta' then 'meta' when 'csv' then null else 'google_ads' end`),
+    )
+    .select((eb) => ['l.batch_id', eb.fn.coalesce('d.status', 'e.sync_status').as('sync_status'), eb.fn.countAll<number>().as('n')])
+    .where('l.batch_id', 'in', jsonValues<string>(param('ids')))
+    .groupBy(['l.batch_id', sql.lit(2)]),
+);
+const BATCHES = once(() => k.selectFrom('sync_batches').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(param('limit')));
+const BATCH = once(() => k.selectFrom('sync_batches').selectAll().where('id', '=', param('id')));
+const CLOSE_BATCH = once(() =>
+  k.updateTable('sync_batches').set({ status: param('status'), error: param('error'), closed_at: param('now') }).where('id', '=', param('id')),
+);
+const OUTSIDE_BATCH = once(() =>
+  k
+    .selectFrom(sql<{ value: string }>`json_each(${param('ids')})`.as('j'))
+    .select('j.value as id')
+    .where('j.value', 'not in', k.selectFrom('sync_batch_events').select('event_id').where('batch_id', '=', param('batchId'))),
+);
+
 function statusCounts(db: Sqlite, ids: string[]): Map<string, SyncBatch['byStatus']> {
   const counts = new Map<string, SyncBatch['byStatus']>();
   if (!ids.length) return counts;
-  const rows = db
-    .prepare(
-      // A Google / Meta batch counts its events' delivery to that destination (0012); csv the overall status.
-      `SELECT l.batch_id, coalesce(d.status, e.sync_status) AS sync_status, count(*) AS n
-       FROM sync_batch_events l JOIN sync_batches b ON b.id = l.batch_id JOIN conversion_events e ON e.id = l.event_id
-       LEFT JOIN event_deliveries d ON d.event_id = l.event_id
-         AND d.destination = CASE b.destination WHEN 'meta' THEN 'meta' WHEN 'csv' THEN NULL ELSE 'google_ads' END
-       WHERE l.batch_id IN (SELECT value FROM json_each(?)) GROUP BY l.batch_id, 2`,
-    )
-    .all(JSON.stringify(ids)) as { batch_id: string; sync_status: string; n: number }[];
+  const rows = all<{ batch_id: string; sync_status: string; n: number }>(db, STATUS_COUNTS, { ids: JSON.stringify(ids) });
   for (const row of rows) {
     const entry = counts.get(row.batch_id) ?? { queued: 0, sent: 0, failed: 0, other: 0 };
     if (row.sync_status === 'queued' || row.sync_status === 'sent' || row.sync_status === 'failed') entry[row.sync_status] += row.n;
@@ -53,27 +73,23 @@ function toBatch(row: BatchRow, byStatus: SyncBatch['byStatus'] | undefined): Sy
 }
 
 export function listBatches(db: Sqlite, limit: number): SyncBatch[] {
-  const rows = db.prepare('SELECT * FROM sync_batches ORDER BY created_at DESC, id DESC LIMIT ?').all(limit) as BatchRow[];
+  const rows = all<BatchRow>(db, BATCHES, { limit });
   const counts = statusCounts(db, rows.map((r) => r.id));
   return rows.map((row) => toBatch(row, counts.get(row.id)));
 }
 
 export function findBatch(db: Sqlite, id: string): SyncBatch | undefined {
-  const row = db.prepare('SELECT * FROM sync_batches WHERE id = ?').get(id) as BatchRow | undefined;
+  const row = get<BatchRow>(db, BATCH, { id });
   return row ? toBatch(row, statusCounts(db, [id]).get(id)) : undefined;
 }
 
 export function closeBatch(db: Sqlite, id: string, status: 'uploaded' | 'failed', error: string | null, now: string): void {
-  db.prepare('UPDATE sync_batches SET status = ?, error = ?, closed_at = ? WHERE id = ?').run(status, error, now, id);
+  run(db, CLOSE_BATCH, { status, error, now, id });
 }
 
 /** Ids from the list that are not events of this batch. */
 export function idsOutsideBatch(db: Sqlite, batchId: string, ids: readonly string[]): string[] {
-  return (
-    db
-      .prepare('SELECT value AS id FROM json_each(?) WHERE value NOT IN (SELECT event_id FROM sync_batch_events WHERE batch_id = ?)')
-      .all(JSON.stringify(ids), batchId) as { id: string }[]
-  ).map((r) => r.id);
+  return pluck<string>(db, OUTSIDE_BATCH, { ids: JSON.stringify(ids), batchId });
 }
 
 // Temporary export files in flight (0015; temp-files.ts).
@@ -86,27 +102,27 @@ export interface TempFileRow {
   created_at: string;
 }
 
-/** A query builder only (compiles; never connects): the statements run on the caller's connection. */
-const builder = createKysely(null as unknown as Sqlite);
-
 /** Records the files before they are created (autocommit: the rows must outlive a rolled-back export). */
 export function recordTempFiles(db: Sqlite, rows: readonly TempFileRow[]): void {
   if (!rows.length) return;
-  runQuery(db, builder.insertInto('export_temp_files').values([...rows]).onConflict((oc) => oc.column('path').doNothing()));
+  run(db, k.insertInto('export_temp_files').values([...rows]).onConflict((oc) => oc.column('path').doNothing()));
 }
 
 export function forgetTempFiles(db: Sqlite, paths: readonly string[]): void {
   if (!paths.length) return;
-  runQuery(db, builder.deleteFrom('export_temp_files').where('path', 'in', [...paths]));
+  run(db, k.deleteFrom('export_temp_files').where('path', 'in', jsonValues<string>(JSON.stringify(paths))));
 }
 
+const TEMP_FILES = once(() => k.selectFrom('export_temp_files').selectAll().orderBy('created_at'));
+const BATCH_FILE = once(() => k.selectFrom('sync_batches').select(['file_path', 'file_sha256']).where('id', '=', param('id')));
+
 export function listTempFiles(db: Sqlite): TempFileRow[] {
-  return allRows<TempFileRow>(db, builder.selectFrom('export_temp_files').selectAll().orderBy('created_at'));
+  return all<TempFileRow>(db, TEMP_FILES);
 }
 
 /** The committed batch's file (undefined when the batch was never committed). */
 export function batchFile(db: Sqlite, batchId: string): { file_path: string | null; file_sha256: string | null } | undefined {
-  return firstRow(db, builder.selectFrom('sync_batches').select(['file_path', 'file_sha256']).where('id', '=', batchId));
+  return get(db, BATCH_FILE, { id: batchId });
 }
 
 export interface ExcludedEventDetails {
@@ -117,33 +133,33 @@ export interface ExcludedEventDetails {
   event_time: string;
 }
 
+const EXCLUDED_DETAILS = once(() =>
+  k
+    .selectFrom('conversion_events')
+    .select([sql.ref<number>('rowid').as('rowid'), 'id', 'event_id', 'transaction_id', 'source_line', 'event_time'])
+    .where(sql.ref('rowid'), 'in', jsonValues<number>(param('rowids'))),
+);
+
 /** What the Export screen shows of an excluded event (order id, file line, time), by rowid. */
 export function excludedEventDetails(db: Sqlite, rowids: readonly number[]): Map<number, ExcludedEventDetails> {
-  const k = createKysely(db);
   const found = new Map<number, ExcludedEventDetails>();
-  const compiled = k
-    .selectFrom('conversion_events')
-    .select([sql<number>`rowid`.as('rowid'), 'id', 'event_id', 'transaction_id', 'source_line', 'event_time'])
-    .where(sql<boolean>`rowid IN (SELECT value FROM json_each(${'[]'}))`)
-    .compile();
-  const lookup = db.prepare(compiled.sql);
+  const lookup = prepare<ExcludedEventDetails & { rowid: number }>(db, EXCLUDED_DETAILS);
   for (let i = 0; i < rowids.length; i += 10_000) {
-    const slice = JSON.stringify(rowids.slice(i, i + 10_000));
-    for (const row of lookup.all(slice) as (ExcludedEventDetails & { rowid: number })[]) found.set(row.rowid, row);
+    for (const row of lookup.all({ rowids: JSON.stringify(rowids.slice(i, i + 10_000)) })) found.set(row.rowid, row);
   }
   return found;
 }
 
+const BATCH_EVENTS_FOR_MATCH = once(() =>
+  k
+    .selectFrom('sync_batch_events as l')
+    .innerJoin('conversion_events as e', 'e.id', 'l.event_id')
+    .select(['e.id', 'e.event_id', 'e.transaction_id', 'e.gclid', 'e.gbraid', 'e.wbraid', 'e.event_time', 'e.conversion_name', 'e.event_name'])
+    .where('l.batch_id', '=', param('batchId'))
+    .orderBy(sql.ref('e.rowid')),
+);
+
 /** A batch's events, with what a platform's results file can name them by (results-file.ts). */
 export function batchEventsForMatch(db: Sqlite, batchId: string): BatchEventForMatch[] {
-  const k = createKysely(db);
-  return allRows<BatchEventForMatch>(
-    db,
-    k
-      .selectFrom('sync_batch_events as l')
-      .innerJoin('conversion_events as e', 'e.id', 'l.event_id')
-      .select(['e.id', 'e.event_id', 'e.transaction_id', 'e.gclid', 'e.gbraid', 'e.wbraid', 'e.event_time', 'e.conversion_name', 'e.event_name'])
-      .where('l.batch_id', '=', batchId)
-      .orderBy(sql`e.rowid`),
-  );
+  return all<BatchEventForMatch>(db, BATCH_EVENTS_FOR_MATCH, { batchId });
 }

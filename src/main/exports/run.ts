@@ -19,15 +19,28 @@ import type { ExcludedEvent, ExclusionCode, ExportFormat, ExportPreview, Warning
 import type { EventFilterParsed } from '../../shared/domain/filters';
 import type { AppSettings } from '../../shared/domain/settings';
 import { AppError } from '../../shared/ipc/result';
+import { begin, beginImmediate, commit, rollback } from '../db/common-repo';
 import type { Sqlite } from '../db/connection';
-import { filterToWhere, type SqlFragment } from '../events/filter-sql';
-import { LINKED_BATCH_SQL } from '../events/repo';
+import { setSynchronous } from '../db/pragma-repo';
+import { filterExpression } from '../events/filter-repo';
 import { FORMAT_DESTINATION } from '../../shared/domain/delivery';
 import { destinationFilter } from '../delivery/repo';
-import { destinationStatusSql, formatsOfDestination } from '../delivery/filter-sql';
 import { createFormatWriter, type ExportRow } from './formats';
 import { excludedEventDetails } from './repo';
-import { appendPart, withRange, warningsOf, type KeyRange } from './parts';
+import { appendPart, warningsOf } from './parts';
+import {
+  batchLinker,
+  countInOpenBatches,
+  countMatching,
+  exportRows,
+  finishBatchRow,
+  insertBatchRow as insertBatch,
+  withRange,
+  type ExportWhere,
+  type KeyRange,
+} from './read-repo';
+
+export { batchLinker, countMatching, finishBatchRow, type BatchLinker } from './read-repo';
 import { journalTempFiles, placeFile, releaseTempFiles } from './temp-files';
 
 export interface RunExportOptions {
@@ -78,24 +91,8 @@ export function exportFilter(filter: EventFilterParsed, format: ExportFormat): E
   return filter.statuses?.length ? filter : { ...filter, statuses: ['queued'] };
 }
 
-export function exportWhere(options: RunExportOptions): SqlFragment {
-  return filterToWhere(exportFilter(options.filter, options.format));
-}
-
-/** SQL condition for "queued for the file's destination" (the events a batch links and "mark uploaded" sends). */
-function queuedForFormat(format: ExportFormat): string {
-  const destination = FORMAT_DESTINATION[format];
-  return destination ? `${destinationStatusSql(destination)} = 'queued'` : "sync_status = 'queued'";
-}
-
-/** Open batches whose events this format's batch takes over (an event is in at most one open batch per destination). */
-function sameDestinationBatches(format: ExportFormat): string {
-  const formats = formatsOfDestination(FORMAT_DESTINATION[format]);
-  return `SELECT id FROM sync_batches WHERE status = 'exported' AND destination IN (${formats.map((f) => `'${f}'`).join(', ')})`;
-}
-
-export function countMatching(db: Sqlite, where: SqlFragment): number {
-  return (db.prepare(`SELECT count(*) AS n FROM conversion_events WHERE ${where.sql}`).get(...where.params) as { n: number }).n;
+export function exportWhere(options: RunExportOptions): ExportWhere {
+  return filterExpression(exportFilter(options.filter, options.format));
 }
 
 const FLUSH_BYTES = 1 << 20;
@@ -123,21 +120,6 @@ export interface ReadExtras {
   withHead?: boolean;
   /** Blocks until the next part's file is written and returns its path (appended before the SHA-256 is final), or null when stopped. */
   nextPart?(): string | null;
-}
-
-const EXCLUDED_SLICE = 10_000;
-
-/** Queued events of this export (excluded ones aside) that are already in an open batch of its destination: they move to the new one. */
-function countInOpenBatches(db: Sqlite, where: SqlFragment, excludedRowids: readonly number[], format: ExportFormat): number {
-  const open = sameDestinationBatches(format);
-  if (!db.prepare(`${open} LIMIT 1`).get()) return 0;
-  const scope = `(${where.sql}) AND ${queuedForFormat(format)} AND id IN (SELECT l.event_id FROM sync_batch_events l WHERE l.batch_id IN (${open}))`;
-  let moved = (db.prepare(`SELECT count(*) AS n FROM conversion_events WHERE ${scope}`).get(...where.params) as { n: number }).n;
-  const excludedInScope = db.prepare(`SELECT count(*) AS n FROM conversion_events WHERE rowid IN (SELECT value FROM json_each(?)) AND ${scope}`);
-  for (let i = 0; moved > 0 && i < excludedRowids.length; i += EXCLUDED_SLICE) {
-    moved -= (excludedInScope.get(JSON.stringify(excludedRowids.slice(i, i + EXCLUDED_SLICE)), ...where.params) as { n: number }).n;
-  }
-  return moved;
 }
 
 /**
@@ -196,9 +178,7 @@ export function readAndWrite(db: Sqlite, options: RunExportOptions, hooks: RunEx
     const width = columns.length;
     const row = Object.fromEntries(columns.map((c) => [c, null])) as unknown as ExportRow;
     const target = row as unknown as Record<string, unknown>;
-    const selectList = columns.map((c) => (c === 'batch_id' ? `${LINKED_BATCH_SQL} AS batch_id` : c)).join(', ');
-    const select = db.prepare(`SELECT ${selectList} FROM conversion_events WHERE ${where.sql} ORDER BY rowid`).raw(true);
-    for (const values of select.iterate(...where.params) as IterableIterator<unknown[]>) {
+    for (const values of exportRows(db, columns, where)) {
       for (let c = 0; c < width; c++) target[columns[c]!] = values[c];
       const line = writer.line(row);
       if (typeof line === 'string') {
@@ -292,17 +272,7 @@ export function temporaryPathFor(path: string): string {
 
 export function insertBatchRow(db: Sqlite, options: RunExportOptions): void {
   const output = options.output!;
-  db.prepare('INSERT INTO sync_batches (id, destination, file_path, event_count, status, created_at) VALUES (?, ?, ?, 0, ?, ?)').run(
-    output.batchId,
-    options.format,
-    output.path,
-    'exported',
-    output.createdAt,
-  );
-}
-
-export function finishBatchRow(db: Sqlite, batchId: string, sha256: string, exported: number): void {
-  db.prepare('UPDATE sync_batches SET file_sha256 = ?, event_count = ? WHERE id = ?').run(sha256, exported, batchId);
+  insertBatch(db, { id: output.batchId, destination: options.format, file_path: output.path, created_at: output.createdAt });
 }
 
 /**
@@ -313,12 +283,12 @@ export function runExport(db: Sqlite, options: RunExportOptions, hooks: RunExpor
   const output = options.output;
   if (!output) {
     // A read snapshot for a preview.
-    db.exec('BEGIN');
+    begin(db);
     try {
       const read = readAndWrite(db, options, hooks);
       return { ...read.preview, timings: read.timings };
     } finally {
-      if (db.inTransaction) db.exec('ROLLBACK');
+      if (db.inTransaction) rollback(db);
     }
   }
   const partPath = tmpPath ?? temporaryPathFor(output.path);
@@ -328,8 +298,8 @@ export function runExport(db: Sqlite, options: RunExportOptions, hooks: RunExpor
   try {
     // A write transaction: the file and the batch agree with the database. Its COMMIT is durable
     // (FULL) before the file takes its final name, so not even a power loss leaves a file without a batch.
-    db.pragma('synchronous = FULL');
-    db.exec('BEGIN IMMEDIATE');
+    setSynchronous(db, 'FULL');
+    beginImmediate(db);
     const read = readAndWrite(db, options, hooks, { tmpPath: partPath });
     assertSomethingToExport(read.preview);
     const file = read.file!;
@@ -341,7 +311,7 @@ export function runExport(db: Sqlite, options: RunExportOptions, hooks: RunExpor
     const linked = linker.finish(read.excludedRowids);
     read.timings.linkBatch = Math.round(performance.now() - mark);
     mark = performance.now();
-    db.exec('COMMIT');
+    commit(db);
     committed = true;
     // Only a committed batch gets its file under the final name.
     placeFile(file.tmpPath, output.path, output.batchId);
@@ -349,72 +319,10 @@ export function runExport(db: Sqlite, options: RunExportOptions, hooks: RunExpor
     read.timings.commit = Math.round(performance.now() - mark);
     return { ...read.preview, timings: read.timings, file: { path: output.path, sha256: file.sha256, bytes: file.bytes, batchId: output.batchId, linked } };
   } catch (error) {
-    if (db.inTransaction) db.exec('ROLLBACK');
+    if (db.inTransaction) rollback(db);
     throw error;
   } finally {
     // A committed batch whose file could not be renamed keeps its journal row: the next start retries.
     if (!committed || placed) releaseTempFiles(db, [partPath]);
   }
-}
-
-const LINK_CHUNK_ROWS = 50_000;
-const SINGLE_INSERT_MAX = 50_000;
-
-export interface BatchLinker {
-  /** Links the next chunk; false when every chunk is done. */
-  step(): boolean;
-  /** Unlinks the excluded rows and moves the linked events out of other open batches; returns the count linked. */
-  finish(excludedRowids: readonly number[]): number;
-}
-
-/**
- * Links the export's queued events to its batch (rows of sync_batch_events, 0009). Only queued events
- * join: they are the ones "mark uploaded" moves to sent. The pairs are appended in rowid order (ids
- * are time-ordered, so the key grows at its end) in chunks of 50,000 rowids, which bounds the
- * statement journal and lets the caller check for cancel or relay progress between chunks. Excluded
- * events are known only once the file is written, so they are unlinked at the end.
- */
-export function batchLinker(db: Sqlite, where: SqlFragment, batchId: string, expected: number, format: ExportFormat): BatchLinker {
-  const base = `INSERT INTO sync_batch_events (batch_id, event_id)
-    SELECT ?, id FROM conversion_events WHERE (${where.sql}) AND ${queuedForFormat(format)}`;
-  let linked = 0;
-  let done = false;
-  // Small exports link in one statement; large ones in rowid chunks over the table's rowid range.
-  const single = expected <= SINGLE_INSERT_MAX;
-  const chunk = single ? null : db.prepare(`${base} AND rowid >= ? AND rowid < ? ORDER BY rowid`);
-  const range = single ? null : (db.prepare('SELECT min(rowid) AS lo, max(rowid) AS hi FROM conversion_events').get() as { lo: number | null; hi: number | null });
-  let next = range?.lo ?? 0;
-  const last = range?.hi ?? -1;
-  return {
-    step() {
-      if (done) return false;
-      if (!chunk) {
-        linked += db.prepare(base).run(batchId, ...where.params).changes;
-        done = true;
-      } else {
-        linked += chunk.run(batchId, ...where.params, next, next + LINK_CHUNK_ROWS).changes;
-        next += LINK_CHUNK_ROWS;
-        done = next > last;
-      }
-      return !done;
-    },
-    finish(excludedRowids) {
-      const unlink = db.prepare(
-        'DELETE FROM sync_batch_events WHERE batch_id = ? AND event_id IN (SELECT id FROM conversion_events WHERE rowid IN (SELECT value FROM json_each(?)))',
-      );
-      for (let i = 0; i < excludedRowids.length; i += EXCLUDED_SLICE) {
-        linked -= unlink.run(batchId, JSON.stringify(excludedRowids.slice(i, i + EXCLUDED_SLICE))).changes;
-      }
-      // An event is in at most one open batch per destination: exporting it again for the same
-      // destination moves it here (a Meta file leaves the event in its open Google batch).
-      const others = `${sameDestinationBatches(format)} AND id <> ?`;
-      if (!db.prepare(`${others} LIMIT 1`).get(batchId)) return linked;
-      db.prepare(
-        `DELETE FROM sync_batch_events
-         WHERE batch_id IN (${others})
-           AND event_id IN (SELECT event_id FROM sync_batch_events WHERE batch_id = ?)`,
-      ).run(batchId, batchId);
-      return linked;
-    },
-  };
 }

@@ -14,7 +14,9 @@ import { rmSync } from 'node:fs';
 import { parentPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
 import type { TransitionOutcome } from '../../shared/ipc/channels/events';
 import { AppError } from '../../shared/ipc/result';
+import { begin, beginImmediate, commit, rollback } from '../db/common-repo';
 import { openDatabase, type Sqlite } from '../db/connection';
+import { setCacheSizeKib, setSynchronous, setWalAutocheckpoint, walCheckpoint } from '../db/pragma-repo';
 import { closeBatchOn, type CloseRequest } from './batches';
 import {
   assertSomethingToExport,
@@ -101,8 +103,8 @@ function runReader(port: MessagePort, data: ReaderData): void {
   try {
     db = openDatabase(data.dbPath, { nativeBinding: data.nativeBinding, readonly: true });
     // A forward scan needs little cache; keeps two connections' caches within the RSS budget.
-    db.pragma('cache_size = -4096');
-    db.exec('BEGIN');
+    setCacheSizeKib(db, 4096);
+    begin(db);
     const result = readAndWrite(
       db,
       data.options,
@@ -124,7 +126,7 @@ function runReader(port: MessagePort, data: ReaderData): void {
   } catch (error) {
     port.postMessage((error instanceof ExportCancelled ? { type: 'cancelled' } : failure(error)) satisfies ReaderMessage);
   } finally {
-    if (db?.inTransaction) db.exec('ROLLBACK');
+    if (db?.inTransaction) rollback(db);
     db?.close();
   }
 }
@@ -185,7 +187,7 @@ function runParallel(
     if (settled || !final || readers.some((r) => !r.exited)) return;
     settled = true;
     if (final.type !== 'done') {
-      if (db.inTransaction) db.exec('ROLLBACK');
+      if (db.inTransaction) rollback(db);
       if (!placement.committed) for (const path of tmpPaths) rmSync(path, { force: true });
     }
     settle(final);
@@ -210,7 +212,7 @@ function runParallel(
       linkMs += performance.now() - t0;
       finishBatchRow(db, output.batchId, file.sha256, preview.exported);
       const t1 = performance.now();
-      db.exec('COMMIT');
+      commit(db);
       placement.committed = true;
       // Only a committed batch gets its file under the final name (temp-files.ts).
       placeFile(file.tmpPath, output.path, output.batchId);
@@ -306,22 +308,22 @@ async function run(data: ExportWorkerData, port: MessagePort): Promise<ExportWor
 
     // A million-row export leaves ~1 GB in the WAL. Its checkpoint runs here after the answer is
     // sent (below), not inside COMMIT, and never on the main thread's next write.
-    db.pragma('wal_autocheckpoint = 0');
+    setWalAutocheckpoint(db, 0);
     // Linking appends to sync_batch_events and scans events once: a small cache does, and keeps the
     // four threads (main, this, two readers) within the RSS budget.
-    db.pragma('cache_size = -8192');
+    setCacheSizeKib(db, 8192);
     // The temporary files are journaled (committed) before any exists; see temp-files.ts.
     journaled = [temporaryPathFor(options.output.path), temporaryPathFor(options.output.path)];
     journalTempFiles(db, journaled, options.output);
     // The batch's COMMIT is durable before its file takes the final name.
-    db.pragma('synchronous = FULL');
-    db.exec('BEGIN IMMEDIATE');
+    setSynchronous(db, 'FULL');
+    beginImmediate(db);
     const matching = countMatching(db, exportWhere(options));
     let message: ExportWorkerMessage;
     if (matching >= (data.parallelMinRows ?? PARALLEL_MIN_ROWS)) {
       message = await runParallel(db, data, options, matching, flag, journaled, placement);
     } else {
-      db.exec('ROLLBACK');
+      rollback(db);
       // runExport takes care of the first path itself (kept for the next start only if its rename failed).
       const [first, ...unused] = journaled;
       journaled = unused;
@@ -331,13 +333,13 @@ async function run(data: ExportWorkerData, port: MessagePort): Promise<ExportWor
     if (message.type !== 'done') return message;
     port.postMessage(message);
     try {
-      db.pragma('wal_checkpoint(PASSIVE)');
+      walCheckpoint(db, 'PASSIVE');
     } catch {
       /* another connection is checkpointing: it will finish the job */
     }
     return { type: 'checkpointed' };
   } catch (error) {
-    if (db?.inTransaction) db.exec('ROLLBACK');
+    if (db?.inTransaction) rollback(db);
     if (error instanceof ExportCancelled) return { type: 'cancelled' };
     return failure(error);
   } finally {

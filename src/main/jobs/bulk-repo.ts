@@ -5,22 +5,12 @@
  */
 import { sql, type Expression, type SqlBool } from 'kysely';
 import { fillIdTable, withIndexHint } from '../db/common-repo';
+export { beginImmediate, commit, rollback } from '../db/common-repo';
 import type { Sqlite } from '../db/connection';
 import { get, k, once, param, preparePluck, run, type Compilable } from '../db/query';
 import type { ConversionEventsTable } from '../db/schema';
 import { filterExpression } from '../events/filter-repo';
 import type { EventFilterParsed } from '../../shared/domain/filters';
-
-/** BEGIN IMMEDIATE: takes the write lock now, so a busy database fails before any work. */
-export function beginImmediate(db: Sqlite): void {
-  run(db, { compile: () => sql`begin immediate`.compile(k) });
-}
-export function commit(db: Sqlite): void {
-  run(db, { compile: () => sql`commit`.compile(k) });
-}
-export function rollback(db: Sqlite): void {
-  run(db, { compile: () => sql`rollback`.compile(k) });
-}
 
 export interface Chunk {
   where: Expression<SqlBool>;

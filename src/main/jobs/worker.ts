@@ -8,6 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { BulkResult } from '../../shared/ipc/channels/events';
 import { AppError } from '../../shared/ipc/result';
+import { setBusyTimeout, setCacheSizeKib, setQueryOnly, setWalAutocheckpoint, walCheckpoint } from '../db/pragma-repo';
 import { openDatabase } from '../db/connection';
 import { lowerThreadPriority } from '../lib/thread-priority';
 import { JobCancelled, runBulk, type BulkSpec } from './bulk';
@@ -45,11 +46,11 @@ function runBulkJob(data: BulkWorkerData, post: (message: BulkWorkerMessage) => 
   const flag = new Int32Array(data.cancel);
   const db = openDatabase(data.dbPath, { nativeBinding: data.nativeBinding });
   // A worker may wait for the write lock (an import or another job holds it): that blocks only this thread.
-  db.pragma('busy_timeout = 600000');
+  setBusyTimeout(db, 600_000);
   // The commit must not checkpoint by itself: the answer goes out first, then this thread copies the
   // transaction back into the database file (below), so the window's connection never has to.
-  db.pragma('wal_autocheckpoint = 0');
-  if (data.cacheMb) db.pragma(`cache_size = ${-Math.round(data.cacheMb * 1024)}`);
+  setWalAutocheckpoint(db, 0);
+  if (data.cacheMb) setCacheSizeKib(db, Math.round(data.cacheMb * 1024));
   const every = data.progressEveryMs ?? 100;
   let lastPost = 0;
   const timings: Record<string, number> = {};
@@ -68,7 +69,7 @@ function runBulkJob(data: BulkWorkerData, post: (message: BulkWorkerMessage) => 
     });
     post({ type: 'done', result, timings });
     const t = performance.now();
-    db.pragma('wal_checkpoint(PASSIVE)');
+    walCheckpoint(db, 'PASSIVE');
     post({ type: 'checkpointed', ms: Math.round(performance.now() - t) });
   } catch (error) {
     if (error instanceof JobCancelled) post({ type: 'cancelled' });
@@ -81,7 +82,7 @@ function runBulkJob(data: BulkWorkerData, post: (message: BulkWorkerMessage) => 
 
 function runReader(data: ReaderWorkerData): void {
   const db = openDatabase(data.dbPath, { nativeBinding: data.nativeBinding });
-  db.pragma('query_only = ON');
+  setQueryOnly(db, true);
   parentPort!.on('message', (request: ReaderRequest) => {
     let response: ReaderResponse;
     let transfer: ArrayBuffer[] = [];

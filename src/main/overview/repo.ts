@@ -3,19 +3,23 @@ import type { EventFilterParsed } from '../../shared/domain/filters';
 import type { StatusCounts } from '../../shared/ipc/channels/events';
 import type { OverviewTiles, OverviewTimeline, TimelineDay, TimelineParsed } from '../../shared/ipc/channels/overview';
 import type { Sqlite } from '../db/connection';
-import { filterToWhere } from '../events/filter-sql';
+import { sql, type RawBuilder } from 'kysely';
+import { all, k } from '../db/query';
+import { filterExpression } from '../events/filter-repo';
 
 const MAX_DAYS = 3660;
 const DAY_MS = 86_400_000;
 
 const zeroCounts = (): StatusCounts => Object.fromEntries(SYNC_STATUSES.map((s) => [s, 0])) as StatusCounts;
 
-/** SQL for the calendar day of event_time in a fixed UTC offset. */
-function dayExpression(offsetMinutes: number): string {
-  if (offsetMinutes === 0) return 'substr(event_time, 1, 10)';
+/** The calendar day of event_time in a fixed UTC offset (the offset is a literal: one statement per offset). */
+function dayExpression(offsetMinutes: number): RawBuilder<string> {
+  if (offsetMinutes === 0) return sql<string>`substr(${sql.ref('event_time')}, 1, 10)`;
   const sign = offsetMinutes > 0 ? '+' : '-';
-  return `strftime('%Y-%m-%d', event_time, '${sign}${Math.abs(offsetMinutes)} minutes')`;
+  return sql<string>`strftime('%Y-%m-%d', ${sql.ref('event_time')}, ${sql.lit(`${sign}${Math.abs(offsetMinutes)} minutes`)})`;
 }
+/** count(*) and the value total (0 when none) of a group. */
+const groupTotals = () => [sql<number>`count(*)`.as('n'), sql<number>`ifnull(sum(${sql.ref('event_value_micros')}), 0)`.as('v')];
 
 function dayOf(iso: string, offsetMinutes: number): string {
   return new Date(Date.parse(iso) + offsetMinutes * 60_000).toISOString().slice(0, 10);
@@ -57,14 +61,12 @@ export function timelineScope(input: TimelineParsed): TimelineScope {
 /** Conversions per day stacked by status (count, and value per currency), for a review filter. */
 export function overviewTimeline(db: Sqlite, input: TimelineParsed): OverviewTimeline {
   const scope = timelineScope(input);
-  const where = filterToWhere(scope.filter);
-  const day = dayExpression(input.utcOffsetMinutes);
-  const rows = db
-    .prepare(
-      `SELECT ${day} AS day, sync_status AS status, currency, count(*) AS n, ifnull(sum(event_value_micros), 0) AS v
-       FROM conversion_events WHERE ${where.sql} GROUP BY 1, 2, 3`,
-    )
-    .all(...where.params) as OverviewRow[];
+  const query = k
+    .selectFrom('conversion_events')
+    .select([dayExpression(input.utcOffsetMinutes).as('day'), 'sync_status as status', 'currency', ...groupTotals()])
+    .where(filterExpression(scope.filter))
+    .groupBy([sql.lit(1), sql.lit(2), sql.lit(3)]);
+  const rows = all<OverviewRow>(db, query);
   return assembleTimeline(rows, input, scope);
 }
 
@@ -105,13 +107,12 @@ export function assembleTimeline(rows: readonly OverviewRow[], input: TimelinePa
 
 /** Tiles: counts by status and total value by currency for a review filter. */
 export function overviewTiles(db: Sqlite, filter: EventFilterParsed): OverviewTiles {
-  const where = filterToWhere(filter);
-  const rows = db
-    .prepare(
-      `SELECT sync_status AS status, currency, count(*) AS n, ifnull(sum(event_value_micros), 0) AS v
-       FROM conversion_events WHERE ${where.sql} GROUP BY 1, 2`,
-    )
-    .all(...where.params) as Omit<OverviewRow, 'day'>[];
+  const query = k
+    .selectFrom('conversion_events')
+    .select(['sync_status as status', 'currency', ...groupTotals()])
+    .where(filterExpression(filter))
+    .groupBy([sql.lit(1), sql.lit(2)]);
+  const rows = all<Omit<OverviewRow, 'day'>>(db, query);
   return assembleTiles(rows);
 }
 

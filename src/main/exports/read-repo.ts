@@ -1,0 +1,173 @@
+/**
+ * The statements of one export (run.ts, worker.ts, parts.ts): the count and the rowid-ordered read
+ * of the matching events (compiled once per export, read as arrays), the sync batch row, and the
+ * links of the batch's queued events (sync_batch_events, 0009).
+ */
+import { sql, type Expression, type SqlBool } from 'kysely';
+import { FORMAT_DESTINATION } from '../../shared/domain/delivery';
+import type { ExportFormat } from '../../shared/domain/exports';
+import { jsonValues } from '../db/common-repo';
+import type { Sqlite } from '../db/connection';
+import { get, k, once, param, prepare, preparePluck, prepareRaw, run } from '../db/query';
+import { destinationStatus, formatsOfDestination } from '../delivery/filter-repo';
+import { linkedBatchId } from '../events/repo';
+
+export type ExportWhere = Expression<SqlBool>;
+
+/** A half-open range of the export's order key: from ≤ rowid < to. */
+export interface KeyRange {
+  from?: number;
+  to?: number;
+}
+
+const rowid = sql.ref<number>('rowid');
+
+export function withRange(where: ExportWhere, range: KeyRange | undefined): ExportWhere {
+  if (range?.from === undefined && range?.to === undefined) return where;
+  const terms = [where];
+  if (range.from !== undefined) terms.push(sql<SqlBool>`${rowid} >= ${range.from}`);
+  if (range.to !== undefined) terms.push(sql<SqlBool>`${rowid} < ${range.to}`);
+  return sql<SqlBool>`${sql.join(terms.map((term) => sql`(${term})`), sql` and `)}`;
+}
+
+/** The order key of the row in the middle of the export (where the second reader starts). */
+export function middleKey(db: Sqlite, where: ExportWhere, matching: number): number | null {
+  const query = k.selectFrom('conversion_events').select(rowid.as('rowid')).where(where).orderBy(rowid).limit(1).offset(Math.floor(matching / 2));
+  return preparePluck<number>(db, query).get() ?? null;
+}
+
+export function countMatching(db: Sqlite, where: ExportWhere): number {
+  return get<{ n: number }>(db, k.selectFrom('conversion_events').select((eb) => eb.fn.countAll<number>().as('n')).where(where))!.n;
+}
+
+/** The matching events' columns (`rowid` first, `batch_id` = the latest linked batch) in rowid order, as arrays. */
+export function exportRows(db: Sqlite, columns: readonly string[], where: ExportWhere): IterableIterator<unknown[]> {
+  const query = k
+    .selectFrom('conversion_events')
+    .select((eb) => columns.map((c) => (c === 'batch_id' ? linkedBatchId(eb).as('batch_id') : sql.ref(c).as(c))))
+    .where(where)
+    .orderBy(rowid);
+  return prepareRaw<unknown[]>(db, query).iterate();
+}
+
+/** "Queued for the file's destination": the events a batch links and "mark uploaded" sends. */
+function queuedForFormat(format: ExportFormat): ExportWhere {
+  const destination = FORMAT_DESTINATION[format];
+  return destination ? sql<SqlBool>`${destinationStatus(destination)} = 'queued'` : sql<SqlBool>`${sql.ref('sync_status')} = 'queued'`;
+}
+
+/** Open batches whose events this format's batch takes over (an event is in at most one open batch per destination). */
+function sameDestinationBatches(format: ExportFormat) {
+  const formats = formatsOfDestination(FORMAT_DESTINATION[format]);
+  return k
+    .selectFrom('sync_batches')
+    .select('id')
+    .where('status', '=', sql.lit('exported'))
+    .where('destination', 'in', formats.map((f) => sql.lit(f)));
+}
+
+const EXCLUDED_SLICE = 10_000;
+
+/** Queued events of this export (excluded ones aside) that are already in an open batch of its destination: they move to the new one. */
+export function countInOpenBatches(db: Sqlite, where: ExportWhere, excludedRowids: readonly number[], format: ExportFormat): number {
+  const open = sameDestinationBatches(format);
+  if (!get(db, open.limit(1))) return 0;
+  const inOpen = k.selectFrom('sync_batch_events as l').select('l.event_id').where('l.batch_id', 'in', open);
+  const scope = sql<SqlBool>`(${where}) and ${queuedForFormat(format)} and ${sql.ref('id')} in (${inOpen})`;
+  const count = (extra?: ExportWhere) =>
+    k
+      .selectFrom('conversion_events')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .$if(extra !== undefined, (q) => q.where(extra!))
+      .where(scope);
+  let moved = get<{ n: number }>(db, count())!.n;
+  const excludedInScope = prepare<{ n: number }>(db, count(sql<SqlBool>`${rowid} in ${jsonValues(param('rowids'))}`));
+  for (let i = 0; moved > 0 && i < excludedRowids.length; i += EXCLUDED_SLICE) {
+    moved -= excludedInScope.get({ rowids: JSON.stringify(excludedRowids.slice(i, i + EXCLUDED_SLICE)) })!.n;
+  }
+  return moved;
+}
+
+export function insertBatchRow(db: Sqlite, row: { id: string; destination: ExportFormat; file_path: string; created_at: string }): void {
+  run(db, k.insertInto('sync_batches').values({ ...row, event_count: 0, status: 'exported' }));
+}
+
+export function finishBatchRow(db: Sqlite, batchId: string, sha256: string, exported: number): void {
+  run(db, k.updateTable('sync_batches').set({ file_sha256: sha256, event_count: exported }).where('id', '=', batchId));
+}
+
+const LINK_CHUNK_ROWS = 50_000;
+const SINGLE_INSERT_MAX = 50_000;
+const ROWID_RANGE = once(() => k.selectFrom('conversion_events').select([sql<number | null>`min(rowid)`.as('lo'), sql<number | null>`max(rowid)`.as('hi')]));
+
+export interface BatchLinker {
+  /** Links the next chunk; false when every chunk is done. */
+  step(): boolean;
+  /** Unlinks the excluded rows and moves the linked events out of other open batches; returns the count linked. */
+  finish(excludedRowids: readonly number[]): number;
+}
+
+/**
+ * Links the export's queued events to its batch (rows of sync_batch_events, 0009). Only queued events
+ * join: they are the ones "mark uploaded" moves to sent. The pairs are appended in rowid order (ids
+ * are time-ordered, so the key grows at its end) in chunks of 50,000 rowids, which bounds the
+ * statement journal and lets the caller check for cancel or relay progress between chunks. Excluded
+ * events are known only once the file is written, so they are unlinked at the end.
+ */
+export function batchLinker(db: Sqlite, where: ExportWhere, batchId: string, expected: number, format: ExportFormat): BatchLinker {
+  const link = (range?: true) =>
+    k.insertInto('sync_batch_events').columns(['batch_id', 'event_id']).expression(
+      k
+        .selectFrom('conversion_events')
+        .select([sql.val(batchId).as('batch_id'), 'id'])
+        .where(where)
+        .where(queuedForFormat(format))
+        .$if(range === true, (q) => q.where(rowid, '>=', param('from')).where(rowid, '<', param('to')).orderBy(rowid)),
+    );
+  let linked = 0;
+  let done = false;
+  // Small exports link in one statement; large ones in rowid chunks over the table's rowid range.
+  const single = expected <= SINGLE_INSERT_MAX;
+  const chunk = single ? null : prepare(db, link(true));
+  const bounds = single ? null : get<{ lo: number | null; hi: number | null }>(db, ROWID_RANGE)!;
+  let next = bounds?.lo ?? 0;
+  const last = bounds?.hi ?? -1;
+  return {
+    step() {
+      if (done) return false;
+      if (!chunk) {
+        linked += run(db, link()).changes;
+        done = true;
+      } else {
+        linked += chunk.run({ from: next, to: next + LINK_CHUNK_ROWS }).changes;
+        next += LINK_CHUNK_ROWS;
+        done = next > last;
+      }
+      return !done;
+    },
+    finish(excludedRowids) {
+      const unlink = prepare(
+        db,
+        k
+          .deleteFrom('sync_batch_events')
+          .where('batch_id', '=', batchId)
+          .where('event_id', 'in', k.selectFrom('conversion_events').select('id').where(rowid, 'in', jsonValues<number>(param('rowids')))),
+      );
+      for (let i = 0; i < excludedRowids.length; i += EXCLUDED_SLICE) {
+        linked -= unlink.run({ rowids: JSON.stringify(excludedRowids.slice(i, i + EXCLUDED_SLICE)) }).changes;
+      }
+      // An event is in at most one open batch per destination: exporting it again for the same
+      // destination moves it here (a Meta file leaves the event in its open Google batch).
+      const others = sameDestinationBatches(format).where('id', '<>', batchId);
+      if (!get(db, others.limit(1))) return linked;
+      run(
+        db,
+        k
+          .deleteFrom('sync_batch_events')
+          .where('batch_id', 'in', others)
+          .where('event_id', 'in', k.selectFrom('sync_batch_events as mine').select('mine.event_id').where('mine.batch_id', '=', batchId)),
+      );
+      return linked;
+    },
+  };
+}
