@@ -1,16 +1,14 @@
-import { allRows, createKysely, type Sqlite } from '../db/connection';
-
-/** A query builder only (compiles; never connects): the statements run on the connection passed in. */
-const builder = createKysely(null as unknown as Sqlite);
+import { sql } from 'kysely';
+import { allRows, type Sqlite } from '../db/connection';
+import { k as builder, pluck, pluckOne, rawQuery } from '../db/query';
 
 /** `PRAGMA integrity_check`: empty when the file is sound, else SQLite's messages. */
 export function integrityProblems(db: Sqlite): string[] {
-  const rows = db.pragma('integrity_check') as { integrity_check: string }[];
-  return rows.map((row) => row.integrity_check).filter((message) => message !== 'ok');
+  return pluck<string>(db, rawQuery(sql`pragma integrity_check`)).filter((message) => message !== 'ok');
 }
 
 export function pageSize(db: Sqlite): number {
-  return db.pragma('page_size', { simple: true }) as number;
+  return pluckOne<number>(db, rawQuery(sql`pragma page_size`))!;
 }
 
 /** The migrations applied to a database (throws when it has no schema_migrations table). */
