@@ -11,37 +11,20 @@
  * in the chunk (driven from the chunk, never a scan of event_deliveries) plus the writes for the split
  * events themselves.
  */
-import { sql, type RawBuilder, type SqlBool } from 'kysely';
+import { sql, type Expression, type SqlBool } from 'kysely';
 import { ATTEMPT_ACTIONS, TRANSITIONS, type SyncAction } from '../../shared/domain/sync';
-import { allRows, runQuery, type Sqlite } from '../db/connection';
-import { k } from './sql';
-
-/** Runs a raw Kysely statement (compiled with the builder's dialect) on this connection. */
-function runRaw(db: Sqlite, query: RawBuilder<unknown>): number {
-  const compiled = query.compile(k);
-  return db.prepare(compiled.sql).run(...(compiled.parameters as unknown[])).changes;
-}
+import { withIndexHint } from '../db/common-repo';
+import type { Sqlite } from '../db/connection';
+import { get, run } from '../db/query';
+import { k as deliveryK } from './sql';
 import { DERIVED_CASE } from './write-repo';
 
-export interface ScopeFragment {
-  sql: string;
-  params: unknown[];
-}
-
-/** A positional-parameter WHERE fragment (filter-sql.ts) as a Kysely raw builder with its values bound in order. */
-export function fragment(where: ScopeFragment): RawBuilder<unknown> {
-  const parts = where.sql.split('?');
-  if (parts.length - 1 !== where.params.length) throw new Error('fragment: placeholder count does not match the parameters');
-  return sql.join(
-    parts.map((part, i) => (i < where.params.length ? sql`${sql.raw(part)}${where.params[i]}` : sql.raw(part))),
-    sql``,
-  );
-}
-
+/** The chunk's split deliveries (event, destination) that move, for the statements after the fill. */
+const k = deliveryK.withTables<{ 'temp.bulk_split': { event_id: string; destination: string } }>();
 const SPLIT = 'temp.bulk_split';
 
 function splitTable(db: Sqlite): void {
-  runQuery(
+  run(
     db,
     k.schema
       .createTable(SPLIT)
@@ -49,15 +32,15 @@ function splitTable(db: Sqlite): void {
       .addColumn('event_id', 'text', (c) => c.notNull())
       .addColumn('destination', 'text', (c) => c.notNull())
       .addPrimaryKeyConstraint('bulk_split_pk', ['event_id', 'destination'])
-      .modifyEnd(sql`WITHOUT ROWID`),
+      .modifyEnd(sql`without rowid`),
   );
-  runQuery(db, k.deleteFrom(SPLIT as 'event_deliveries'));
+  run(db, k.deleteFrom(SPLIT));
 }
 
 export interface BulkDeliveryWrite {
   action: SyncAction;
   /** The chunk's scope on conversion_events (already including the action's allowed overall statuses). */
-  scope: ScopeFragment;
+  scope: Expression<SqlBool>;
   /** Read conversion_events without its indexes (the jobs worker's rowid chunks). */
   notIndexed: boolean;
   note: string | null;
@@ -74,21 +57,23 @@ export interface BulkDeliveryWrite {
 export function moveDeliveriesOfScope(db: Sqlite, write: BulkDeliveryWrite): number {
   const { from, to } = TRANSITIONS[write.action];
   splitTable(db);
-  const table = write.notIndexed ? sql`conversion_events NOT INDEXED` : sql`conversion_events`;
   // CROSS JOIN keeps SQLite's join order: the chunk's events first, one probe of the deliveries' key each.
-  const filled = runRaw(
-    db,
-    sql`INSERT INTO temp.bulk_split (event_id, destination)
-      SELECT d.event_id, d.destination FROM (SELECT id FROM ${table} WHERE ${fragment(write.scope)}) s
-      CROSS JOIN event_deliveries d ON d.event_id = s.id
-      WHERE d.status IN (${sql.join([...from])})`,
+  const fill = k.insertInto(SPLIT).columns(['event_id', 'destination']).expression(
+    k
+      .selectFrom(k.selectFrom('conversion_events').select('id').where(write.scope).as('s'))
+      .crossJoin('event_deliveries as d')
+      .select(['d.event_id', 'd.destination'])
+      .whereRef('d.event_id', '=', 's.id')
+      .where('d.status', 'in', [...from]),
   );
+  // The chunk's own read of conversion_events is its statement's first FROM (withIndexHint).
+  const filled = run(db, write.notIndexed ? withIndexHint(fill, 'conversion_events', 'not indexed') : fill).changes;
   if (!filled) return 0;
   const attempt = ATTEMPT_ACTIONS.includes(write.action) ? 1 : 0;
-  const moving = k.selectFrom(`${SPLIT} as b` as 'event_deliveries as b').innerJoin('event_deliveries as x', (join) =>
+  const moving = k.selectFrom(`${SPLIT} as b`).innerJoin('event_deliveries as x', (join) =>
     join.onRef('x.event_id', '=', 'b.event_id').onRef('x.destination', '=', 'b.destination'),
   );
-  runQuery(
+  run(
     db,
     k
       .insertInto('sync_history')
@@ -98,40 +83,40 @@ export function moveDeliveriesOfScope(db: Sqlite, write: BulkDeliveryWrite): num
           'x.event_id',
           'x.destination',
           'x.status',
-          sql<string>`${to}`.as('to_status'),
-          sql<string>`${write.action}`.as('action'),
-          sql<string | null>`${write.note}`.as('note'),
-          sql<string | null>`${write.batchId}`.as('batch_id'),
-          sql<string>`${write.changeId}`.as('change_id'),
+          sql.val(to).as('to_status'),
+          sql.val(write.action).as('action'),
+          sql.val(write.note).as('note'),
+          sql.val(write.batchId).as('batch_id'),
+          sql.val(write.changeId).as('change_id'),
           'x.last_error',
           'x.synced_at',
           'x.attempts',
           'x.last_error_code',
-          sql<string>`${write.now}`.as('created_at'),
+          sql.val(write.now).as('created_at'),
         ]),
       ),
   );
-  runQuery(
+  run(
     db,
     k
       .updateTable('event_deliveries')
-      .set({
+      .set((eb) => ({
         status: to,
-        attempts: sql`attempts + ${attempt}`,
-        synced_at: write.action === 'mark_sent' ? write.now : sql`synced_at`,
-        last_error: write.action === 'mark_sent' ? null : write.action === 'mark_failed' ? write.note : sql<string | null>`last_error`,
-        last_error_code: write.action === 'mark_sent' || write.action === 'mark_failed' ? null : sql<string | null>`last_error_code`,
-        batch_id: sql`coalesce(${write.batchId}, batch_id)`,
+        attempts: eb('attempts', '+', attempt),
+        synced_at: write.action === 'mark_sent' ? write.now : eb.ref('synced_at'),
+        last_error: write.action === 'mark_sent' ? null : write.action === 'mark_failed' ? write.note : eb.ref('last_error'),
+        last_error_code: write.action === 'mark_sent' || write.action === 'mark_failed' ? null : eb.ref('last_error_code'),
+        batch_id: eb.fn.coalesce(eb.val(write.batchId), eb.ref('batch_id')),
         updated_at: write.now,
-      })
-      .where(sql<SqlBool>`(event_id, destination) IN (SELECT event_id, destination FROM temp.bulk_split)`),
+      }))
+      .where((eb) => eb(eb.refTuple('event_id', 'destination'), 'in', eb.selectFrom(SPLIT).select(['event_id', 'destination']).$asTuple('event_id', 'destination'))),
   );
   return filled;
 }
 
 /** The last history row's id (the re-derive after an event-level write looks at rows written after it). */
 export function lastHistoryId(db: Sqlite): number {
-  return allRows<{ id: number | null }>(db, k.selectFrom('sync_history').select((eb) => eb.fn.max('id').as('id')))[0]?.id ?? 0;
+  return get<{ id: number | null }>(db, k.selectFrom('sync_history').select((eb) => eb.fn.max('id').as('id')))?.id ?? 0;
 }
 
 /**
@@ -140,39 +125,60 @@ export function lastHistoryId(db: Sqlite): number {
  * not skipped), and their history rows of this change say so.
  */
 export function rederiveMoved(db: Sqlite, changeId: string, afterHistoryId: number, now: string): void {
-  const moved = sql`(SELECT event_id FROM sync_history WHERE id > ${afterHistoryId} AND change_id = ${changeId} AND destination IS NOT NULL)`;
-  const derived = sql<string>`(SELECT ${DERIVED_CASE} FROM event_deliveries x WHERE x.event_id = sync_history.event_id)`;
-  runQuery(
+  const moved = k.selectFrom('sync_history').select('event_id').where('id', '>', afterHistoryId).where('change_id', '=', changeId).where('destination', 'is not', null);
+  run(
     db,
     k
       .updateTable('sync_history')
-      .set({ to_status: derived })
+      .set((eb) => ({ to_status: eb.selectFrom('event_deliveries as x').select(DERIVED_CASE.as('derived')).whereRef('x.event_id', '=', 'sync_history.event_id') }))
       .where('id', '>', afterHistoryId)
       .where('change_id', '=', changeId)
       .where('destination', 'is', null)
-      .where(sql<SqlBool>`event_id IN ${moved}`),
+      .where('event_id', 'in', moved),
   );
   rederiveEvents(db, moved, now);
 }
 
+/** The event ids a re-derive applies to (a subquery). */
+export type EventIds = Expression<{ event_id: string }>;
+
 /** sync_status (and synced_at / sync_error) of the given events = the derived state of their rows. */
-export function rederiveEvents(db: Sqlite, eventIds: RawBuilder<unknown>, now: string): void {
-  const derived = sql<string>`(SELECT ${DERIVED_CASE} FROM event_deliveries x WHERE x.event_id = conversion_events.id)`;
-  runQuery(
+export function rederiveEvents(db: Sqlite, eventIds: EventIds, now: string): void {
+  run(
     db,
     k
       .updateTable('conversion_events')
-      .set({
-        sync_status: derived,
-        synced_at: sql`CASE WHEN ${derived} = 'sent' THEN (SELECT max(x.synced_at) FROM event_deliveries x WHERE x.event_id = conversion_events.id) ELSE synced_at END`,
-        sync_error: sql`CASE ${derived} WHEN 'sent' THEN NULL
-          WHEN 'failed' THEN (SELECT group_concat(CASE x.destination WHEN 'meta' THEN 'Meta' ELSE 'Google Ads' END || ': ' || ifnull(x.last_error, 'failed'), '; ')
-                              FROM event_deliveries x WHERE x.event_id = conversion_events.id AND x.status = 'failed')
-          ELSE sync_error END`,
-        updated_at: now,
+      .set((eb) => {
+        const deliveries = () => eb.selectFrom('event_deliveries as x').whereRef('x.event_id', '=', 'conversion_events.id');
+        const derived = deliveries().select(DERIVED_CASE.as('derived'));
+        const failedErrors = deliveries()
+          .select((x) => {
+            const platform = x.case('x.destination').when(sql.lit('meta')).then(sql.lit('Meta')).else(sql.lit('Google Ads')).end();
+            const message = x(x(platform, '||', sql.lit(': ')), '||', x.fn.coalesce('x.last_error', sql.lit('failed')));
+            return x.fn<string | null>('group_concat', [message, sql.lit('; ')]).as('errors');
+          })
+          .where('x.status', '=', sql.lit('failed'));
+        return {
+          sync_status: derived as never,
+          synced_at: eb
+            .case()
+            .when(derived, '=', sql.lit('sent'))
+            .then(deliveries().select((x) => x.fn.max('x.synced_at').as('synced_at')))
+            .else(eb.ref('synced_at'))
+            .end(),
+          sync_error: eb
+            .case(derived)
+            .when(sql.lit('sent'))
+            .then(null)
+            .when(sql.lit('failed'))
+            .then(failedErrors)
+            .else(eb.ref('sync_error'))
+            .end(),
+          updated_at: now,
+        };
       })
-      .where(sql<SqlBool>`id IN ${eventIds}`)
-      .where(sql<SqlBool>`EXISTS (SELECT 1 FROM event_deliveries x WHERE x.event_id = conversion_events.id)`),
+      .where('id', 'in', eventIds as never)
+      .where((eb) => eb.exists(eb.selectFrom('event_deliveries as x').select(sql.lit(1).as('one')).whereRef('x.event_id', '=', 'conversion_events.id'))),
   );
 }
 
@@ -190,9 +196,9 @@ export function undoDeliveries(db: Sqlite, changeId: string, undoChangeId: strin
       .where('h.change_id', '=', changeId)
       .where('h.destination', 'is not', null)
       .whereRef('x.status', '=', 'h.to_status');
-  const rows = allRows<{ n: number }>(db, inRange(historyOfChange()).select((eb) => eb.fn.count<number>('h.event_id').distinct().as('n')))[0]?.n ?? 0;
+  const rows = get<{ n: number }>(db, inRange(historyOfChange()).select((eb) => eb.fn.count<number>('h.event_id').distinct().as('n')))?.n ?? 0;
   if (!rows) return 0;
-  runQuery(
+  run(
     db,
     k
       .insertInto('sync_history')
@@ -202,23 +208,33 @@ export function undoDeliveries(db: Sqlite, changeId: string, undoChangeId: strin
           'h.event_id',
           'h.destination',
           'h.to_status',
-          sql<string>`h.from_status`.as('to'),
-          sql<string>`'undo'`.as('action'),
-          sql<string>`'undo of ' || h.action`.as('note'),
-          sql<string>`${undoChangeId}`.as('change_id'),
-          sql<string>`${now}`.as('created_at'),
+          'h.from_status as to',
+          sql.lit('undo').as('action'),
+          sql<string>`${sql.lit('undo of ')} || ${sql.ref('h.action')}`.as('note'),
+          sql.val(undoChangeId).as('change_id'),
+          sql.val(now).as('created_at'),
         ]),
       ),
   );
-  const h = range ? sql`AND h.id > ${range.after} AND h.id <= ${range.upTo}` : sql``;
-  runRaw(
+  run(
     db,
-    sql`UPDATE event_deliveries AS x
-      SET status = h.from_status, last_error = h.prev_sync_error, synced_at = h.prev_synced_at,
-          attempts = coalesce(h.prev_attempts, x.attempts), last_error_code = h.prev_error_code, updated_at = ${now}
-      FROM sync_history AS h
-      WHERE h.change_id = ${changeId} AND h.destination IS NOT NULL ${h}
-        AND h.event_id = x.event_id AND h.destination = x.destination AND x.status = h.to_status`,
+    k
+      .updateTable('event_deliveries as x')
+      .from('sync_history as h')
+      .set((eb) => ({
+        status: eb.ref('h.from_status') as never,
+        last_error: eb.ref('h.prev_sync_error'),
+        synced_at: eb.ref('h.prev_synced_at'),
+        attempts: eb.fn.coalesce('h.prev_attempts', 'x.attempts') as never,
+        last_error_code: eb.ref('h.prev_error_code'),
+        updated_at: now,
+      }))
+      .where('h.change_id', '=', changeId)
+      .where('h.destination', 'is not', null)
+      .$if(range !== undefined, (q) => q.where('h.id', '>', range!.after).where('h.id', '<=', range!.upTo))
+      .whereRef('h.event_id', '=', 'x.event_id')
+      .whereRef('h.destination', '=', 'x.destination')
+      .whereRef('x.status', '=', 'h.to_status'),
   );
   return rows;
 }

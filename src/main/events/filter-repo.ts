@@ -106,9 +106,3 @@ export function filterToWhere(filter: EventFilterParsed): SqlFragment {
   const compiled = sql<SqlBool>`${filterExpression(filter)}`.compile(k);
   return { sql: compiled.sql, params: [...compiled.parameters] };
 }
-
-/** A compiled fragment back as an expression (its `?` placeholders bound to its parameters, in order). */
-export function fragmentExpression(where: SqlFragment): Expression<SqlBool> {
-  const pieces = where.sql.split('?');
-  return sql<SqlBool>(Object.assign([...pieces], { raw: pieces }) as unknown as TemplateStringsArray, ...where.params);
-}

@@ -1,12 +1,14 @@
-import { sql, type Expression, type SqlBool } from 'kysely';
+import { expressionBuilder, sql, type Expression, type SqlBool } from 'kysely';
 import type { ConversionSyncStatus } from '../../shared/domain/events';
 import { ATTEMPT_ACTIONS, TRANSITIONS, type SyncAction } from '../../shared/domain/sync';
 import { jsonValues, withIndexHint } from '../db/common-repo';
 import type { Sqlite } from '../db/connection';
 import { all, get, k, once, param, pluck, run, type Compilable } from '../db/query';
-import type { ConversionEventsTable } from '../db/schema';
+import type { ConversionEventsTable, DB } from '../db/schema';
 import { lastHistoryId, moveDeliveriesOfScope, rederiveEvents, rederiveMoved, undoDeliveries } from '../delivery/bulk-repo';
 import { noDeliveryRows } from '../delivery/repo';
+
+const eb = expressionBuilder<DB, 'conversion_events'>();
 
 export interface TransitionWrite {
   action: SyncAction;
@@ -43,16 +45,14 @@ export function statusBreakdown(db: Sqlite, where: Expression<SqlBool>, notIndex
 export function applyTransition(db: Sqlite, write: TransitionWrite): number {
   const { from, to } = TRANSITIONS[write.action];
   const scope = k.selectFrom('conversion_events').where(write.where).where('sync_status', 'in', from);
-  const scopeWhere = sql<SqlBool>`${write.where} and ${sql.ref('sync_status')} in (${sql.join(from)})`;
   // Events with delivery rows (0012): their deliveries move first, their overall status is re-derived
   // after. Skipped entirely while no event has rows (a fresh import's bulk queue costs what it did).
   const splitAware = !noDeliveryRows(db);
   const historyBefore = splitAware ? lastHistoryId(db) : 0;
-  const compiledScope = scopeWhere.compile(k);
   const movedDeliveries = splitAware
     ? moveDeliveriesOfScope(db, {
         action: write.action,
-        scope: { sql: compiledScope.sql, params: [...compiledScope.parameters] },
+        scope: eb.and([write.where, eb('sync_status', 'in', from)]),
         notIndexed: write.notIndexed ?? false,
         note: write.note,
         batchId: write.batchId ?? null,
@@ -170,7 +170,7 @@ export function undoChange(
     .select('event_id')
     .where('change_id', '=', changeId)
     .$if(range !== undefined, (q) => q.where('id', '>', range!.after).where('id', '<=', range!.upTo));
-  rederiveEvents(db, sql`${events}`, now);
+  rederiveEvents(db, events, now);
   return Math.max(restored, deliveriesRestored);
 }
 
