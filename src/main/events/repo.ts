@@ -226,11 +226,14 @@ export function listStatement(db: Sqlite, query: ListQuery): { query: Compilable
   select = query.after && query.afterPart !== 'beyondKey' ? select.orderBy(tie, dir) : select.orderBy(key, dir).orderBy(tie, dir);
   select = select.limit(query.limit);
   if (!query.after && query.offset) select = select.offset(query.offset);
+  // Compiled once here: the plan check, the index hint and the run all use this text.
+  const compiled = select.compile();
+  const statement: Compilable = { compile: () => compiled };
   let indexedBy: string | null = null;
-  if (planSorts(db, select) && hasIndex(db, SORT_INDEXES[query.sort.field]) && matchesAtLeast(db, where, SMALL_RESULT)) {
+  if (planSorts(db, statement) && hasIndex(db, SORT_INDEXES[query.sort.field]) && matchesAtLeast(db, where, SMALL_RESULT)) {
     indexedBy = SORT_INDEXES[query.sort.field];
   }
-  return { query: indexedBy ? withIndexHint(select, 'conversion_events', { indexedBy }) : select, indexedBy };
+  return { query: indexedBy ? withIndexHint(statement, 'conversion_events', { indexedBy }) : statement, indexedBy };
 }
 
 const twoPart = (query: ListQuery) => query.after !== undefined;
