@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { COL, IMPORT_COLUMNS, type ImportColumn } from '../../src/main/imports/columns';
-import { PreflightCounter } from '../../src/main/imports/match-quality';
+import { presenceMask, PreflightCounter } from '../../src/main/imports/match-quality';
 import { createImportRow, preflightCounts, prepareImportStatements } from '../../src/main/imports/repo';
 import { createKysely } from '../../src/main/db/connection';
 import { importServiceForContext } from '../../src/main/imports/handlers';
@@ -65,12 +65,16 @@ describe('pre-flight counted while inserting', () => {
         createImportRow(ctx.db, { id: importId, fileName: 'p.csv', fileSize: 1, filePath: '/p.csv', mapping: { columns: [] } as never, options: {} as never, headers: [] });
         const stmts = prepareImportStatements(ctx.db, createKysely(ctx.db));
         const counter = new PreflightCounter();
+        const tally = new PreflightCounter(); // the pipeline's way: the mapper's presence masks, tallied
         for (const present of rows) {
           const values = rowValues(importId, present);
           expect(stmts.insert(values)).toBe(true);
           counter.add(values);
+          tally.addMask(presenceMask(values));
         }
-        expect(counter.counts()).toEqual(preflightCounts(ctx.db, importId));
+        const scanned = preflightCounts(ctx.db, importId);
+        expect(counter.counts()).toEqual(scanned);
+        expect(tally.counts()).toEqual(scanned);
       }),
       { numRuns: 150 },
     );

@@ -5,6 +5,7 @@ import { IMPORT_COLUMNS } from './columns';
 import { IMPORT_THREAD_LIMITS } from './thread-limits';
 import { RowMapper } from './rows';
 import { storableProblem } from './storable';
+import { presenceMask } from './match-quality';
 import { ZoneClock } from './time';
 
 /**
@@ -41,6 +42,8 @@ export interface MappedBatch {
   flags: Uint8Array;
   /** Cells of the row that were already hashed (stored for `prehashedFor` only). */
   prehashed: Uint8Array;
+  /** Which match-rule columns each row fills (match-quality.ts presenceMask), for the pre-flight tally. */
+  presence: Uint32Array;
   /** The kept rows' values end to end, WIDTH each, in row order. */
   values: unknown[];
   /** [row index, problems] in row order: a refused row's errors, a kept row's warnings (rows without are absent). */
@@ -73,6 +76,7 @@ export function mapBatch(mapper: RowMapper, now: string, batch: RowBatch): Mappe
   const n = lines.length;
   const flags = new Uint8Array(n);
   const prehashed = new Uint8Array(n);
+  const presence = new Uint32Array(n);
   const values: unknown[] = [];
   const problems: [number, ImportRowError[]][] = [];
   let at = 0;
@@ -95,10 +99,11 @@ export function mapBatch(mapper: RowMapper, now: string, batch: RowBatch): Mappe
     }
     flags[i] = (result.currencyGiven ? CURRENCY_GIVEN : 0) | (result.nameGiven ? NAME_GIVEN : 0);
     prehashed[i] = result.prehashed;
+    presence[i] = presenceMask(result.values);
     for (const value of result.values) values.push(value);
     if (result.warnings) problems.push([i, result.warnings]);
   }
-  return { lines, flags, prehashed, values, problems };
+  return { lines, flags, prehashed, presence, values, problems };
 }
 
 export interface MapperPool {

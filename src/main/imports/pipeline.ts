@@ -293,7 +293,7 @@ async function pass(
   };
 
   /** One kept row: `values` in IMPORT_COLUMNS order (a buffer reused for every row: read it, never keep it). */
-  const store = (values: unknown[], line: number, warnings: ImportRowError[] | null, rowFlags: number, prehashed: number) => {
+  const store = (values: unknown[], line: number, warnings: ImportRowError[] | null, rowFlags: number, prehashed: number, presence: number) => {
     values[COL.id] = nextId();
     const campaign = values[COL.campaign_id];
     if (typeof campaign === 'string' && campaign.startsWith(CAMPAIGN_MARKER)) values[COL.campaign_id] = lookups.campaignId(campaign.slice(CAMPAIGN_MARKER.length));
@@ -307,7 +307,7 @@ async function pass(
       return;
     }
     if (inserted) {
-      counter.add(values);
+      counter.addMask(presence);
       counts.imported++;
       lastDuplicateId = null;
       keepWarnings(warnings, prehashed);
@@ -374,7 +374,7 @@ async function pass(
   // Results are stored strictly in file order, so "earlier in the file" dedup stays exact.
   const drain = async (keep: number) => {
     while (inFlight.length > keep) {
-      const { lines, flags, prehashed, values, problems } = await inFlight.shift()!;
+      const { lines, flags, prehashed, presence, values, problems } = await inFlight.shift()!;
       // The mapper (mapBatch) has applied conversion_events' CHECK constraints to each kept row (storable.ts).
       checkConstraints(db, false);
       try {
@@ -388,7 +388,7 @@ async function pass(
           }
           for (let c = 0; c < WIDTH; c++) rowValues[c] = values[offset + c];
           offset += WIDTH;
-          store(rowValues, lines[i]!, own, flags[i]!, prehashed[i]!);
+          store(rowValues, lines[i]!, own, flags[i]!, prehashed[i]!, presence[i]!);
         }
       } finally {
         checkConstraints(db, true);
