@@ -1,5 +1,37 @@
-import { getCountryCallingCode, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { Metadata } from 'libphonenumber-js/core';
+import { getCountries, getCountryCallingCode, parsePhoneNumberFromString, type CountryCode, type PhoneNumber } from 'libphonenumber-js/max';
+import maxMetadata from 'libphonenumber-js/metadata.max.json';
 import { IdentityError } from './types';
+
+/**
+ * Countries that share their calling code with others and have no "leading digits" in the numbering
+ * plan (the US and most of the NANP, RU/KZ…). Parsing an international number of such a code picks its
+ * country by running the full type validation (libphonenumber getCountryByNationalNumber →
+ * getNumberType) on the same national number that isValid() then validates again by the same
+ * getNumberType: a number parsed into one of these countries is valid, and isValid() would only
+ * repeat the walk (about a tenth of the import's mapping time at 1M +1 numbers). Held to isValid() by
+ * test/imports/phone-validity.test.ts.
+ */
+const CHOSEN_BY_TYPE: ReadonlySet<string> = (() => {
+  const metadata = new Metadata(maxMetadata) as unknown as {
+    getCountryCodesForCallingCode(code: string): string[] | undefined;
+    selectNumberingPlan(country: string): void;
+    leadingDigits(): string | undefined;
+  };
+  const chosen = new Set<string>();
+  for (const country of getCountries()) {
+    const sharing = metadata.getCountryCodesForCallingCode(getCountryCallingCode(country));
+    if (!sharing || sharing.length < 2) continue;
+    metadata.selectNumberingPlan(country);
+    if (!metadata.leadingDigits()) chosen.add(country);
+  }
+  return chosen;
+})();
+
+/** isValid() of a number parsed from an international form ('+…'), without re-validating what the parse validated. */
+export function validInternational(parsed: PhoneNumber): boolean {
+  return (parsed.country !== undefined && CHOSEN_BY_TYPE.has(parsed.country)) || parsed.isValid();
+}
 
 /**
  * One parse serves both platforms: Google hashes E.164 with '+' (Data Manager formatting guide), Meta the same digits
@@ -24,7 +56,7 @@ export function parsePhone(raw: string, defaultCountry?: string): string | null 
   if (first === 43 /* + */ || trimmed.startsWith('00')) {
     const international = `+${trimmed.slice(first === 43 ? 1 : 0).replace(/^[\s0]+/, '')}`;
     const parsed = parsePhoneNumberFromString(international);
-    if (parsed?.isValid()) return parsed.number;
+    if (parsed && validInternational(parsed)) return parsed.number;
     throw new IdentityError('phone', 'is not a valid international phone number');
   }
 
