@@ -26,7 +26,7 @@
  * for the event, and keeps conversion_events.sync_status = deriveOverallStatus(its deliveries),
  * sync_attempts (+1 per send attempt), synced_at and sync_error in step.
  */
-import { sql, type Expression, type SqlBool } from 'kysely';
+import { sql } from 'kysely';
 import type { DeliveryState, Destination } from '../../shared/domain/delivery';
 import { DESTINATIONS, DESTINATION_LABELS, routeOf } from '../../shared/domain/delivery';
 import { SYNC_STATUSES, type ConversionSyncStatus } from '../../shared/domain/events';
@@ -35,7 +35,8 @@ import type { AppSettings } from '../../shared/domain/settings';
 import { ATTEMPT_ACTIONS, illegalTransitionReason, TRANSITIONS, type SyncAction } from '../../shared/domain/sync';
 import { allRows, runQuery, type Sqlite } from '../db/connection';
 import { uuidv7 } from '../lib/ids';
-import { filterToWhere } from '../events/filter-sql';
+import { filterExpression } from '../events/filter-repo';
+import { all, once, prepareRaw } from '../db/query';
 import { getSettings } from '../settings/service';
 import { k } from './sql';
 import { clearInput, createInputTable, DELIVERY_CHUNK, fillFromBatch, fillFromItems, missingOfChunk, writeChunk, type ChunkWrite, type DeliveryItem } from './write-repo';
@@ -152,15 +153,17 @@ export function attachDeliveries<T extends { id: string; event_name: string; con
  * facet index (read inside its snapshot transaction).
  */
 export function* readDeliveryCodes(db: Sqlite): Generator<[number, Destination, number]> {
-  const query = k
-    .selectFrom('event_deliveries as d')
-    .innerJoin('conversion_events as e', 'e.id', 'd.event_id')
-    .select([sql<number>`e.rowid`.as('rowid'), 'd.destination', 'd.status'])
-    .compile();
-  for (const [rowid, destination, status] of db.prepare(query.sql).raw().iterate(...(query.parameters as unknown[])) as IterableIterator<[number, Destination, ConversionSyncStatus]>) {
+  for (const [rowid, destination, status] of prepareRaw<[number, Destination, ConversionSyncStatus]>(db, DELIVERY_CODES).iterate()) {
     yield [rowid, destination, SYNC_STATUSES.indexOf(status)];
   }
 }
+
+const DELIVERY_CODES = once(() =>
+  k
+    .selectFrom('event_deliveries as d')
+    .innerJoin('conversion_events as e', 'e.id', 'd.event_id')
+    .select([sql.ref<number>('e.rowid').as('rowid'), 'd.destination', 'd.status']),
+);
 
 /** True when no event has delivery rows yet (every event-level write may take the fast path). */
 export function noDeliveryRows(db: Sqlite): boolean {
@@ -169,8 +172,8 @@ export function noDeliveryRows(db: Sqlite): boolean {
 
 /**
  * Events whose delivery to `destination` is in `filter.statuses` (default: queued) and that match the
- * rest of the filter, in rowid (import) order after `afterRowid`. The filter's WHERE comes from
- * filter-sql.ts (the same as the review grid and the exports).
+ * rest of the filter, in rowid (import) order after `afterRowid`. The filter's WHERE is filterExpression
+ * (events/filter-repo.ts: the same as the review grid and the exports).
  */
 export function selectQueued(
   db: Sqlite,
@@ -178,17 +181,15 @@ export function selectQueued(
   filter: EventFilterParsed,
   page: { afterRowid?: number; limit?: number } = {},
 ): { rowid: number; id: string }[] {
-  const where = filterToWhere(destinationFilter(filter, destination));
+  const rowid = sql.ref<number>('rowid');
   const query = k
     .selectFrom('conversion_events')
-    .select([sql<number>`rowid`.as('rowid'), 'id'])
-    .where(sql<SqlBool>`rowid > ${page.afterRowid ?? Number.MIN_SAFE_INTEGER}`)
-    .where(sql<SqlBool>`${sql.raw(`(${where.sql})`)}`)
-    .orderBy(sql`rowid`)
-    .limit(page.limit ?? DELIVERY_CHUNK)
-    .compile();
-  // The filter's own parameters follow the rowid bound, in the order the SQL names them.
-  return db.prepare(query.sql).all(query.parameters[0], ...where.params, page.limit ?? DELIVERY_CHUNK) as { rowid: number; id: string }[];
+    .select([rowid.as('rowid'), 'id'])
+    .where(rowid, '>', page.afterRowid ?? Number.MIN_SAFE_INTEGER)
+    .where(filterExpression(destinationFilter(filter, destination)))
+    .orderBy(rowid)
+    .limit(page.limit ?? DELIVERY_CHUNK);
+  return all<{ rowid: number; id: string }>(db, query);
 }
 
 /** The export / send filter for one destination: its `statuses` are the destination's (default queued). */
