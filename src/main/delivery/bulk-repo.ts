@@ -11,10 +11,11 @@
  * in the chunk (driven from the chunk, never a scan of event_deliveries) plus the writes for the split
  * events themselves.
  */
-import { sql, type Expression, type SqlBool } from 'kysely';
+import { expressionBuilder, sql, type Expression, type SqlBool } from 'kysely';
 import { ATTEMPT_ACTIONS, TRANSITIONS, type SyncAction } from '../../shared/domain/sync';
 import { withIndexHint } from '../db/common-repo';
 import type { Sqlite } from '../db/connection';
+import type { DB } from '../db/schema';
 import { get, run } from '../db/query';
 import { k as deliveryK } from './sql';
 import { DERIVED_CASE } from './write-repo';
@@ -210,7 +211,7 @@ export function undoDeliveries(db: Sqlite, changeId: string, undoChangeId: strin
           'h.to_status',
           'h.from_status as to',
           sql.lit('undo').as('action'),
-          sql<string>`${sql.lit('undo of ')} || ${sql.ref('h.action')}`.as('note'),
+          expressionBuilder<DB, 'sync_history'>()(sql.lit('undo of '), '||', sql.ref<string>('h.action')).as('note'),
           sql.val(undoChangeId).as('change_id'),
           sql.val(now).as('created_at'),
         ]),

@@ -325,7 +325,7 @@ export function existingIds(db: Sqlite, ids: readonly string[]): Set<string> {
 export function targetWhere(db: Sqlite, target: { ids: string[] } | { filter: EventFilterParsed }): Expression<SqlBool> {
   if ('filter' in target) return filterExpression(target.filter);
   fillIdTable(db, 'target_ids', target.ids);
-  return sql<SqlBool>`${sql.ref('id')} in (select id from temp.target_ids)`;
+  return expressionBuilder<DB, 'conversion_events'>()('id', 'in', k.selectFrom('temp.target_ids').select('id'));
 }
 
 /** Deletes the events of `where` that were not sent; returns [deleted, sent ones kept]. */

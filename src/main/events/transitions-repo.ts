@@ -81,7 +81,7 @@ export function applyTransition(db: Sqlite, write: TransitionWrite): number {
   run(db, hinted(history, write.notIndexed));
 
   const set: { [C in keyof ConversionEventsTable]?: ConversionEventsTable[C] | Expression<ConversionEventsTable[C]> } = { sync_status: to, updated_at: write.now };
-  if (ATTEMPT_ACTIONS.includes(write.action)) set.sync_attempts = sql<number>`${sql.ref('sync_attempts')} + 1`;
+  if (ATTEMPT_ACTIONS.includes(write.action)) set.sync_attempts = eb('sync_attempts', '+', sql.lit(1));
   if (write.action === 'mark_sent') (set.synced_at = write.now), (set.sync_error = null);
   if (write.action === 'mark_failed') set.sync_error = write.note;
   if (write.action === 'unqueue' || write.action === 'skip' || write.action === 'retry') leaveOpenBatches(db, scope.select('id'), write.notIndexed);
@@ -139,7 +139,7 @@ export function undoChange(
           'h.to_status',
           'h.from_status',
           sql.lit('undo').as('action'),
-          sql<string>`${sql.lit('undo of ')} || ${sql.ref('h.action')}`.as('note'),
+          expressionBuilder<DB, 'sync_history'>()(sql.lit('undo of '), '||', sql.ref<string>('h.action')).as('note'),
           sql.val(undoChangeId).as('change_id'),
           sql.val(now).as('created_at'),
         ]),

@@ -3,13 +3,14 @@
  * of the matching events (compiled once per export, read as arrays), the sync batch row, and the
  * links of the batch's queued events (sync_batch_events, 0009).
  */
-import { sql, type Expression, type SqlBool } from 'kysely';
+import { expressionBuilder, sql, type Expression, type SqlBool } from 'kysely';
 import { FORMAT_DESTINATION } from '../../shared/domain/delivery';
 import type { ExportFormat } from '../../shared/domain/exports';
 import { jsonValues } from '../db/common-repo';
 import type { Sqlite } from '../db/connection';
 import { get, k, once, param, prepare, preparePluck, prepareRaw, run } from '../db/query';
 import { destinationStatus, formatsOfDestination } from '../delivery/filter-repo';
+import type { DB } from '../db/schema';
 import { linkedBatchId } from '../events/repo';
 
 export type ExportWhere = Expression<SqlBool>;
@@ -21,13 +22,14 @@ export interface KeyRange {
 }
 
 const rowid = sql.ref<number>('rowid');
+const eb = expressionBuilder<DB, 'conversion_events'>();
 
 export function withRange(where: ExportWhere, range: KeyRange | undefined): ExportWhere {
   if (range?.from === undefined && range?.to === undefined) return where;
   const terms = [where];
-  if (range.from !== undefined) terms.push(sql<SqlBool>`${rowid} >= ${range.from}`);
-  if (range.to !== undefined) terms.push(sql<SqlBool>`${rowid} < ${range.to}`);
-  return sql<SqlBool>`${sql.join(terms.map((term) => sql`(${term})`), sql` and `)}`;
+  if (range.from !== undefined) terms.push(eb(rowid, '>=', range.from));
+  if (range.to !== undefined) terms.push(eb(rowid, '<', range.to));
+  return eb.and(terms);
 }
 
 /** The order key of the row in the middle of the export (where the second reader starts). */
@@ -53,7 +55,7 @@ export function exportRows(db: Sqlite, columns: readonly string[], where: Export
 /** "Queued for the file's destination": the events a batch links and "mark uploaded" sends. */
 function queuedForFormat(format: ExportFormat): ExportWhere {
   const destination = FORMAT_DESTINATION[format];
-  return destination ? sql<SqlBool>`${destinationStatus(destination)} = 'queued'` : sql<SqlBool>`${sql.ref('sync_status')} = 'queued'`;
+  return destination ? eb(destinationStatus(destination), '=', sql.lit('queued')) : eb('sync_status', '=', sql.lit('queued'));
 }
 
 /** Open batches whose events this format's batch takes over (an event is in at most one open batch per destination). */
@@ -73,7 +75,7 @@ export function countInOpenBatches(db: Sqlite, where: ExportWhere, excludedRowid
   const open = sameDestinationBatches(format);
   if (!get(db, open.limit(1))) return 0;
   const inOpen = k.selectFrom('sync_batch_events as l').select('l.event_id').where('l.batch_id', 'in', open);
-  const scope = sql<SqlBool>`(${where}) and ${queuedForFormat(format)} and ${sql.ref('id')} in (${inOpen})`;
+  const scope = eb.and([where, queuedForFormat(format), eb('id', 'in', inOpen)]);
   const count = (extra?: ExportWhere) =>
     k
       .selectFrom('conversion_events')
@@ -81,7 +83,7 @@ export function countInOpenBatches(db: Sqlite, where: ExportWhere, excludedRowid
       .$if(extra !== undefined, (q) => q.where(extra!))
       .where(scope);
   let moved = get<{ n: number }>(db, count())!.n;
-  const excludedInScope = prepare<{ n: number }>(db, count(sql<SqlBool>`${rowid} in ${jsonValues(param('rowids'))}`));
+  const excludedInScope = prepare<{ n: number }>(db, count(eb(rowid, 'in', jsonValues<number>(param('rowids')))));
   for (let i = 0; moved > 0 && i < excludedRowids.length; i += EXCLUDED_SLICE) {
     moved -= excludedInScope.get({ rowids: JSON.stringify(excludedRowids.slice(i, i + EXCLUDED_SLICE)) })!.n;
   }
@@ -98,7 +100,7 @@ export function finishBatchRow(db: Sqlite, batchId: string, sha256: string, expo
 
 const LINK_CHUNK_ROWS = 50_000;
 const SINGLE_INSERT_MAX = 50_000;
-const ROWID_RANGE = once(() => k.selectFrom('conversion_events').select([sql<number | null>`min(rowid)`.as('lo'), sql<number | null>`max(rowid)`.as('hi')]));
+const ROWID_RANGE = once(() => k.selectFrom('conversion_events').select((b) => [b.fn.min<number | null>(rowid).as('lo'), b.fn.max<number | null>(rowid).as('hi')]));
 
 export interface BatchLinker {
   /** Links the next chunk; false when every chunk is done. */

@@ -26,7 +26,9 @@ const STATUS_COUNTS = once(() =>
     .leftJoin('event_deliveries as d', (join) =>
       join
         .onRef('d.event_id', '=', 'l.event_id')
-        .on('d.destination', '=', sql<string>`case ${sql.ref('b.destination')} when 'meta' then 'meta' when 'csv' then null else 'google_ads' end`),
+        .on((eb) =>
+          eb('d.destination', '=', eb.case('b.destination').when(sql.lit('meta')).then(sql.lit('meta')).when(sql.lit('csv')).then(sql.lit(null)).else(sql.lit('google_ads')).end()),
+        ),
     )
     .select((eb) => ['l.batch_id', eb.fn.coalesce('d.status', 'e.sync_status').as('sync_status'), eb.fn.countAll<number>().as('n')])
     .where('l.batch_id', 'in', jsonValues<string>(param('ids')))

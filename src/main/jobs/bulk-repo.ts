@@ -3,12 +3,12 @@
  * target (rowid ranges read NOT INDEXED for a filter, a temp table of ids for an id list), the counts
  * and the chunk-wise assign and delete.
  */
-import { sql, type Expression, type SqlBool } from 'kysely';
+import { expressionBuilder, sql, type Expression, type SqlBool } from 'kysely';
 import { fillIdTable, withIndexHint } from '../db/common-repo';
 export { beginImmediate, commit, rollback } from '../db/common-repo';
 import type { Sqlite } from '../db/connection';
 import { get, k, once, param, preparePluck, run, type Compilable } from '../db/query';
-import type { ConversionEventsTable } from '../db/schema';
+import type { ConversionEventsTable, DB } from '../db/schema';
 import { filterExpression } from '../events/filter-repo';
 import type { EventFilterParsed } from '../../shared/domain/filters';
 
@@ -19,7 +19,9 @@ export interface Chunk {
   fraction?: number;
 }
 
-const JOB_IDS: Expression<SqlBool> = sql<SqlBool>`${sql.ref('id')} in (select id from temp.job_ids)`;
+const eb = expressionBuilder<DB, 'conversion_events'>();
+const rowid = sql.ref<number>('rowid');
+const JOB_IDS: Expression<SqlBool> = eb('id', 'in', k.selectFrom('temp.job_ids').select('id'));
 
 /** Chunks of an id list: each chunk's ids in temp.job_ids while it is processed. */
 export function* idChunks(db: Sqlite, ids: readonly string[], size: number): Generator<Chunk> {
@@ -40,7 +42,7 @@ const NEXT_ROWID_BOUND = once(() =>
     .offset(param('skip')),
 );
 const ROWID_RANGE = once(() =>
-  k.selectFrom('conversion_events').select([sql<number | null>`min(rowid)`.as('lo'), sql<number | null>`max(rowid)`.as('hi')]),
+  k.selectFrom('conversion_events').select((b) => [b.fn.min<number | null>(rowid).as('lo'), b.fn.max<number | null>(rowid).as('hi')]),
 );
 
 /** Chunks of a filter: rowid ranges of `size` rows (NOT INDEXED), each with the filter's condition. */
@@ -59,7 +61,7 @@ export function* filterChunks(db: Sqlite, filter: EventFilterParsed, size: numbe
       last = true;
     }
     const fraction = hi === lo ? 1 : (upTo - lo) / (hi - lo);
-    const range = sql<SqlBool>`${sql.ref('rowid')} > ${after} and ${sql.ref('rowid')} <= ${upTo} and (${where})`;
+    const range = eb.and([eb(rowid, '>', after), eb(rowid, '<=', upTo), where]);
     yield { where: range, notIndexed: true, fraction };
     if (last) return;
     after = upTo;

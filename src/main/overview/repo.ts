@@ -3,9 +3,12 @@ import type { EventFilterParsed } from '../../shared/domain/filters';
 import type { StatusCounts } from '../../shared/ipc/channels/events';
 import type { OverviewTiles, OverviewTimeline, TimelineDay, TimelineParsed } from '../../shared/ipc/channels/overview';
 import type { Sqlite } from '../db/connection';
-import { sql, type RawBuilder } from 'kysely';
+import { expressionBuilder, sql } from 'kysely';
 import { all, k } from '../db/query';
+import type { DB } from '../db/schema';
 import { filterExpression } from '../events/filter-repo';
+
+const eb = expressionBuilder<DB, 'conversion_events'>();
 
 const MAX_DAYS = 3660;
 const DAY_MS = 86_400_000;
@@ -13,13 +16,13 @@ const DAY_MS = 86_400_000;
 const zeroCounts = (): StatusCounts => Object.fromEntries(SYNC_STATUSES.map((s) => [s, 0])) as StatusCounts;
 
 /** The calendar day of event_time in a fixed UTC offset (the offset is a literal: one statement per offset). */
-function dayExpression(offsetMinutes: number): RawBuilder<string> {
-  if (offsetMinutes === 0) return sql<string>`substr(${sql.ref('event_time')}, 1, 10)`;
+function dayExpression(offsetMinutes: number) {
+  if (offsetMinutes === 0) return eb.fn<string>('substr', ['event_time', sql.lit(1), sql.lit(10)]);
   const sign = offsetMinutes > 0 ? '+' : '-';
-  return sql<string>`strftime('%Y-%m-%d', ${sql.ref('event_time')}, ${sql.lit(`${sign}${Math.abs(offsetMinutes)} minutes`)})`;
+  return eb.fn<string>('strftime', [sql.lit('%Y-%m-%d'), 'event_time', sql.lit(`${sign}${Math.abs(offsetMinutes)} minutes`)]);
 }
 /** count(*) and the value total (0 when none) of a group. */
-const groupTotals = () => [sql<number>`count(*)`.as('n'), sql<number>`ifnull(sum(${sql.ref('event_value_micros')}), 0)`.as('v')];
+const groupTotals = () => [eb.fn.countAll<number>().as('n'), eb.fn('ifnull', [eb.fn.sum<number>('event_value_micros'), sql.lit(0)]).as('v')];
 
 function dayOf(iso: string, offsetMinutes: number): string {
   return new Date(Date.parse(iso) + offsetMinutes * 60_000).toISOString().slice(0, 10);
