@@ -54,7 +54,7 @@ describe('direct mark path for first sends', () => {
       copy = openAppContext({ dbPath: copyPath, dataDir: ctx.dataDir, transport: 'test' });
 
       const items: DeliveryItem[] = [
-        ...ids.map((eventId, i) => ({ eventId, platformIdsJson: JSON.stringify({ request_id: `r${i % 3}` }) })),
+        ...ids.map((eventId, i) => ({ eventId, platformIdsJson: JSON.stringify({ request_id: `r${Math.floor(i / 10)}` }) })),
         { eventId: 'not-an-event', platformIdsJson: null },
         { eventId: ids[1]!, platformIdsJson: '{"request_id":"again"}' },
       ];
@@ -63,7 +63,14 @@ describe('direct mark path for first sends', () => {
       const generic = markSent(ctx.db, destination, items, { ...options, settings: getSettings(ctx.db) });
       const marker = createFreshSentMarker(copy.db, destination, getSettings(copy.db));
       const direct = copy.db.transaction(() => {
-        const { changed, rest } = marker.markSent(items, options);
+        // Requests of 10 items, every other one with the events' rowids (the engine's case), the rest by id only.
+        const rowidOf = new Map((copy.db.prepare('SELECT id, rowid FROM conversion_events').raw().all() as [string, number][]));
+        const requests = [];
+        for (let i = 0; i < items.length; i += 10) {
+          const slice = items.slice(i, i + 10);
+          requests.push({ ids: slice.map((item) => item.eventId), rowids: (i / 10) % 2 ? undefined : slice.map((item) => rowidOf.get(item.eventId)), platformIdsJson: slice[0]!.platformIdsJson ?? null });
+        }
+        const { changed, rest } = marker.markSent(requests, options);
         const other = markSent(copy.db, destination, rest, { ...options, settings: getSettings(copy.db) });
         return { changed: changed + other.changed, missing: other.missing, fresh: changed };
       })();

@@ -32,9 +32,16 @@ export interface FreshMarkInfo {
   changeId: string;
 }
 
+/** The events of one answered request: their ids, their rowids when known (undefined: look up by id), the platform's answer. */
+export interface FreshRequest {
+  ids: readonly string[];
+  rowids?: readonly (number | undefined)[];
+  platformIdsJson: string | null;
+}
+
 export interface FreshSentMarker {
   /** Marks what it can; returns how many it marked and the items left for the generic write. */
-  markSent(items: readonly DeliveryItem[], info: FreshMarkInfo): { changed: number; rest: DeliveryItem[] };
+  markSent(requests: readonly FreshRequest[], info: FreshMarkInfo): { changed: number; rest: DeliveryItem[] };
 }
 
 type EventState = [rowid: number, id: string, status: string, eventName: string, conversionName: string | null, hasRows: number];
@@ -62,25 +69,28 @@ export function createFreshSentMarker(db: Sqlite, destination: Destination, sett
   };
   const allUnrouted = `,${others.join(',')},`;
 
-  const read = prepareRaw<EventState>(
-    db,
-    k
-      .selectFrom(listOf('ids'))
-      // CROSS JOIN: the id list drives, one primary-key probe per id.
-      .crossJoin('conversion_events as e')
-      .whereRef('e.id', '=', sql.ref('j.value'))
-      .select([
-        sql<number>`e.rowid`.as('rowid'),
-        'e.id',
-        'e.sync_status',
-        'e.event_name',
-        'e.conversion_name',
-        (eb) => eb.exists(eb.selectFrom('event_deliveries as x').select('x.event_id').whereRef('x.event_id', '=', 'e.id')).as('has_rows'),
-      ]),
-  );
-  // Each fresh event travels as [rowid, platform ids JSON, unrouted destinations]; what the rows need
-  // of the event itself (status, attempts, synced_at, error) is read from it by rowid.
-  const freshEvents = () => k.selectFrom(listOf('fresh')).crossJoin('conversion_events as e').where(sql.ref('e.rowid'), '=', sql`j.value ->> 0`);
+  // CROSS JOIN: the list drives, one key probe per event (by rowid: one b-tree search instead of two).
+  const readBy = (list: string, key: 'e.rowid' | 'e.id') =>
+    prepareRaw<EventState>(
+      db,
+      k
+        .selectFrom(listOf(list))
+        .crossJoin('conversion_events as e')
+        .where(sql.ref(key), '=', sql.ref('j.value'))
+        .select([
+          sql<number>`e.rowid`.as('rowid'),
+          'e.id',
+          'e.sync_status',
+          'e.event_name',
+          'e.conversion_name',
+          (eb) => eb.exists(eb.selectFrom('event_deliveries as x').select('x.event_id').whereRef('x.event_id', '=', 'e.id')).as('has_rows'),
+        ]),
+    );
+  const readByRowid = readBy('rowids', 'e.rowid');
+  const readById = readBy('ids', 'e.id');
+  // The fresh events travel as a JSON list of rowids; what the rows need of each event (status,
+  // attempts, synced_at, error) is read from it by rowid.
+  const freshEvents = () => k.selectFrom(listOf('rowids')).crossJoin('conversion_events as e').where(sql.ref('e.rowid'), '=', sql.ref('j.value'));
   const historyColumns = ['event_id', 'destination', 'from_status', 'to_status', 'action', 'note', 'batch_id', 'run_id', 'change_id', 'prev_sync_error', 'prev_synced_at', 'prev_attempts', 'prev_error_code', 'created_at'] as const;
   const historyValues = (destinationValue: Destination | null, to: string) =>
     [
@@ -106,7 +116,7 @@ export function createFreshSentMarker(db: Sqlite, destination: Destination, sett
     sql` UNION ALL `,
   )})`;
   const written = sql<boolean>`dd.destination = ${destination}`;
-  const unrouted = sql<boolean>`instr(j.value ->> 2, ',' || dd.destination || ',') > 0`;
+  const unrouted = sql<boolean>`instr(${param('unrouted')}, ',' || dd.destination || ',') > 0`;
   const notRouted = sql<string>`CASE dd.destination ${sql.join(
     others.map((d) => sql`WHEN ${d} THEN ${NOT_ROUTED[d]}`),
     sql` `,
@@ -117,7 +127,8 @@ export function createFreshSentMarker(db: Sqlite, destination: Destination, sett
       .insertInto('event_deliveries')
       .columns(['event_id', 'destination', 'status', 'attempts', 'last_error', 'last_error_code', 'synced_at', 'batch_id', 'run_id', 'platform_ids', 'updated_at'])
       .expression(
-        // Per event, its rows in primary-key order (CROSS JOIN keeps the event outermost).
+        // One run per request and routing: the platform's answer and the unrouted destinations are
+        // parameters. Per event, its rows in primary-key order (CROSS JOIN keeps the event outermost).
         freshEvents()
           .crossJoin(destinations.as('dd'))
           .select([
@@ -130,7 +141,7 @@ export function createFreshSentMarker(db: Sqlite, destination: Destination, sett
             sql<string | null>`CASE WHEN ${written} THEN ${param('now')} WHEN ${unrouted} THEN NULL ELSE e.synced_at END`.as('synced_at'),
             sql<null>`NULL`.as('batch_id'),
             sql<string | null>`CASE WHEN ${written} THEN ${param('runId')} END`.as('run_id'),
-            sql<string | null>`CASE WHEN ${written} THEN j.value ->> 1 END`.as('platform_ids'),
+            sql<string | null>`CASE WHEN ${written} THEN ${param('platformIds')} END`.as('platform_ids'),
             sql<string>`${param('now')}`.as('updated_at'),
           ]),
       ),
@@ -141,60 +152,80 @@ export function createFreshSentMarker(db: Sqlite, destination: Destination, sett
     k
       .insertInto('sync_history')
       .columns([...historyColumns])
-      .expression(k.selectFrom(listOf('sentRowids')).crossJoin('conversion_events as e').where(sql.ref('e.rowid'), '=', sql.ref('j.value')).select([...historyValues(null, 'sent')])),
+      .expression(freshEvents().select([...historyValues(null, 'sent')])),
   );
   const rowidIn = (name: string) => sql<boolean>`rowid IN (SELECT value FROM json_each(${param(name)}))`;
   // sync_status is assigned only where it changes (an assigned indexed column costs an index delete
   // + insert even when its value stays the same).
-  const eventStays = prepare(db, k.updateTable('conversion_events').set({ sync_attempts: sql`sync_attempts + 1`, updated_at: param('now') }).where(rowidIn('stayRowids')));
+  const eventStays = prepare(db, k.updateTable('conversion_events').set({ sync_attempts: sql`sync_attempts + 1`, updated_at: param('now') }).where(rowidIn('rowids')));
   const eventSent = prepare(
     db,
     k
       .updateTable('conversion_events')
       .set({ sync_status: 'sent', sync_attempts: sql`sync_attempts + 1`, synced_at: param('now'), sync_error: null, updated_at: param('now') })
-      .where(rowidIn('sentRowids')),
+      .where(rowidIn('rowids')),
   );
 
   return {
-    markSent(items, info) {
+    markSent(requests, info) {
       const rest: DeliveryItem[] = [];
-      if (!items.length) return { changed: 0, rest };
-      const byId = new Map<string, DeliveryItem>();
-      for (const item of items) {
-        if (byId.has(item.eventId)) rest.push(item);
-        else byId.set(item.eventId, item);
-      }
-      const states = read.all({ ids: JSON.stringify([...byId.keys()]) });
-      const fresh: [number, string | null, string][] = [];
+      // Each event once: its request, its rowid when known.
+      const requestOf = new Map<string, number>();
+      const byRowid: number[] = [];
+      const byId: string[] = [];
+      requests.forEach((request, r) => {
+        request.ids.forEach((id, i) => {
+          if (requestOf.has(id)) return void rest.push({ eventId: id, platformIdsJson: request.platformIdsJson });
+          requestOf.set(id, r);
+          const rowid = request.rowids?.[i];
+          if (rowid === undefined) byId.push(id);
+          else byRowid.push(rowid);
+        });
+      });
+      if (!requestOf.size) return { changed: 0, rest };
+      const states = [
+        ...(byRowid.length ? readByRowid.all({ rowids: JSON.stringify(byRowid) }) : []),
+        ...(byId.length ? readById.all({ ids: JSON.stringify(byId) }) : []),
+      ];
+      // Fresh events grouped by request and routing (one delivery insert each); the others for the generic write.
+      const groups = new Map<string, { platformIdsJson: string | null; unrouted: string; rowids: number[] }>();
       const stayRowids: number[] = [];
       const sentRowids: number[] = [];
+      const freshRowids: number[] = [];
       for (const [rowid, id, status, eventName, conversionName, hasRows] of states) {
-        const item = byId.get(id)!;
-        byId.delete(id);
+        const r = requestOf.get(id);
+        if (r === undefined) continue; // a rowid now holding another event: its own id is looked at below
+        requestOf.delete(id);
         if (hasRows || status !== 'queued') {
-          rest.push(item);
+          rest.push({ eventId: id, platformIdsJson: requests[r]!.platformIdsJson });
           continue;
         }
         const unrouted = unroutedOf(eventName, conversionName);
-        fresh.push([rowid, item.platformIdsJson ?? (item.platformIds == null ? null : JSON.stringify(item.platformIds)), unrouted]);
+        const key = `${r}\u0000${unrouted}`;
+        let group = groups.get(key);
+        if (!group) groups.set(key, (group = { platformIdsJson: requests[r]!.platformIdsJson, unrouted, rowids: [] }));
+        group.rowids.push(rowid);
+        freshRowids.push(rowid);
         // Overall: this delivery is sent; a routed other one is still queued, like the event.
         (unrouted === allUnrouted ? sentRowids : stayRowids).push(rowid);
       }
-      rest.push(...byId.values()); // not events
-      if (!fresh.length) return { changed: 0, rest };
+      // Not events (or not at the rowid given): the generic write looks them up by id and reports them.
+      for (const [id, r] of requestOf) rest.push({ eventId: id, platformIdsJson: requests[r]!.platformIdsJson });
+      if (!freshRowids.length) return { changed: 0, rest };
 
       // The generic write's order: the deliveries' history, the deliveries, the events' history, the events.
       const values = { runId: info.runId, changeId: info.changeId, now: info.now, note: info.note };
-      const freshJson = JSON.stringify(fresh);
-      deliveryHistory.run({ ...values, fresh: freshJson });
-      deliveries.run({ now: info.now, runId: info.runId, fresh: freshJson });
+      deliveryHistory.run({ ...values, rowids: JSON.stringify(freshRowids) });
+      for (const group of groups.values()) {
+        deliveries.run({ now: info.now, runId: info.runId, platformIds: group.platformIdsJson, unrouted: group.unrouted, rowids: JSON.stringify(group.rowids) });
+      }
       if (sentRowids.length) {
         const sent = JSON.stringify(sentRowids);
-        eventHistory.run({ ...values, sentRowids: sent });
-        eventSent.run({ now: info.now, sentRowids: sent });
+        eventHistory.run({ ...values, rowids: sent });
+        eventSent.run({ now: info.now, rowids: sent });
       }
-      if (stayRowids.length) eventStays.run({ now: info.now, stayRowids: JSON.stringify(stayRowids) });
-      return { changed: fresh.length, rest };
+      if (stayRowids.length) eventStays.run({ now: info.now, rowids: JSON.stringify(stayRowids) });
+      return { changed: freshRowids.length, rest };
     },
   };
 }

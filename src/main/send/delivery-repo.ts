@@ -44,7 +44,7 @@ export interface DeliveryRepo {
    * answered requests at once (one delivery write: the per-write cost is paid once for all of them).
    * Each event keeps its own request's platform ids and request id. Returns how many changed.
    */
-  markSent(requests: readonly { ids: readonly string[]; requestId: string; platformIds?: Record<string, string> | null }[], info: Omit<MarkInfo, 'requestId' | 'platformIds'> & { changeId: string }): number;
+  markSent(requests: readonly { ids: readonly string[]; rowids?: readonly (number | undefined)[]; requestId: string; platformIds?: Record<string, string> | null }[], info: Omit<MarkInfo, 'requestId' | 'platformIds'> & { changeId: string }): number;
   /** queued → failed with each event's own code and reason (attempts +1, history). */
   markFailed(failures: readonly { id: string; code: string; reason: string }[], info: MarkInfo): number;
 }
@@ -114,12 +114,8 @@ export function createDeliveryRepo(
       return (byIds.stmt.all(...byIds.params({ ids: JSON.stringify(ids) })) as unknown[][]).map(toRow);
     },
     markSent(requests, info) {
-      const items: { eventId: string; platformIdsJson: string }[] = [];
-      for (const request of requests) {
-        // One JSON text per request, shared by its events.
-        const platformIdsJson = JSON.stringify({ ...(request.platformIds ?? {}), request_id: request.requestId });
-        for (const eventId of request.ids) items.push({ eventId, platformIdsJson });
-      }
+      // One JSON text per request, shared by its events.
+      const answered = requests.map((request) => ({ ids: request.ids, rowids: request.rowids, platformIdsJson: JSON.stringify({ ...(request.platformIds ?? {}), request_id: request.requestId }) }));
       const options = {
         runId: info.runId,
         now: info.now,
@@ -127,7 +123,7 @@ export function createDeliveryRepo(
         changeId: info.changeId,
       };
       // Events with no delivery rows yet take the direct path; any others the generic write.
-      const { changed, rest } = (fresh ??= createFreshSentMarker(db, destination, settings)).markSent(items, options);
+      const { changed, rest } = (fresh ??= createFreshSentMarker(db, destination, settings)).markSent(answered, options);
       return changed + (rest.length ? markDeliveriesSent(db, destination, rest, { ...options, settings }).changed : 0);
     },
     markFailed(failures, info) {

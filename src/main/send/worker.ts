@@ -4,6 +4,7 @@
  * recorded and events are marked. Cancellation is a shared flag the engine polls between requests.
  * The credentials arrive in workerData (memory only) and never leave this thread.
  */
+import { setPriority } from 'node:os';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { EventFilterParsed } from '../../shared/domain/filters';
 import type { DestinationName, SendProgress, SendResult } from '../../shared/domain/send';
@@ -87,8 +88,22 @@ async function run(data: SendWorkerData, port: MessagePort): Promise<SendWorkerM
   }
 }
 
+/**
+ * The send's threads run at a lower priority than the window's thread, so a send using both cores
+ * never delays the window. Linux only: there a thread's nice value is its own; elsewhere it would
+ * lower the whole process, the window included.
+ */
+export const SEND_THREAD_NICE = 5;
+
 if (parentPort && workerData) {
   const port = parentPort;
+  if (process.platform === 'linux') {
+    try {
+      setPriority(0, SEND_THREAD_NICE);
+    } catch {
+      /* not permitted: run at the normal priority */
+    }
+  }
   if ((workerData as ReaderData).role === 'reader') runReader(workerData as ReaderData, port);
   else void run(workerData as SendWorkerData, port).then((message) => port.postMessage(message));
 }
