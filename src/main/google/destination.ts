@@ -11,6 +11,7 @@
  */
 import { destinationCache, googleActionFor } from '../../shared/domain/destinations';
 import type { AppSettings } from '../../shared/domain/settings';
+import { jsonListBody } from '../send/body';
 import type { Destination, PlatformError, Prepared, SendAnswer, SendOptions, SendRow } from '../send/destination';
 import { actionsByName, type ConversionAction } from './actions';
 import type { GoogleEndpoints } from './config';
@@ -69,17 +70,17 @@ export class RequestPacer {
   }
 }
 
-/** The request body: one destination without references, several with them. */
-export function ingestBody(account: GoogleAccount, events: readonly GoogleEvent[], validateOnly: boolean): string | null {
+/** The request body's parts (head, events, tail): one destination without references, several with them. */
+export function ingestParts(account: GoogleAccount, events: readonly GoogleEvent[], validateOnly: boolean): { head: string; items: string[]; tail: string } | null {
   const actions = [...new Set(events.map((e) => e.actionId))];
   if (actions.length > MAX_DESTINATIONS) return null;
   const head = `{"encoding":"HEX","validateOnly":${validateOnly},`;
   if (actions.length === 1) {
-    return `{"destinations":[${JSON.stringify(destinationFor(account, actions[0]!))}],${head.slice(1)}"events":[${events.map((e) => e.json).join(',')}]}`;
+    return { head: `{"destinations":[${JSON.stringify(destinationFor(account, actions[0]!))}],${head.slice(1)}"events":[`, items: events.map((e) => e.json), tail: ']}' };
   }
   const destinations = actions.map((id) => JSON.stringify({ reference: id, ...destinationFor(account, id) }));
   const withRefs = events.map((e) => `{"destinationReferences":[${JSON.stringify(e.actionId)}],${e.json.slice(1)}`);
-  return `{"destinations":[${destinations.join(',')}],${head.slice(1)}"events":[${withRefs.join(',')}]}`;
+  return { head: `{"destinations":[${destinations.join(',')}],${head.slice(1)}"events":[`, items: withRefs, tail: ']}' };
 }
 
 const EVENT_FIELD = /^events\[(\d+)\]/;
@@ -133,7 +134,7 @@ export function createGoogleDestination(credentials: GoogleCredentials, settings
   const url = `${credentials.endpoints.dataManager}/v1/events:ingest`;
   const { account } = credentials;
 
-  async function post(body: string, signal: AbortSignal | undefined): Promise<{ status: number; text: string; headers: Headers; token: string }> {
+  async function post(body: Uint8Array<ArrayBuffer>, signal: AbortSignal | undefined): Promise<{ status: number; text: string; headers: Headers; token: string }> {
     const token = await tokens.get();
     await pacer.wait(signal);
     const timeout = AbortSignal.timeout(GOOGLE_TIMEOUT_MS);
@@ -168,11 +169,12 @@ export function createGoogleDestination(credentials: GoogleCredentials, settings
     },
 
     async send(events: readonly GoogleEvent[], options: SendOptions): Promise<SendAnswer> {
-      const body = ingestBody(account, events, options.dryRun);
-      if (body === null) {
+      const parts = ingestParts(account, events, options.dryRun);
+      if (parts === null) {
         // More than 10 actions in one request: nothing was sent; the engine splits it (fewer actions per half).
         return { kind: 'rejected', error: { httpStatus: null, code: 'TOO_MANY_DESTINATIONS', subcode: null, message: 'More than 10 conversion actions in one request (not sent; split locally)' }, platformIds: {} };
       }
+      const body = jsonListBody(parts.head, parts.items, parts.tail);
       try {
         let answer = await post(body, options.signal);
         if (answer.status === 401) {

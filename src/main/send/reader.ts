@@ -51,7 +51,7 @@ export function runReader(data: ReaderData, port: MessagePort): void {
     const db = openDatabase(data.dbPath, { nativeBinding: data.nativeBinding });
     setQueryOnly(db, true);
     // It streams through the events once.
-    setCacheSizeKib(db, 8192);
+    setCacheSizeKib(db, 4096);
     const destination = createDestination(data.destination, data.credentials, data.settings);
     const delivery = createDeliveryRepo(db, createKysely(db), destination.name, data.filter, destination.columns, data.settings);
     const source = inThreadSource(delivery, destination, { pageSize: data.pageSize, skip: new Set(data.skip), nowMs: data.nowMs !== undefined ? () => data.nowMs! : Date.now });

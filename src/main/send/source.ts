@@ -41,17 +41,16 @@ export interface EventSource<E> {
 
 /**
  * V8 heap limits of the send's threads (the sending thread and its reader). Their live data is small
- * and bounded (the requests read ahead, in flight and waiting for their marks: a few MB), but their
- * garbage is plentiful: rows, event JSON, request bodies of ~0.5 MB (large objects, freed only by a
- * full collection). Without a limit V8 let the two old generations grow to ~80 MB each before
- * collecting (a 200k Google send peaked at 362 MB RSS). Capped, they collect sooner: 1M Meta peaked
- * at 297 MB with 96 MB, 229 MB with 80 MB (Google 1M: 276 MB with 96), for ~5% more CPU in the GC
- * threads. The young generation stays at V8's 48 MB: 16 MB cost 10% more CPU (GC threads 7.1 s
- * instead of 5.4 s on 1M Google). CONVDESK_SEND_YOUNG_MB / CONVDESK_SEND_OLD_MB override.
+ * and bounded (the requests read ahead, in flight and waiting for their marks: a few MB), their
+ * garbage plentiful (rows, event JSON, request bodies). Without a cap V8 let the two old generations
+ * grow to ~80 MB each before collecting (a 200k Google send peaked at 362 MB RSS). Measured on 1M
+ * (loaded machine, one run each): old 96 MB → Google 276 MB, Meta 297 MB; 80 → Google 292–300 MB;
+ * 64 → Google 256 MB, Meta 228 MB, for ~3 s more CPU in V8's GC threads per 1M. A 16–24 MB young
+ * generation saved more memory but cost ~10% more CPU. CONVDESK_SEND_YOUNG_MB / _OLD_MB override.
  */
 export const SEND_THREAD_LIMITS = {
   maxYoungGenerationSizeMb: Number(process.env.CONVDESK_SEND_YOUNG_MB) || 48,
-  maxOldGenerationSizeMb: Number(process.env.CONVDESK_SEND_OLD_MB) || 80,
+  maxOldGenerationSizeMb: Number(process.env.CONVDESK_SEND_OLD_MB) || 64,
 };
 
 /**

@@ -6,6 +6,7 @@
  */
 import type { AppSettings } from '../../../shared/domain/settings';
 import { combine, META_PREFLIGHT_COLUMNS, metaPreflight, platformValue, type ExportRow } from '../../exports/formats';
+import { jsonListBody } from '../body';
 import type { Destination, Prepared, SendAnswer, SendOptions, SendRow } from '../destination';
 import { appSecretProof, classifyMetaAnswer, metaEventsUrl, networkFailure } from './graph';
 
@@ -130,7 +131,7 @@ export function createMetaDestination(options: MetaDestinationOptions): Destinat
     },
 
     async send(events: readonly string[], sendOptions: SendOptions): Promise<SendAnswer> {
-      const body = `{"data":[${events.join(',')}]${sendOptions.dryRun ? dryTail : tail}}`;
+      const body = jsonListBody('{"data":[', events, `]${sendOptions.dryRun ? dryTail : tail}}`);
       const signals = [AbortSignal.timeout(timeoutMs)];
       if (sendOptions.signal) signals.push(sendOptions.signal);
       let response: Response;

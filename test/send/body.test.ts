@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import { jsonListBody } from '../../src/main/send/body';
+
+describe('request bodies written as bytes', () => {
+  it('are the UTF-8 of head + items joined by commas + tail, whatever the characters', () => {
+    const items = ['{"a":1}', '{"name":"Zoë – 東京 🛒"}', '{"b":"\\"quoted\\""}', '{}'];
+    const bytes = jsonListBody('{"data":[', items, '],"x":true}');
+    const text = `{"data":[${items.join(',')}],"x":true}`;
+    expect(Buffer.from(bytes).equals(Buffer.from(text, 'utf8'))).toBe(true);
+    expect(JSON.parse(Buffer.from(bytes).toString('utf8'))).toEqual(JSON.parse(text));
+  });
+  it('handle no items and one item', () => {
+    expect(Buffer.from(jsonListBody('[', [], ']')).toString()).toBe('[]');
+    expect(Buffer.from(jsonListBody('[', ['1'], ']')).toString()).toBe('[1]');
+  });
+});
