@@ -5,10 +5,11 @@
 // (pre-flight, JSON, journal before each request, answers and marks recorded in batches of requests
 // through the delivery repository) to the fake platform running as a process of its own with no added
 // delay and only its envelope checks (--lenient), so the app side is what is measured. Reports
-// events/s (wall), events per CPU-second of the app process (steadier on a shared machine),
-// main-thread event-loop delay and peak RSS of the app process.
+// events/s (wall: engine start to run finished, marks committed), events per CPU-second of the app
+// process (steadier on a shared machine), the fake's own CPU (it runs on the same cores), main-thread
+// event-loop delay and peak RSS of the app process.
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { build } from 'esbuild';
@@ -24,6 +25,16 @@ async function startFake(root, script) {
     createInterface({ input: child.stdout }).once('line', resolve);
   });
   return { child, info: JSON.parse(line), url: JSON.parse(line).url };
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); null elsewhere. */
+function processCpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 10 ms
+  } catch {
+    return null;
+  }
 }
 
 const DESTINATIONS = [
@@ -59,9 +70,13 @@ export async function run({ rows, tmp, root, log }) {
     const fake = await startFake(root, destination.fake);
     let sent;
     let stats;
+    let fakeCpuS = null;
     try {
       log(`send to the fake ${destination.label}…`);
+      const fakeCpu0 = processCpuSeconds(fake.child.pid);
       sent = timed(process.execPath, [runner, destination.mode, db, destination.arg(fake)]);
+      const fakeCpu1 = processCpuSeconds(fake.child.pid);
+      fakeCpuS = fakeCpu0 === null || fakeCpu1 === null ? null : fakeCpu1 - fakeCpu0;
       if (sent.status !== 0) throw new Error(`send failed: ${sent.stderr}`);
       stats = await (await fetch(`${fake.url}/__fake__/stats`)).json();
     } finally {
@@ -71,7 +86,7 @@ export async function run({ rows, tmp, root, log }) {
     const rss = sent.maxRssMb ?? result.maxRssMb;
     const appRate = result.sent / (result.wallMs / 1000);
     table.push(
-      `| ${destination.label} | app send: service → send worker → engine → fake over HTTP, ${result.requests} requests of ≤ ${destination.perRequest.toLocaleString('en-US')} | ${sec(result.wallMs)} | ${rate(result.sent, result.wallMs)} | ${sec(result.cpuMs)} | ${rate(result.sent, result.cpuMs)} | ${rss?.toFixed(0) ?? 'n/a'} | ${result.status}${result.error ? ` (${result.error})` : ''}; sent ${result.sent.toLocaleString('en-US')}, failed ${result.failed}, excluded ${result.excluded}${result.excludedReasons?.length ? ` (${result.excludedReasons.join('; ')})` : ''}; the fake accepted ${stats.accepted.toLocaleString('en-US')} (${stats.unique.toLocaleString('en-US')} distinct) in ${stats.requests.toLocaleString('en-US')} requests; main-thread event-loop max delay ${result.eventLoopMaxMs.toFixed(1)} ms; process wall incl. start-up ${sec(sent.wallMs)} s |`,
+      `| ${destination.label} | app send: service → send worker → engine → fake over HTTP, ${result.requests} requests of ≤ ${destination.perRequest.toLocaleString('en-US')} | ${sec(result.wallMs)} | ${rate(result.sent, result.wallMs)} | ${sec(result.cpuMs)} | ${rate(result.sent, result.cpuMs)} | ${rss?.toFixed(0) ?? 'n/a'} | ${result.status}${result.error ? ` (${result.error})` : ''}; sent ${result.sent.toLocaleString('en-US')}, failed ${result.failed}, excluded ${result.excluded}${result.excludedReasons?.length ? ` (${result.excludedReasons.join('; ')})` : ''}; the fake accepted ${stats.accepted.toLocaleString('en-US')} (${stats.unique.toLocaleString('en-US')} distinct) in ${stats.requests.toLocaleString('en-US')} requests, using ${fakeCpuS === null ? 'n/a' : fakeCpuS.toFixed(2)} s of CPU on the same 2 cores; main-thread event-loop max delay ${result.eventLoopMaxMs.toFixed(1)} ms; process wall incl. start-up ${sec(sent.wallMs)} s |`,
       `| ${destination.label} | app file export of the same events (same pre-flight; the reference) | ${sec(exportResult.wallMs)} | ${rate(exportResult.exported, exportResult.wallMs)} | | | ${(exported.maxRssMb ?? exportResult.maxRssMb).toFixed(0)} | exported ${exportResult.exported.toLocaleString('en-US')}, ${(exportResult.bytes / 1024 / 1024).toFixed(1)} MB |`,
     );
     targets.push(
@@ -80,10 +95,10 @@ export async function run({ rows, tmp, root, log }) {
       `| ${destination.label} | peak RSS ≤ 300 MB | ${rss?.toFixed(0) ?? 'n/a'} MB | ${rss <= 300 ? 'yes' : 'no'} |`,
       `| ${destination.label} | send / export time | ${(result.wallMs / exportResult.wallMs).toFixed(2)}× | (reference) |`,
     );
-    summary[destination.key] = { send: { ...result, processWallMs: sent.wallMs, maxRssMb: rss }, export: exportResult, fake: stats };
+    summary[destination.key] = { send: { ...result, processWallMs: sent.wallMs, maxRssMb: rss }, export: exportResult, fake: { ...stats, cpuS: fakeCpuS } };
   }
   const lines = [
-    `${rows.toLocaleString('en-US')} queued purchases (Meta email, phone, first and last name hashes; a gclid, a Google email hash and an order id; value in USD/EUR/JPY; an fbc on every 4th), Meta action source physical_store, purchase mapped to the Google action "Offline purchase". Each destination sends from its own copy of the seeded database. The fakes run as processes of their own, answer at once and check only the request envelope, so the figures are the app's side. "app CPU s" is user + system CPU of the app process (main thread and send worker) during the send.`,
+    `${rows.toLocaleString('en-US')} queued purchases (Meta email, phone, first and last name hashes; a gclid, a Google email hash and an order id; value in USD/EUR/JPY; an fbc on every 4th), Meta action source physical_store, purchase mapped to the Google action "Offline purchase". Each destination sends from its own copy of the seeded database. The fakes run as processes of their own, answer at once and check only the request envelope, so the figures are the app's side. "app CPU s" is user + system CPU of the app process (main thread, sending thread, its reader thread and V8's GC threads) during the send; the fake's own CPU, on the same 2 cores, is in the notes.`,
     '',
     ...table,
     '',
