@@ -79,7 +79,8 @@ test('a real Shopify export: order number, total and currency mapped; warnings a
   await app.getByTestId('recent-import-open').click();
   await app.getByTestId('review-unmatchable').click();
   await expect(app.getByTestId('cell-conversion-name')).toHaveCount(10);
-  expect(new URL(app.url()).hash).toContain('ids=none');
+  expect(new URL(app.url()).hash).toContain('problem=no_ids%3Aany');
+  await expect(app.getByTestId('filter-problem')).toHaveValue('no_ids:any');
   const shown = harness.query<{ n: number }>(
     "SELECT count(*) AS n FROM conversion_events WHERE user_email_hash IS NULL AND user_phone_hash IS NULL AND gclid IS NULL AND meta_email_hash IS NULL",
   )[0]!.n;

@@ -7,6 +7,7 @@ import type { Sqlite } from '../../src/main/db/connection';
 import { FacetIndex, STATUS_TEXT_ORDER, type FacetSortField } from '../../src/main/events/facets';
 import { loadFacetColumns, rowidOfEventId } from '../../src/main/events/facets-repo';
 import { countByStatus, listEventRows, prepareInsert, type InsertRow } from '../../src/main/events/repo';
+import { preflightCounts } from '../../src/main/imports/repo';
 import { createTestContext } from '../helpers/context';
 
 const CAMPAIGNS = ['0190a000-0000-7000-8000-00000000c001', '0190a000-0000-7000-8000-00000000c002', '0190a000-0000-7000-8000-00000000c003'];
@@ -20,6 +21,7 @@ const HASH = 'ab'.repeat(32);
 const SORTS: FacetSortField[] = ['event_time', 'created_at', 'event_name', 'sync_status', 'event_value'];
 
 type TestContext = ReturnType<typeof createTestContext>;
+const total = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
 
 function baseRow(id: string, i: number): InsertRow {
   return {
@@ -52,6 +54,8 @@ const eventArb = fc.record({
   metaOnly: fc.boolean(),
   // What Meta can match on besides a Meta email hash (filter-sql.ts META_MATCH): each way, half-ways, or nothing.
   metaKey: fc.constantFrom(null, null, 'fbc', 'fbp', 'ip+ua', 'ip', 'names+zip', 'names', 'external_id', 'phone'),
+  // Google's name-with-address key (quality-repo matchKeys), whole or half, for the "no platform can match" filter.
+  googleKey: fc.constantFrom(null, null, 'names+address', 'names+region'),
   drop: fc.integer({ min: 0, max: 4 }).map((k) => k === 0),
   // Delivery rows (0012) for about one event in three: [Google, Meta]; sync_status is then derived from them.
   deliveries: fc.option(fc.tuple(fc.constantFrom(...SYNC_STATUSES), fc.constantFrom(...SYNC_STATUSES)), { nil: null, freq: 2 }),
@@ -92,6 +96,10 @@ function reseed(db: Sqlite, events: GenEvent[]): void {
     names: `meta_first_name_hash = '${HASH}', meta_last_name_hash = '${HASH}'`,
     external_id: `meta_external_id_hash = '${HASH}'`, phone: `meta_phone_hash = '${HASH}'`,
   };
+  const GOOGLE_KEY_SQL: Record<string, string> = {
+    'names+address': `user_first_name_hash = '${HASH}', user_last_name_hash = '${HASH}', google_region_code = 'CA', google_postal_code = '94105'`,
+    'names+region': `user_first_name_hash = '${HASH}', user_last_name_hash = '${HASH}', google_region_code = 'CA'`,
+  };
   db.transaction(() => {
     db.exec('DELETE FROM conversion_events');
     events.forEach((e, i) => {
@@ -107,6 +115,7 @@ function reseed(db: Sqlite, events: GenEvent[]): void {
       if (status !== 'pending') setStatus.run(status, e.id);
       if (e.deliveries) e.deliveries.forEach((d, k) => addDelivery.run(e.id, DESTINATIONS[k], d));
       if (e.conversionName !== null) setName.run(e.conversionName, e.id);
+      if (e.googleKey) db.prepare(`UPDATE conversion_events SET ${GOOGLE_KEY_SQL[e.googleKey]} WHERE id = ?`).run(e.id);
       if (e.metaKey) db.prepare(`UPDATE conversion_events SET ${META_KEY_SQL[e.metaKey]} WHERE id = ?`).run(e.id);
     });
     for (const e of events) if (e.drop) drop.run(e.id);
@@ -155,6 +164,12 @@ describe('facet index', () => {
           reseed(db, events);
           const index = new FacetIndex(loadFacetColumns(db));
           expect(index.count).toBe(events.filter((e) => !e.drop).length);
+          // "No identifiers (any)" is the import report's "no platform can match", event for event.
+          for (const importId of IMPORTS) {
+            const noIds = EventFilterSchema.parse({ importId, noIdentifiersFor: 'any' });
+            expect(total(countByStatus(db, noIds))).toBe(preflightCounts(db, importId).unmatchable);
+            expect(total(index.countByStatus(noIds))).toBe(preflightCounts(db, importId).unmatchable);
+          }
           for (const [filter, field, direction] of queries) {
             const parsed = EventFilterSchema.parse(filter);
             expect(index.supports(parsed)).toBe(true);
@@ -257,5 +272,5 @@ describe('facet index', () => {
 });
 
 function sample(): GenEvent {
-  return { id: '', name: 'lead', conversionName: null, status: 'pending', time: TIMES[1]!, created: CREATED[0]!, value: 1_000_000, campaign: null, brand: null, importRef: null, click: null, email: false, phone: false, metaOnly: false, metaKey: null, drop: false, deliveries: null };
+  return { id: '', name: 'lead', conversionName: null, status: 'pending', time: TIMES[1]!, created: CREATED[0]!, value: 1_000_000, campaign: null, brand: null, importRef: null, click: null, email: false, phone: false, metaOnly: false, metaKey: null, googleKey: null, drop: false, deliveries: null };
 }

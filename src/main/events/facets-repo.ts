@@ -10,11 +10,11 @@ import { k, once, param, prepareRaw, preparePluck } from '../db/query';
 import { parseStoredUtc } from '../exports/zone-time';
 import { FOLLOWS_EVENT, searchRowid, statusOrderOf, type FacetColumns } from './facets';
 import { readDeliveryCodes } from '../delivery/repo';
-import { CLICK_ID, HASHED_ID, META_HASHED_ID, META_MATCH, VALUE_KEY } from './filter-repo';
+import { CLICK_ID, GOOGLE_NAME_ADDRESS, HASHED_ID, META_HASHED_ID, META_MATCH, VALUE_KEY } from './filter-repo';
 import { SORT_EXPRESSIONS } from './repo';
 
 /** FacetColumns.flags from the filters' own expressions (filter-repo.ts, idx_conversion_events_identifiers). */
-const FLAGS = sql<number>`(${CLICK_ID} | (${HASHED_ID} << 1) | (${META_MATCH} << 2) | (${META_HASHED_ID} << 3))`;
+const FLAGS = sql<number>`(${CLICK_ID} | (${HASHED_ID} << 1) | (${META_MATCH} << 2) | (${META_HASHED_ID} << 3) | (${GOOGLE_NAME_ADDRESS} << 4))`;
 /** The position of a column's value in a list (-1 when it is not one of them). */
 const caseOf = (column: 'sync_status' | 'event_name', values: readonly string[]): RawBuilder<number> =>
   sql<number>`case ${sql.ref(column)} ${sql.join(values.map((v, i) => sql`when ${sql.lit(v)} then ${sql.lit(i)}`), sql` `)} else -1 end`;

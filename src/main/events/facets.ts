@@ -92,9 +92,10 @@ export const FLAG_CLICK_ID = 1;
 export const FLAG_HASHED_ID = 2;
 export const FLAG_META_MATCH = 4;
 export const FLAG_META_HASHED_ID = 8;
-/** NO_IDENTIFIERS_SQL (filter-sql.ts) as flag masks: the event has none of these bits. */
+export const FLAG_GOOGLE_NAME_ADDRESS = 16;
+/** NO_IDENTIFIERS (filter-repo.ts) as flag masks: the event has none of these bits. */
 const NO_IDENTIFIERS_MASK = {
-  any: FLAG_CLICK_ID | FLAG_HASHED_ID | FLAG_META_MATCH,
+  any: FLAG_CLICK_ID | FLAG_HASHED_ID | FLAG_GOOGLE_NAME_ADDRESS | FLAG_META_MATCH,
   google: FLAG_HASHED_ID | FLAG_META_HASHED_ID,
   meta: FLAG_META_MATCH | FLAG_HASHED_ID,
 } as const;
@@ -183,7 +184,7 @@ export class FacetIndex {
 
   /** Search, batch and "no platform can match" filters stay in SQL. */
   supports(filter: EventFilterParsed): boolean {
-    return !filter.search && !filter.batchId && filter.unmatchable === undefined && (!filter.conversionNames || this.columns.conversionNames !== null);
+    return !filter.search && !filter.batchId && (!filter.conversionNames || this.columns.conversionNames !== null);
   }
 
   /** Position (index in rowids) of a rowid, or -1 when the snapshot has no such row. */

@@ -29,6 +29,10 @@ export const CLICK_ID: Expression<SqlBool> = eb.or([eb('gclid', 'is not', null),
 export const HASHED_ID: Expression<SqlBool> = eb.or([eb('user_email_hash', 'is not', null), eb('user_phone_hash', 'is not', null)]);
 /** Meta's customer-information rule, as exports/formats.ts metaCanMatch writes it (imports/quality-repo.ts matchKeys). */
 export const META_MATCH: Expression<SqlBool> = matchKeys(eb).meta;
+/** Google's name-with-address key (imports/quality-repo.ts matchKeys): first and last name hashed, region and postal code. */
+export const GOOGLE_NAME_ADDRESS: Expression<SqlBool> = eb.and(
+  (['user_first_name_hash', 'user_last_name_hash', 'google_region_code', 'google_postal_code'] as const).map((c) => eb(c, 'is not', null)),
+);
 /** An email or phone pre-hashed for Meta (the Google leads file calls these "hashed for the other platform"). */
 export const META_HASHED_ID: Expression<SqlBool> = eb.or([eb('meta_email_hash', 'is not', null), eb('meta_phone_hash', 'is not', null)]);
 /** The value sort key and value-range expression (events without a value sort as -1). */
@@ -40,7 +44,8 @@ const flag = (expression: Expression<SqlBool>, value: 0 | 1) => eb(expression, '
 
 /** "No identifiers" per scope (NoIdentifiersScope), with the exports' exact exclusion rules. */
 export const NO_IDENTIFIERS: Record<'any' | 'google' | 'meta', Expression<SqlBool>> = {
-  any: eb.and([flag(CLICK_ID, 0), flag(HASHED_ID, 0), flag(META_MATCH, 0)]),
+  // Exactly the import report's "no platform can match" (quality-repo matchKeys: neither Google's nor Meta's rule holds).
+  any: eb.and([flag(CLICK_ID, 0), flag(HASHED_ID, 0), flag(GOOGLE_NAME_ADDRESS, 0), flag(META_MATCH, 0)]),
   google: eb.and([flag(HASHED_ID, 0), flag(META_HASHED_ID, 0)]),
   meta: eb.and([flag(META_MATCH, 0), flag(HASHED_ID, 0)]),
 };
@@ -83,11 +88,6 @@ export function filterExpression(filter: EventFilterParsed): Expression<SqlBool>
     terms.push(filter.hasIdentifiers ? eb.not(none) : none);
   }
   if (filter.noIdentifiersFor) terms.push(NO_IDENTIFIERS[filter.noIdentifiersFor]);
-  if (filter.unmatchable !== undefined) {
-    const { google, meta } = matchKeys(eb);
-    const matchable = eb.or([google, meta]);
-    terms.push(filter.unmatchable ? eb.not(matchable) : matchable);
-  }
   // Search (events/search-repo.ts): event_id or transaction_id starting with the text (also with a '#'
   // before it), or, for an email or phone, the events holding one of its hashes. The handlers resolve the
   // hashes with Settings → Default country (withSearchKeys); elsewhere a national phone number has no country.

@@ -5,7 +5,6 @@
  */
 import { type AliasedExpression, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import { MATCH_KEYS, type MatchKey, type MatchQuality } from '../../shared/domain/match-quality';
-import { k as compiler } from '../db/query';
 import type { DB } from '../db/schema';
 
 type EB = ExpressionBuilder<DB, 'conversion_events'>;
@@ -78,18 +77,3 @@ export function qualityFromRow(row: Record<string, number | null | undefined>): 
     meta: { canMatch: n('q_meta_can'), strong: n('q_meta_strong') },
   };
 }
-
-
-/** "Some platform can match this event" as SQL (no parameters), for the review filter `unmatchable`. */
-export const MATCHABLE_SQL: string = (() => {
-  const compiled = compiler
-    .selectFrom('conversion_events')
-    .select('id')
-    .where((eb) => {
-      const { google, meta } = matchKeys(eb);
-      return eb.or([google, meta]);
-    })
-    .compile();
-  if (compiled.parameters.length > 0) throw new Error('MATCHABLE_SQL must not take parameters');
-  return compiled.sql.slice(compiled.sql.indexOf(' where ') + ' where '.length);
-})();

@@ -25,8 +25,6 @@ export const EventFilterSchema = z
     valueMax: DecimalValueSchema.optional(),
     hasClickId: z.boolean().optional(),
     hasIdentifiers: z.boolean().optional(),
-    /** true: events no platform can match (the import pre-flight's rule: no click id, email, phone, external id, fbc/fbp, name with address, IP with user agent). */
-    unmatchable: z.boolean().optional(),
     search: z.string().trim().max(200).optional(),
     /** Destination × status: events whose delivery to that destination is in one of the statuses. */
     delivery: DeliveryFilterSchema.optional(),
@@ -38,8 +36,8 @@ export const EventFilterSchema = z
     tooOldFor: DestinationSchema.optional(),
     unmappedFor: DestinationSchema.optional(),
     /**
-     * "No identifiers": `any` — nothing any platform can match (no click id, no hashed email / phone, nothing
-     * Meta matches on); `google` — no hashed email or phone for Google (the leads file's exclusion); `meta` —
+     * "No identifiers": `any` — nothing any platform can match, the import pre-flight's rule (no click id,
+     * email, phone or name with address for Google, nothing Meta matches on); `google` — no hashed email or phone for Google (the leads file's exclusion); `meta` —
      * nothing Meta can match on (the Meta file's exclusion).
      */
     noIdentifiersFor: z.enum(NO_IDENTIFIERS_SCOPES).optional(),

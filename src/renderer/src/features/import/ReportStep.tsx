@@ -37,7 +37,7 @@ export function ReportStep({ report, onSaveErrors, onUndo, onDone, message, done
   const events = report.imported + report.updated + report.duplicates;
   const orders = report.mapping?.columns.includes('transaction_id') ?? false;
   const noun = orders ? 'orders' : 'events';
-  const reviewUnmatchable = () => navigate('review', { import: report.id, ids: 'none' });
+  const reviewUnmatchable = () => navigate('review', { import: report.id, problem: 'no_ids:any' });
   return (
     <div className="import-report" data-testid="import-report" data-status={report.status}>
       <div className={`banner ${report.status === 'completed' ? 'banner--ok' : report.status === 'failed' ? 'banner--error' : 'banner--info'}`}>
@@ -83,7 +83,7 @@ export function ReportStep({ report, onSaveErrors, onUndo, onDone, message, done
               <span title="Nor a name with address, an external id, fbc/fbp or IP with user agent">
                 {formatCount(preflight.unmatchable)} of {formatCount(events)} {noun} have no email, phone or click id: no platform can match them.
               </span>{' '}
-              <a href={routeHref('review', { import: report.id, ids: 'none' })} data-testid="review-unmatchable" onClick={(e) => { e.preventDefault(); reviewUnmatchable(); }}>
+              <a href={routeHref('review', { import: report.id, problem: 'no_ids:any' })} data-testid="review-unmatchable" onClick={(e) => { e.preventDefault(); reviewUnmatchable(); }}>
                 See them in Review
               </a>
             </div>

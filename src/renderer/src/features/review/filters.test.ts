@@ -11,6 +11,14 @@ describe('review view ↔ URL ↔ filter', () => {
     expect(viewFromParams(new URLSearchParams('batch=b1')).batchId).toBe('b1');
   });
 
+  it('"no platform can match" is one filter: old ids=none links and saved unmatchable views open the problem no_ids:any', () => {
+    const fromLink = viewFromParams(new URLSearchParams('import=imp_1&ids=none'));
+    expect(fromLink).toMatchObject({ importId: 'imp_1', ids: '', problem: 'no_ids:any' });
+    expect(viewToFilter(fromLink)).toEqual({ importId: 'imp_1', noIdentifiersFor: 'any' });
+    expect(filterToView({ importId: 'imp_1', unmatchable: true } as never).problem).toBe('no_ids:any');
+    expect(() => EventFilterSchema.parse({ unmatchable: true })).toThrow();
+  });
+
   it('accepts sort=field:dir and sort=field&dir=…, ignores unknown values', () => {
     expect(viewFromParams(new URLSearchParams('sort=event_time:asc'))).toMatchObject({ sort: 'event_time', dir: 'asc' });
     expect(viewFromParams(new URLSearchParams('sort=event_value&dir=asc'))).toMatchObject({ sort: 'event_value', dir: 'asc' });

@@ -6,7 +6,7 @@ import { DESTINATIONS, type Destination } from '../../../../shared/domain/delive
 /**
  * The review view lives in the URL hash query, so it can be bookmarked or saved as a named view:
  *   #/review?status=pending,queued&event=purchase&name=Qualified%20lead&delivery=meta:failed&campaign=<uuid|none>&brand=<uuid|none>&import=<id>
- *           &batch=<id>&from=2026-03-01&to=2026-03-31&min=10&max=500&click=yes|no&ids=yes|no|none&q=text
+ *           &batch=<id>&from=2026-03-01&to=2026-03-31&min=10&max=500&click=yes|no&ids=yes|no&problem=no_ids:any&q=text
  *           &sort=event_time&dir=desc
  * `from`/`to` are local calendar days, both inclusive.
  */
@@ -42,8 +42,8 @@ export interface ReviewView {
   min: string;
   max: string;
   click: '' | 'yes' | 'no';
-  /** yes: can be uploaded; no: cannot; none: no platform can match (the import pre-flight's rule). */
-  ids: '' | 'yes' | 'no' | 'none';
+  /** yes: can be uploaded; no: cannot ("no platform can match" is the problem `no_ids:any`). */
+  ids: '' | 'yes' | 'no';
   problem: Problem | '';
   q: string;
   sort: NonNullable<EventSort['field']>;
@@ -107,8 +107,9 @@ export function viewFromParams(params: URLSearchParams): ReviewView {
     min: params.get('min') ?? '',
     max: params.get('max') ?? '',
     click: yesNo(params.get('click')),
-    ids: params.get('ids') === 'none' ? 'none' : yesNo(params.get('ids')),
-    problem: isProblem(params.get('problem')) ? (params.get('problem') as Problem) : '',
+    ids: yesNo(params.get('ids')),
+    // `ids=none` is how links before `no_ids:any` said "no platform can match".
+    problem: isProblem(params.get('problem')) ? (params.get('problem') as Problem) : params.get('ids') === 'none' ? 'no_ids:any' : '',
     q: (params.get('q') ?? '').slice(0, 200),
     sort: (SORT_FIELDS as readonly string[]).includes(sort) ? (sort as ReviewView['sort']) : 'event_time',
     dir: dir === 'asc' ? 'asc' : 'desc',
@@ -170,8 +171,7 @@ export function viewToFilter(view: ReviewView): EventFilter {
   if (view.min && DECIMAL.test(view.min.trim())) filter.valueMin = view.min.trim();
   if (view.max && DECIMAL.test(view.max.trim())) filter.valueMax = view.max.trim();
   if (view.click) filter.hasClickId = view.click === 'yes';
-  if (view.ids === 'none') filter.unmatchable = true;
-  else if (view.ids) filter.hasIdentifiers = view.ids === 'yes';
+  if (view.ids) filter.hasIdentifiers = view.ids === 'yes';
   if (view.problem) Object.assign(filter, PROBLEMS[view.problem].filter);
   if (view.q.trim()) filter.search = view.q.trim();
   return filter;
@@ -204,7 +204,8 @@ export function filterToView(filter: EventFilter, sort?: { field?: string; direc
   if (filter.valueMax !== undefined) view.max = String(filter.valueMax);
   if (filter.hasClickId !== undefined) view.click = filter.hasClickId ? 'yes' : 'no';
   if (filter.hasIdentifiers !== undefined) view.ids = filter.hasIdentifiers ? 'yes' : 'no';
-  if (filter.unmatchable) view.ids = 'none';
+  // Views saved before `unmatchable` became the problem no_ids:any (one rule, one filter).
+  if ((filter as { unmatchable?: unknown }).unmatchable === true) view.problem = 'no_ids:any';
   const problem = (Object.keys(PROBLEMS) as Problem[]).find((key) =>
     Object.entries(PROBLEMS[key].filter).every(([field, value]) => (filter as Record<string, unknown>)[field] === value),
   );
