@@ -23,9 +23,26 @@ afterEach(async () => {
   envs = [];
 });
 
+/** Each event's undo rows (by its deterministic event_id, since the two databases' row ids differ). */
+function undoRows(db: Sqlite) {
+  return db
+    .prepare(
+      "SELECT e.event_id AS event, h.destination, h.from_status, h.to_status, h.note FROM sync_history h JOIN conversion_events e ON e.id = h.event_id WHERE h.action = 'undo' ORDER BY 1, 2, 3, 4",
+    )
+    .all();
+}
+
+/** Whether some event's history rows of the change fall in two of the worker's undo chunks (`size` history rows each). */
+function eventStraddlesUndoChunk(db: Sqlite, changeId: string, size: number): boolean {
+  const rows = db.prepare('SELECT event_id AS event FROM sync_history WHERE change_id = ? ORDER BY id').all(changeId) as { event: string }[];
+  const chunkOf = new Map<string, Set<number>>();
+  rows.forEach((row, i) => chunkOf.set(row.event, (chunkOf.get(row.event) ?? new Set()).add(Math.floor(i / size))));
+  return [...chunkOf.values()].some((chunks) => chunks.size > 1);
+}
+
 describe('event-level changes on events with delivery rows, in the jobs worker (rowid chunks) and in the thread', () => {
-  it('move the same deliveries, re-derive the same statuses, and undo to the same statuses and deliveries', async () => {
-    const viaJob = reviewContext({ chunkRows: 29 });
+  it.each([29, 3])('move the same deliveries, re-derive the same statuses, and undo to the same statuses, deliveries and history (chunks of %i rows)', async (chunkRows) => {
+    const viaJob = reviewContext({ chunkRows });
     const inline = reviewContext({ bulkThreshold: 1_000_000 });
     envs = [viaJob, inline];
     for (const env of envs) {
@@ -54,16 +71,18 @@ describe('event-level changes on events with delivery rows, in the jobs worker (
     // The split events' deliveries moved too (destination rows in the history of the change).
     expect(after.history.some((row) => (row as { destination: string | null; action: string }).destination !== null && (row as { action: string }).action === 'skip')).toBe(true);
 
+    // The worker undoes in history-id chunks: an event's delivery rows and its event row may fall in two.
+    expect(eventStraddlesUndoChunk(viaJob.ctx.db, tokens[0]!, chunkRows)).toBe(true);
     await viaJob.call('events:undoTransition', { undoToken: tokens[0]! });
     await inline.call('events:undoTransition', { undoToken: tokens[1]! });
-    // The undo's own history rows are not compared: the worker undoes in history-id chunks, and an event
-    // whose delivery rows and event row fall in different chunks gets its status back from the re-derive
-    // rather than from an event-level undo row (so fewer undo rows; the same before issue 16).
+    expect(viaJob.jobs.list()).toHaveLength(2);
     const undone = state(viaJob.ctx.db);
     const inlineUndone = state(inline.ctx.db);
-    expect(undone.events).toEqual(inlineUndone.events);
-    expect(undone.deliveries).toEqual(inlineUndone.deliveries);
-    expect(undone.errors).toEqual(inlineUndone.errors);
+    expect(undone).toEqual(inlineUndone);
     expect(undone.events).not.toEqual(after.events);
+    expect(undoRows(viaJob.ctx.db)).toEqual(undoRows(inline.ctx.db));
+    // Every event the skip changed got an event-level undo row, in both.
+    const undoneEvents = inline.ctx.db.prepare("SELECT count(*) AS n FROM sync_history WHERE action = 'undo' AND destination IS NULL").get();
+    expect(undoneEvents).toEqual(inline.ctx.db.prepare('SELECT count(*) AS n FROM sync_history WHERE change_id = ? AND destination IS NULL').get(tokens[1]!));
   });
 });

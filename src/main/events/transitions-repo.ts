@@ -165,11 +165,31 @@ export function undoChange(
   ).changes;
   if (!splitAware) return restored;
   // Events with deliveries: their overall status is the derived one, whatever was restored above.
+  // In a chunked undo, only once the chunk holding the event's last row of the change is undone: an
+  // earlier re-derive would change the status a later chunk's event-level row checks, so it would
+  // write no undo row for it (the statuses still end the same, the history would be short).
   const events = k
-    .selectFrom('sync_history')
-    .select('event_id')
-    .where('change_id', '=', changeId)
-    .$if(range !== undefined, (q) => q.where('id', '>', range!.after).where('id', '<=', range!.upTo));
+    .selectFrom('sync_history as r')
+    .select('r.event_id')
+    .where('r.change_id', '=', changeId)
+    .$if(range !== undefined, (q) =>
+      q
+        .where('r.id', '>', range!.after)
+        .where('r.id', '<=', range!.upTo)
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('sync_history as later')
+                .select(sql.lit(1).as('one'))
+                .whereRef('later.event_id', '=', 'r.event_id')
+                .where('later.id', '>', range!.upTo)
+                // Unary + keeps SQLite off the change's index here (a scan of all its later rows per
+                // row): the (event_id, id) index finds the event's later rows in a few steps.
+                .where(sql<string>`+${sql.ref('later.change_id')}`, '=', changeId),
+            ),
+          ),
+        ),
+    );
   rederiveEvents(db, events, now);
   return Math.max(restored, deliveriesRestored);
 }
