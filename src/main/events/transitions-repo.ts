@@ -194,6 +194,26 @@ export function undoChange(
   return Math.max(restored, deliveriesRestored);
 }
 
+const UNDO_RESTORED = once(() =>
+  k
+    .selectFrom('sync_history')
+    .select((eb) => [
+      eb.fn.countAll<number>().filterWhere('destination', 'is', null).as('events'),
+      eb.fn.count<number>('event_id').distinct().filterWhere('destination', 'is not', null).as('split'),
+    ])
+    .where('change_id', '=', param('undoChangeId')),
+);
+
+/**
+ * How many events one undo restored, from its own history rows, as undoChange counts them in one go
+ * (events restored at event level, or with deliveries restored, whichever is more). The jobs worker
+ * undoes in chunks, and summing the chunks' counts counts an event whose rows straddle two twice.
+ */
+export function restoredByUndo(db: Sqlite, undoChangeId: string): number {
+  const { events, split } = get<{ events: number; split: number }>(db, UNDO_RESTORED, { undoChangeId })!;
+  return Math.max(events, split);
+}
+
 const CHANGE_SIZE = once(() =>
   k
     .selectFrom(k.selectFrom('sync_history').select(sql.lit(1).as('one')).where('change_id', '=', param('changeId')).limit(param('limit')).as('c'))

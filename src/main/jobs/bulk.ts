@@ -15,7 +15,7 @@ import type { BulkResult, TransitionOutcome } from '../../shared/ipc/channels/ev
 import { AppError } from '../../shared/ipc/result';
 import type { Sqlite } from '../db/connection';
 import { filterExpression } from '../events/filter-repo';
-import { applyTransition, statusBreakdown, undoChange } from '../events/transitions-repo';
+import { applyTransition, restoredByUndo, statusBreakdown, undoChange } from '../events/transitions-repo';
 import { assignChunk, beginImmediate, commit, countFilter, deleteUnsentChunk, filterChunks, historyChunks, historyRowsOfChange, idChunks, missingIds, rollback, type Chunk } from './bulk-repo';
 
 export type BulkTarget = { ids: string[] } | { filter: EventFilterParsed };
@@ -97,14 +97,13 @@ function runInTransaction(db: Sqlite, spec: BulkSpec, hooks: BulkHooks, size: nu
     if (total === 0) throw new AppError('not_found', 'That change cannot be undone (unknown undo token)');
     hooks.onProgress(0, total);
     let done = 0;
-    let restored = 0;
     for (const range of historyChunks(db, spec.changeId, size)) {
       checkCancel();
-      restored += undoChange(db, spec.changeId, spec.undoChangeId, now, { after: range.after, upTo: range.upTo });
+      undoChange(db, spec.changeId, spec.undoChangeId, now, { after: range.after, upTo: range.upTo });
       done = Math.min(total, done + size);
       hooks.onProgress(range.last ? total : done, total);
     }
-    return { op: 'undo', restored };
+    return { op: 'undo', restored: restoredByUndo(db, spec.undoChangeId) };
   }
 
   const upfront = spec.op === 'transition' && 'filter' in spec.target ? statusBreakdown(db, filterExpression(spec.target.filter)) : null;
