@@ -11,7 +11,7 @@ import { decimalToMicros } from '../../shared/domain/money';
 import { k } from '../db/query';
 import type { DB } from '../db/schema';
 import { deliveryFilterExpression } from '../delivery/filter-repo';
-import { matchKeys } from '../imports/quality-repo';
+import { googleNameAddress, matchKeys } from '../imports/quality-repo';
 import { searchExpression, searchKeys, type SearchResolvedFilter } from './search-repo';
 
 export type EventsEb = ExpressionBuilder<DB, 'conversion_events'>;
@@ -29,10 +29,8 @@ export const CLICK_ID: Expression<SqlBool> = eb.or([eb('gclid', 'is not', null),
 export const HASHED_ID: Expression<SqlBool> = eb.or([eb('user_email_hash', 'is not', null), eb('user_phone_hash', 'is not', null)]);
 /** Meta's customer-information rule, as exports/formats.ts metaCanMatch writes it (imports/quality-repo.ts matchKeys). */
 export const META_MATCH: Expression<SqlBool> = matchKeys(eb).meta;
-/** Google's name-with-address key (imports/quality-repo.ts matchKeys): first and last name hashed, region and postal code. */
-export const GOOGLE_NAME_ADDRESS: Expression<SqlBool> = eb.and(
-  (['user_first_name_hash', 'user_last_name_hash', 'google_region_code', 'google_postal_code'] as const).map((c) => eb(c, 'is not', null)),
-);
+/** Google's name-with-address key, as imports/quality-repo.ts matchKeys writes it. */
+export const GOOGLE_NAME_ADDRESS: Expression<SqlBool> = googleNameAddress(eb);
 /** An email or phone pre-hashed for Meta (the Google leads file calls these "hashed for the other platform"). */
 export const META_HASHED_ID: Expression<SqlBool> = eb.or([eb('meta_email_hash', 'is not', null), eb('meta_phone_hash', 'is not', null)]);
 /** The value sort key and value-range expression (events without a value sort as -1). */

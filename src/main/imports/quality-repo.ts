@@ -14,12 +14,12 @@ const set = (eb: EB, c: Column) => eb(c, 'is not', null);
 const all = (eb: EB, ...cs: Column[]) => eb.and(cs.map((c) => set(eb, c)));
 const any = (eb: EB, ...cs: Column[]) => eb.or(cs.map((c) => set(eb, c)));
 
+/** Google's name-with-address key: first and last name hashed, region and postal code. */
+export const googleNameAddress = (eb: EB) => all(eb, 'user_first_name_hash', 'user_last_name_hash', 'google_region_code', 'google_postal_code');
+
 /** Whether Google / Meta have anything to match an event on (the export's rules, checked at import). */
 export function matchKeys(eb: EB) {
-  const google = eb.or([
-    any(eb, 'gclid', 'gbraid', 'wbraid', 'user_email_hash', 'user_phone_hash'),
-    all(eb, 'user_first_name_hash', 'user_last_name_hash', 'google_region_code', 'google_postal_code'),
-  ]);
+  const google = eb.or([any(eb, 'gclid', 'gbraid', 'wbraid', 'user_email_hash', 'user_phone_hash'), googleNameAddress(eb)]);
   const meta = eb.or([
     any(eb, 'meta_email_hash', 'meta_phone_hash', 'meta_external_id_hash', 'fbc', 'fbp'),
     eb.and([all(eb, 'meta_first_name_hash', 'meta_last_name_hash'), any(eb, 'meta_zip_hash', 'meta_city_hash', 'meta_dob_hash')]),
