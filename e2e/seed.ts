@@ -44,3 +44,17 @@ export async function seedThroughUi(page: Page, rows: number): Promise<void> {
     await api['events:transition']!({ action: 'skip', target: { ids: pick(5, 4) } });
   });
 }
+
+/** Imports a small file through the UI (expecting `imported` new events), then queues every pending event through window.api. */
+export async function importAndQueueAll(page: Page, name: string, csv: string, imported: number): Promise<ImportPage> {
+  const importPage = new ImportPage(page);
+  await importPage.dropText(name, csv);
+  await expect(importPage.mapping()).toBeVisible();
+  await importPage.start();
+  await importPage.expectReport({ imported });
+  await page.evaluate(async () => {
+    type Api = Record<string, (input: unknown) => Promise<{ ok: boolean }>>;
+    await (window as unknown as { api: Api }).api['events:transition']!({ action: 'queue', target: { filter: { statuses: ['pending'] } } });
+  });
+  return importPage;
+}

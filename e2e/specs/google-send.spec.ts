@@ -4,23 +4,18 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { FakeGoogle } from '../../test/fakes/google';
+import type { FakeGoogle } from '../../test/fakes/google';
+import { startFakeGoogle } from '../fake-google';
 import { expect, test } from '../fixtures';
-import { ImportPage } from '../pages/import-page';
+import { importAndQueueAll } from '../seed';
 
-const ACTIONS = [
-  { id: '111', name: 'Offline purchase', type: 'UPLOAD_CLICKS', status: 'ENABLED' },
-  { id: '222', name: 'Qualified lead', type: 'UPLOAD_CLICKS', status: 'ENABLED' },
-  { id: '444', name: 'Website purchase', type: 'WEBPAGE', status: 'ENABLED' },
-];
 // Screenshots to look at (not committed): test-results/screens/.
 const SHOTS = join(__dirname, '..', '..', 'test-results', 'screens');
 
 let fake: FakeGoogle;
 
 test.beforeAll(async () => {
-  fake = await new FakeGoogle({ customers: [{ customerId: '1234567890', managerId: '9876543210', actions: ACTIONS }] }).start();
-  Object.assign(process.env, fake.env());
+  fake = await startFakeGoogle();
 });
 test.afterAll(async () => {
   await fake.close();
@@ -47,15 +42,7 @@ test('Google: connect through the consent page, map a conversion name to an acti
   // Google will report the third click as unusable when it processes the request.
   fake.processingError((event) => event.adIdentifiers?.gclid === 'Cj0KCQiA-store-3', 'INVALID_GCLID');
 
-  const importPage = new ImportPage(app);
-  await importPage.dropText('store-clicks.csv', clicksCsv());
-  await expect(importPage.mapping()).toBeVisible();
-  await importPage.start();
-  await importPage.expectReport({ imported: 3 });
-  await app.evaluate(async () => {
-    type Api = Record<string, (input: unknown) => Promise<{ ok: boolean }>>;
-    await (window as unknown as { api: Api }).api['events:transition']!({ action: 'queue', target: { filter: { statuses: ['pending'] } } });
-  });
+  await importAndQueueAll(app, 'store-clicks.csv', clicksCsv(), 3);
 
   // Settings → Connections → Google Ads: sign in through the consent page the app opened.
   await app.goto(`${harness.url}#/settings`);

@@ -1,21 +1,14 @@
 // Settings → Connections → Google Ads against the fake Google: sign in through the (fake) consent
 // page opened in the browser, see the account's conversion actions, map a conversion to one of them.
-import { FakeGoogle } from '../../test/fakes/google';
+import type { FakeGoogle } from '../../test/fakes/google';
+import { startFakeGoogle } from '../fake-google';
 import { expect, test } from '../fixtures';
 import { AppShell } from '../pages/app-shell';
-
-const ACTIONS = [
-  { id: '111', name: 'Offline purchase', type: 'UPLOAD_CLICKS', status: 'ENABLED' },
-  { id: '222', name: 'Qualified lead', type: 'UPLOAD_CLICKS', status: 'ENABLED' },
-  { id: '444', name: 'Website purchase', type: 'WEBPAGE', status: 'ENABLED' },
-];
 
 let fake: FakeGoogle;
 
 test.beforeAll(async () => {
-  fake = await new FakeGoogle({ customers: [{ customerId: '1234567890', managerId: '9876543210', actions: ACTIONS }] }).start();
-  // The harness (started per test, after this) inherits these: loopback overrides only.
-  Object.assign(process.env, fake.env());
+  fake = await startFakeGoogle();
 });
 test.afterAll(async () => {
   await fake.close();

@@ -1,5 +1,5 @@
 import { test, expect } from '../fixtures';
-import { ImportPage } from '../pages/import-page';
+import { importAndQueueAll } from '../seed';
 
 const TOKEN = 'EAAharness-token-0000000000000000wxyz';
 
@@ -20,15 +20,7 @@ async function fakeMeta(origin: string, token: string): Promise<{ accepted: stri
 }
 
 test('Meta: connect, dry run, send, one isolated failure with its reason and source line, fixed and retried', async ({ app, harness }) => {
-  const importPage = new ImportPage(app);
-  await importPage.dropText('meta-orders.csv', ordersCsv('fbclid-without-prefix'));
-  await expect(importPage.mapping()).toBeVisible();
-  await importPage.start();
-  await importPage.expectReport({ imported: 3 });
-  await app.evaluate(async () => {
-    type Api = Record<string, (input: unknown) => Promise<{ ok: boolean }>>;
-    await (window as unknown as { api: Api }).api['events:transition']!({ action: 'queue', target: { filter: { statuses: ['pending'] } } });
-  });
+  const importPage = await importAndQueueAll(app, 'meta-orders.csv', ordersCsv('fbclid-without-prefix'), 3);
 
   // Settings → Connections → Meta: the token goes in once and only its last four characters come back.
   await app.goto(`${harness.url}#/settings`);
