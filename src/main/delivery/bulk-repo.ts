@@ -188,6 +188,15 @@ export function rederiveEvents(db: Sqlite, eventIds: EventIds, now: string): voi
  * delivery still in the state the change left it in gets back its status, attempts, synced_at and
  * errors, with an 'undo' history row. Returns the events whose deliveries were restored.
  */
+/** What every undo history row (sync_history h undone) says: action `undo`, "undo of <action>", the undo's change id and time. */
+export const undoRowItems = (undoChangeId: string, now: string) =>
+  [
+    sql.lit('undo').as('action'),
+    expressionBuilder<DB, 'sync_history'>()(sql.lit('undo of '), '||', sql.ref<string>('h.action')).as('note'),
+    sql.val(undoChangeId).as('change_id'),
+    sql.val(now).as('created_at'),
+  ] as const;
+
 export function undoDeliveries(db: Sqlite, changeId: string, undoChangeId: string, now: string, range?: { after: number; upTo: number }): number {
   const inRange = (q: ReturnType<typeof historyOfChange>) => (range ? q.where('h.id', '>', range.after).where('h.id', '<=', range.upTo) : q);
   const historyOfChange = () =>
@@ -210,10 +219,7 @@ export function undoDeliveries(db: Sqlite, changeId: string, undoChangeId: strin
           'h.destination',
           'h.to_status',
           'h.from_status as to',
-          sql.lit('undo').as('action'),
-          expressionBuilder<DB, 'sync_history'>()(sql.lit('undo of '), '||', sql.ref<string>('h.action')).as('note'),
-          sql.val(undoChangeId).as('change_id'),
-          sql.val(now).as('created_at'),
+          ...undoRowItems(undoChangeId, now),
         ]),
       ),
   );

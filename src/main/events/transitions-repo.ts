@@ -5,7 +5,7 @@ import { jsonValues, withIndexHint } from '../db/common-repo';
 import type { Sqlite } from '../db/connection';
 import { all, get, k, once, param, pluck, run, type Compilable } from '../db/query';
 import type { ConversionEventsTable, DB } from '../db/schema';
-import { lastHistoryId, moveDeliveriesOfScope, rederiveEvents, rederiveMoved, undoDeliveries } from '../delivery/bulk-repo';
+import { lastHistoryId, moveDeliveriesOfScope, rederiveEvents, rederiveMoved, undoDeliveries, undoRowItems } from '../delivery/bulk-repo';
 import { noDeliveryRows } from '../delivery/repo';
 
 const eb = expressionBuilder<DB, 'conversion_events'>();
@@ -138,10 +138,7 @@ export function undoChange(
           'h.event_id',
           'h.to_status',
           'h.from_status',
-          sql.lit('undo').as('action'),
-          expressionBuilder<DB, 'sync_history'>()(sql.lit('undo of '), '||', sql.ref<string>('h.action')).as('note'),
-          sql.val(undoChangeId).as('change_id'),
-          sql.val(now).as('created_at'),
+          ...undoRowItems(undoChangeId, now),
         ]),
       ),
   );
