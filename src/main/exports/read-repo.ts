@@ -42,14 +42,32 @@ export function countMatching(db: Sqlite, where: ExportWhere): number {
   return get<{ n: number }>(db, k.selectFrom('conversion_events').select((eb) => eb.fn.countAll<number>().as('n')).where(where))!.n;
 }
 
+/**
+ * Rows per read statement. The export's filter has `sync_status IN (…)` (a destination's "queued" is
+ * the overall status queued or failed), so SQLite reads it through the status index, two rowid runs
+ * merged by a temporary b-tree for ORDER BY rowid. Over a whole 1M-row export that b-tree held every
+ * selected column of every row in memory (temp_store = MEMORY): 690 MB peak for a Meta file, 421 MB
+ * for a Google one. Reading the table in rowid slices bounds the sort to one slice (~10 MB).
+ */
+export const READ_CHUNK_ROWS = 32_768;
+
 /** The matching events' columns (`rowid` first, `batch_id` = the latest linked batch) in rowid order, as arrays. */
-export function exportRows(db: Sqlite, columns: readonly string[], where: ExportWhere): IterableIterator<unknown[]> {
+export function* exportRows(db: Sqlite, columns: readonly string[], where: ExportWhere, range?: KeyRange, chunkRows = READ_CHUNK_ROWS): Generator<unknown[]> {
   const query = k
     .selectFrom('conversion_events')
     .select((eb) => columns.map((c) => (c === 'batch_id' ? linkedBatchId(eb).as('batch_id') : sql.ref(c).as(c))))
     .where(where)
+    .where(rowid, '>=', param('from'))
+    .where(rowid, '<', param('to'))
     .orderBy(rowid);
-  return prepareRaw<unknown[]>(db, query).iterate();
+  const slice = prepareRaw<unknown[]>(db, query);
+  const bounds = get<{ lo: number | null; hi: number | null }>(db, ROWID_RANGE)!;
+  if (bounds.lo === null || bounds.hi === null) return;
+  const first = Math.max(bounds.lo, range?.from ?? bounds.lo);
+  const end = Math.min(bounds.hi + 1, range?.to ?? bounds.hi + 1);
+  for (let from = first; from < end; from += chunkRows) {
+    yield* slice.iterate({ from, to: Math.min(from + chunkRows, end) });
+  }
 }
 
 /** "Queued for the file's destination": the events a batch links and "mark uploaded" sends. */

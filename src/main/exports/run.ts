@@ -178,7 +178,7 @@ export function readAndWrite(db: Sqlite, options: RunExportOptions, hooks: RunEx
     const width = columns.length;
     const row = Object.fromEntries(columns.map((c) => [c, null])) as unknown as ExportRow;
     const target = row as unknown as Record<string, unknown>;
-    for (const values of exportRows(db, columns, where)) {
+    for (const values of exportRows(db, columns, where, extras.range)) {
       for (let c = 0; c < width; c++) target[columns[c]!] = values[c];
       const line = writer.line(row);
       if (typeof line === 'string') {
