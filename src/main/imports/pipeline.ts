@@ -5,7 +5,7 @@ import { AppError } from '../../shared/ipc/result';
 import type { Sqlite } from '../db/connection';
 import { createKysely } from '../db/connection';
 import { beginImmediate, commit, rollback } from '../db/common-repo';
-import { checkConstraints, checkpointTruncate, setCacheSizeMb, syncFully, tempStoreOnFile } from './session-repo';
+import { checkConstraints, checkpointPassive, checkpointTruncate, noAutoCheckpoint, noBusyWait, setCacheSizeMb, syncFully, tempStoreOnFile } from './session-repo';
 import { COL } from './columns';
 import { CsvParser, type CsvRow } from './csv';
 import { createDecoder, detectEncoding, hasUndecodable } from './decode';
@@ -129,17 +129,39 @@ export async function runPipeline(db: Sqlite, input: PipelineInput, hooks: Pipel
     setImportTimeZone(db, input.importId, readZone);
     finishImportRow(db, input.importId, 'completed', result, null, result.sha256, preflight);
     hooks.onFinishing?.();
+    // Durable once the WAL is synced (synchronous=FULL); the copy into the database file is
+    // checkpointAfterImport's, after the import has answered.
+    noAutoCheckpoint(db);
     commit(db);
-    try {
-      // The commit's auto-checkpoint has copied the pages; give the WAL file's space back.
-      checkpointTruncate(db);
-    } catch {
-      /* a reader is active: the WAL is reused later instead */
-    }
     return result;
   } catch (error) {
     if (db.inTransaction) rollback(db);
     throw error;
+  }
+}
+
+/**
+ * After a committed import (runPipeline), on the import's own connection: copies the WAL into the
+ * database file and gives the WAL's space back. A million-row import leaves ~1.5 GB in the WAL; its
+ * COMMIT is durable without this copy (the WAL is synced), so the worker answers first and runs
+ * this afterwards, off the main thread. PASSIVE never takes the write lock, so the window's writes
+ * go on meanwhile; a reader still on a snapshot from before the commit holds back the frames it
+ * may need, so it is retried until everything is copied or `waitMs` has passed. The TRUNCATE then
+ * does not wait: if anyone is reading or writing, the WAL stays and is reused from its start later.
+ */
+export function checkpointAfterImport(db: Sqlite, waitMs = 5000): void {
+  const deadline = Date.now() + waitMs;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    const { log, checkpointed } = checkpointPassive(db);
+    if (checkpointed >= log || Date.now() >= deadline) break;
+    Atomics.wait(pause, 0, 0, 50);
+  }
+  noBusyWait(db);
+  try {
+    checkpointTruncate(db);
+  } catch {
+    /* a reader or a writer is active: the WAL is reused later instead */
   }
 }
 

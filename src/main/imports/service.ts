@@ -57,6 +57,8 @@ function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | 
 export class ImportService {
   readonly files: FileRegistry;
   private readonly running = new Map<string, Running>();
+  /** Workers of imports that have answered and are copying their WAL into the database (worker.ts). */
+  private readonly finishing = new Set<Worker>();
   /** Last preview per file and overrides, so start() does not sniff again on the main thread. */
   private readonly sniffs = new Map<string, SniffResult>();
   /** Raw sample rows per file and overrides, for the fill rates; kept in main's memory only. */
@@ -193,13 +195,19 @@ export class ImportService {
           this.emit(importId, 'finishing', last.rowsDone, bytesTotal, bytesTotal, startedAt);
         } else {
           final = message;
+          // Committed: answer now; the worker checkpoints the WAL, then exits.
+          if (message.type === 'done') {
+            this.finishing.add(worker);
+            finish('done', { rowsDone: message.rowsRead, bytesDone: bytesTotal });
+          }
         }
       });
       worker.on('error', (error) => {
         crash = `The import worker crashed: ${error.message}`;
       });
-      // The outcome is settled when the worker has fully exited (its connection is closed by then).
+      // A failed or cancelled import is settled when the worker has fully exited (its connection is closed by then).
       worker.on('exit', () => {
+        this.finishing.delete(worker);
         const outcome = final as ImportWorkerMessage | null;
         if (outcome?.type === 'done') return finish('done', { rowsDone: outcome.rowsRead, bytesDone: bytesTotal });
         if (outcome?.type === 'cancelled' || outcome?.type === 'failed') return finish(outcome.type, last);
@@ -323,10 +331,11 @@ export class ImportService {
     return { deleted: repo.deletePreset(this.deps.db, id) };
   }
 
-  /** Stops running workers (app quit, tests). */
+  /** Stops running workers and waits for the ones still checkpointing (app quit, tests). */
   async shutdown(): Promise<void> {
     for (const [id] of this.running) this.cancel(id);
-    await Promise.all([...this.running.values()].map((r) => r.done));
+    const finishing = [...this.finishing].map((worker) => new Promise((resolve) => worker.once('exit', resolve)));
+    await Promise.all([...[...this.running.values()].map((r) => r.done), ...finishing]);
   }
 }
 

@@ -5,9 +5,9 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { AppError } from '../../shared/ipc/result';
-import { openDatabase } from '../db/connection';
+import { openDatabase, type Sqlite } from '../db/connection';
 import { runMapperWorker, type MapperConfig } from './map-pool';
-import { ImportCancelled, runPipeline, type PipelineInput } from './pipeline';
+import { checkpointAfterImport, ImportCancelled, runPipeline, type PipelineInput } from './pipeline';
 import { finishImportRow } from './repo';
 import { lowerThreadPriority } from '../lib/thread-priority';
 
@@ -27,9 +27,28 @@ export type ImportWorkerMessage =
   | { type: 'cancelled' }
   | { type: 'failed'; code: string; message: string };
 
-async function run(data: ImportWorkerData): Promise<ImportWorkerMessage> {
-  const flag = new Int32Array(data.cancel);
+/** Runs the import, posting its messages; the final one ('done', 'cancelled', 'failed') is posted before the WAL checkpoint. */
+async function run(data: ImportWorkerData, post: (message: ImportWorkerMessage) => void): Promise<void> {
   const db = openDatabase(data.dbPath, { nativeBinding: data.nativeBinding });
+  try {
+    const outcome = await importOn(db, data);
+    post(outcome);
+    // The import is committed and has answered; the copy of its WAL into the database runs now,
+    // in this thread (the service waits for this thread's exit only when the app quits).
+    if (outcome.type === 'done') {
+      try {
+        checkpointAfterImport(db);
+      } catch {
+        /* e.g. a full disk: the WAL keeps the committed import, and a later checkpoint copies it */
+      }
+    }
+  } finally {
+    db.close();
+  }
+}
+
+async function importOn(db: Sqlite, data: ImportWorkerData): Promise<ImportWorkerMessage> {
+  const flag = new Int32Array(data.cancel);
   try {
     const result = await runPipeline(db, data.input, {
       isCancelled: () => Atomics.load(flag, 0) === 1,
@@ -46,8 +65,6 @@ async function run(data: ImportWorkerData): Promise<ImportWorkerMessage> {
     const message = error instanceof AppError ? error.message : `The import failed: ${(error as Error)?.message ?? String(error)}`;
     finishImportRow(db, data.input.importId, 'failed', null, message);
     return { type: 'failed', code: error instanceof AppError ? error.code : 'internal', message };
-  } finally {
-    db.close();
   }
 }
 
@@ -57,5 +74,5 @@ if (parentPort && workerData) {
   const port = parentPort;
   const data = workerData as ImportWorkerData | { role: 'mapper'; config: MapperConfig };
   if ('role' in data) runMapperWorker(port, data.config);
-  else void run(data).then((message) => port.postMessage(message));
+  else void run(data, (message) => port.postMessage(message));
 }
