@@ -10,7 +10,22 @@
 import { CONSENT_VALUES, EVENT_NAMES as CONVERSION_EVENT_NAMES } from '../../shared/domain/events';
 import { COL } from './columns';
 
-const HEX64 = /^[0-9a-f]{64}$/;
+/** Char codes 0–127 that a hash may hold: 0-9 and a-f. */
+const HEX_DIGIT = new Uint8Array(128);
+for (const c of '0123456789abcdef') HEX_DIGIT[c.charCodeAt(0)] = 1;
+
+/**
+ * /^[0-9a-f]{64}$/ as a loop: it runs on up to 15 columns of every row (the mapper thread), where
+ * the regular expression took ~2.6 µs a row of the bench's 8 hashes (200k-row profile: 530 ms).
+ */
+export function isHex64(value: string): boolean {
+  if (value.length !== 64) return false;
+  for (let i = 0; i < 64; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 128 || HEX_DIGIT[c] === 0) return false;
+  }
+  return true;
+}
 const CURRENCY = /^[A-Z]{3}$/;
 const REGION = /^[A-Z]{2}$/;
 const EVENT_NAMES = new Set<unknown>(CONVERSION_EVENT_NAMES);
@@ -40,7 +55,7 @@ const present = (value: unknown) => value !== null && value !== undefined;
 export function storableProblem(values: readonly unknown[]): string | null {
   for (const [column, i] of HASHES) {
     const value = values[i];
-    if (present(value) && (typeof value !== 'string' || !HEX64.test(value))) return `${column} is not 64 lowercase hex characters`;
+    if (present(value) && (typeof value !== 'string' || !isHex64(value))) return `${column} is not 64 lowercase hex characters`;
   }
   if (!EVENT_NAMES.has(values[COL.event_name])) return `event_name ${String(values[COL.event_name])} is not one of ${CONVERSION_EVENT_NAMES.join(', ')}`;
   const micros = values[COL.event_value_micros];

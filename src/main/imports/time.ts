@@ -16,7 +16,37 @@ const MAX_MS = Date.UTC(2101, 0, 1);
 /** The documented range, checked on the UTC instant (a local year could pass 31 Dec 2100 23:30 −05:00). */
 function inRange(utcMs: number): string {
   if (!(utcMs >= MIN_MS && utcMs < MAX_MS)) throw new TimeParseError('is outside 1970–2100');
-  return new Date(utcMs).toISOString();
+  return isoUtc(utcMs);
+}
+
+const two = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
+
+/**
+ * `new Date(utcMs).toISOString()` for instants from 1970 to 2100 (four-digit years), without a Date:
+ * it runs once per imported row on the mapper thread, where the Date and its formatting took ~1.7 µs
+ * a row (200k-row profile: 337 ms). Days to a civil date by Howard Hinnant's days_from_civil inverse;
+ * fractions of a millisecond are cut as Date does (TimeClip). Equal to toISOString on that range (test).
+ */
+export function isoUtc(utcMs: number): string {
+  const t = Math.trunc(utcMs);
+  const days = Math.floor(t / 86_400_000);
+  let rest = t - days * 86_400_000;
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const hour = Math.floor(rest / 3_600_000);
+  rest -= hour * 3_600_000;
+  const minute = Math.floor(rest / 60_000);
+  rest -= minute * 60_000;
+  const second = Math.floor(rest / 1000);
+  const ms = rest - second * 1000;
+  return `${year}-${two(month)}-${two(day)}T${two(hour)}:${two(minute)}:${two(second)}.${ms < 10 ? `00${ms}` : ms < 100 ? `0${ms}` : ms}Z`;
 }
 
 const ISO = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})?$/i;
