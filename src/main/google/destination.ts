@@ -16,7 +16,7 @@ import type { Destination, PlatformError, Prepared, SendAnswer, SendOptions, Sen
 import { actionsByName, type ConversionAction } from './actions';
 import type { GoogleEndpoints } from './config';
 import { apiErrorFrom, GoogleApiError, GoogleNetworkError } from './http';
-import { destinationFor, GOOGLE_COLUMNS, MAX_EVENTS_PER_REQUEST, prepareEvent, type GoogleAccount, type GoogleEventRow } from './ingest';
+import { destinationFor, GOOGLE_COLUMNS, MAX_EVENTS_PER_REQUEST, prepareEventJson, type GoogleAccount, type GoogleEventRow } from './ingest';
 import { AccessTokens, RECONNECT_GOOGLE } from './oauth';
 import { AppError } from '../../shared/ipc/result';
 
@@ -163,9 +163,9 @@ export function createGoogleDestination(credentials: GoogleCredentials, settings
     dryRunReachesPlatform: true,
 
     prepare(row: SendRow, nowMs: number): Prepared<GoogleEvent> {
-      const result = prepareEvent(row as unknown as GoogleEventRow, { account, settings, actionsByName: byName, nowMs, resolveName });
+      const result = prepareEventJson(row as unknown as GoogleEventRow, { account, settings, actionsByName: byName, nowMs, resolveName });
       if ('code' in result) return { ok: false, code: result.code, reason: result.reason };
-      return { ok: true, event: { actionId: result.action.id, json: JSON.stringify(result.event) } };
+      return { ok: true, event: { actionId: result.action.id, json: result.json } };
     },
 
     async send(events: readonly GoogleEvent[], options: SendOptions): Promise<SendAnswer> {

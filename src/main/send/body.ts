@@ -17,3 +17,15 @@ export function jsonListBody(head: string, items: readonly string[], tail: strin
   at += buffer.write(tail, at);
   return buffer.subarray(0, at);
 }
+
+/** Strings JSON.stringify writes unchanged between quotes: no quote, backslash, control character or surrogate (UTF-16 units). */
+const PLAIN_JSON_STRING = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
+
+/**
+ * A value as JSON.stringify writes it (undefined where JSON.stringify gives undefined: an object
+ * leaves that key out). Hex hashes and ids, the usual strings, are quoted without JSON.stringify's
+ * per-call set-up (about twice as fast); anything else goes through JSON.stringify itself.
+ */
+export function jsonText(value: unknown): string | undefined {
+  return typeof value === 'string' && PLAIN_JSON_STRING.test(value) ? `"${value}"` : JSON.stringify(value);
+}
