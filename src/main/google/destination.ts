@@ -12,6 +12,7 @@
 import { destinationCache, googleActionFor } from '../../shared/domain/destinations';
 import type { AppSettings } from '../../shared/domain/settings';
 import { jsonListBody } from '../send/body';
+import { createPoster, type PostAnswer } from '../send/http';
 import type { Destination, PlatformError, Prepared, SendAnswer, SendOptions, SendRow } from '../send/destination';
 import { actionsByName, type ConversionAction } from './actions';
 import type { GoogleEndpoints } from './config';
@@ -132,26 +133,21 @@ export function createGoogleDestination(credentials: GoogleCredentials, settings
   const byName = actionsByName(credentials.actions);
   const resolveName = destinationCache(googleActionFor, settings);
   const url = `${credentials.endpoints.dataManager}/v1/events:ingest`;
+  const poster = createPoster();
   const { account } = credentials;
 
   async function post(body: Uint8Array<ArrayBuffer>, signal: AbortSignal | undefined): Promise<{ status: number; text: string; headers: Headers; token: string }> {
     const token = await tokens.get();
     await pacer.wait(signal);
-    const timeout = AbortSignal.timeout(GOOGLE_TIMEOUT_MS);
-    let response: Response;
+    let response: PostAnswer;
     try {
-      response = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+      response = await poster.post(url, body, { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, { timeoutMs: GOOGLE_TIMEOUT_MS, signal });
     } catch (error) {
       const e = error as { name?: string; cause?: { code?: string } };
       throw new GoogleNetworkError(`Data Manager (events:ingest): ${e.name === 'TimeoutError' ? 'no answer in time' : (e.cause?.code ?? 'network error')}`);
     }
-    let text: string;
-    try {
-      text = await response.text();
-    } catch {
-      throw new GoogleNetworkError('Data Manager (events:ingest): the answer was cut off');
-    }
-    return { status: response.status, text, headers: response.headers, token };
+    if (response.bodyError !== undefined) throw new GoogleNetworkError('Data Manager (events:ingest): the answer was cut off');
+    return { status: response.status, text: response.text, headers: response.headers, token };
   }
 
   return {

@@ -7,6 +7,7 @@
 import type { AppSettings } from '../../../shared/domain/settings';
 import { combine, META_PREFLIGHT_COLUMNS, metaPreflight, platformValue, type ExportRow } from '../../exports/formats';
 import { jsonListBody, jsonText } from '../body';
+import { createPoster, type PostAnswer } from '../http';
 import type { Destination, Prepared, SendAnswer, SendOptions, SendRow } from '../destination';
 import { appSecretProof, classifyMetaAnswer, metaEventsUrl, networkFailure } from './graph';
 
@@ -146,6 +147,7 @@ export function createMetaDestination(options: MetaDestinationOptions): Destinat
   const { credentials, settings } = options;
   const url = metaEventsUrl(options.baseUrl, credentials.datasetId);
   const timeoutMs = options.timeoutMs ?? META_TIMEOUT_MS;
+  const poster = createPoster();
   // The request's fixed part, after `data`: the token (and its proof) travel in the body.
   let tail = `,"access_token":${JSON.stringify(credentials.accessToken)}`;
   if (credentials.appSecret) tail += `,"appsecret_proof":"${appSecretProof(credentials.accessToken, credentials.appSecret)}"`;
@@ -178,21 +180,20 @@ export function createMetaDestination(options: MetaDestinationOptions): Destinat
 
     async send(events: readonly string[], sendOptions: SendOptions): Promise<SendAnswer> {
       const body = jsonListBody('{"data":[', events, `]${sendOptions.dryRun ? dryTail : tail}}`);
-      const signals = [AbortSignal.timeout(timeoutMs)];
-      if (sendOptions.signal) signals.push(sendOptions.signal);
-      let response: Response;
+      let response: PostAnswer;
       try {
-        response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.any(signals) });
+        response = await poster.post(url, body, { 'content-type': 'application/json' }, { timeoutMs, signal: sendOptions.signal });
       } catch (error) {
         return networkFailure(error);
       }
+      const ok = response.status >= 200 && response.status < 300;
       let parsed: unknown = null;
       try {
-        const text = await response.text();
-        parsed = text ? JSON.parse(text) : null;
+        if (response.bodyError !== undefined) throw response.bodyError;
+        parsed = response.text ? JSON.parse(response.text) : null;
       } catch (error) {
         // A body cut off mid-answer: the request may have been processed; resend (same event ids).
-        if (response.ok) return networkFailure(error);
+        if (ok) return networkFailure(error);
       }
       return classifyMetaAnswer(response.status, response.headers, parsed, events.length);
     },
