@@ -86,7 +86,7 @@ describe('the send POST (node:http) against fetch', () => {
     expect((ours as Error).name).toBe('TimeoutError');
     expect((ours as Error).name).toBe((theirs as Error).name);
     expect(networkFailure(ours)).toEqual(networkFailure(theirs));
-    expect(networkFailure(ours).error.message).toBe('network: no answer in time');
+    expect((networkFailure(ours) as { error: { message: string } }).error.message).toBe('network: no answer in time');
   });
 
   it('the caller cancelling fails with its reason', async () => {
@@ -106,7 +106,7 @@ describe('the send POST (node:http) against fetch', () => {
     const ours = await createPoster().post(`${closed}/x`, BODY, HEADERS, { timeoutMs: 2000 }).catch((error: unknown) => error);
     const theirs = await viaFetch(`${closed}/x`, 2000).catch((error: unknown) => error);
     expect(networkFailure(ours)).toEqual(networkFailure(theirs));
-    expect(networkFailure(ours).error.message).toBe('network: ECONNREFUSED');
+    expect((networkFailure(ours) as { error: { message: string } }).error.message).toBe('network: ECONNREFUSED');
     // Restarted for afterEach.
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   });

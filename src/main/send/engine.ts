@@ -282,8 +282,8 @@ export async function runSend<E>(options: EngineOptions<E>): Promise<SendResult>
       journal.updateRunCounters(runId, iso(), counters);
     })();
   };
-  /** Marks wait at most this long (progress and the screens show recorded counts). */
-  const marksDue = () => answeredSince !== null && performance.now() - answeredSince >= MARK_BATCH_MS;
+  /** A batch is written once it holds MARK_BATCH_EVENTS, or has waited MARK_BATCH_MS (progress and the screens show recorded counts). */
+  const marksDue = () => answeredEvents >= MARK_BATCH_EVENTS || (answeredSince !== null && performance.now() - answeredSince >= MARK_BATCH_MS);
 
   const handle = (work: Work<E>, requestId: string, answer: SendAnswer) => {
     const base = { httpStatus: null as number | null, platformIds: answer.platformIds, errorCode: null as string | null, errorSubcode: null as string | null, errorMessage: null as string | null, finishedAt: iso() };
@@ -298,7 +298,8 @@ export async function runSend<E>(options: EngineOptions<E>): Promise<SendResult>
       work.events = [];
       answeredEvents += work.ids.length;
       answeredSince ??= performance.now();
-      if (answeredEvents >= MARK_BATCH_EVENTS) flushMarks();
+      // Written by the loop once it has started the next requests (marksDue), so the platform
+      // works on them while this thread writes the marks.
       return;
     }
     // Any other answer is recorded at once, after the marks waiting before it.
@@ -412,7 +413,12 @@ export async function runSend<E>(options: EngineOptions<E>): Promise<SendResult>
           const promise: Promise<void> = execute(work).finally(() => active.delete(promise));
           active.add(promise);
         }
-        if (marksDue()) flushMarks();
+        if (marksDue()) {
+          // Once the requests just started are on the wire (a socket writes on the next tick), so the
+          // platform works on them while this thread writes the marks.
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          flushMarks();
+        }
         // The reader thread has the next requests on their way: wait for them too.
         const reading = starved && !stop ? [source.ready()] : [];
         if (active.size === 0) {
