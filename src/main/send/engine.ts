@@ -71,6 +71,8 @@ export const READER_MIN_EVENTS = 5_000;
 
 interface Work<E> {
   ids: string[];
+  /** Each event's rowid, beside its id (the marks find the events by them). */
+  rowids: number[];
   events: E[];
   attempt: number;
   resendOf: string | null;
@@ -129,8 +131,6 @@ export async function runSend<E>(options: EngineOptions<E>): Promise<SendResult>
   // ---------------------------------------------------------------- reconcile, then open the run
   const ready: Work<E>[] = [];
   const handled = new Set<string>();
-  /** Rowids of the events read and not yet marked sent (the marks find the events by them). */
-  const rowidOf = new Map<string, number>();
   const counters = { total: 0, sent: 0, failed: 0, excluded: 0, requests: 0, retries: 0 };
   let resentRequests = 0;
   const recordExclusions = (rows: { id: string; code: string; reason: string }[]) => {
@@ -162,12 +162,11 @@ export async function runSend<E>(options: EngineOptions<E>): Promise<SendResult>
         journal.markRequestInterrupted(request.id, iso());
         continue;
       }
-      const work: Work<E> = { ids: [], events: [], attempt: 1, resendOf: request.id, dueAt: 0 };
+      const work: Work<E> = { ids: [], rowids: [], events: [], attempt: 1, resendOf: request.id, dueAt: 0 };
       for (const row of delivery.queuedByIds(ids)) {
         handled.add(row.id);
-        rowidOf.set(row.id, row.rowid);
         const prepared = destination.prepare(row, nowMs());
-        if (prepared.ok) (work.ids.push(row.id), work.events.push(prepared.event));
+        if (prepared.ok) (work.ids.push(row.id), work.rowids.push(row.rowid), work.events.push(prepared.event));
         else exclusions.push({ id: row.id, code: prepared.code, reason: prepared.reason });
       }
       for (const id of ids) handled.add(id);
@@ -235,8 +234,7 @@ export async function runSend<E>(options: EngineOptions<E>): Promise<SendResult>
       }
       if (chunk.exclusions.length) db.transaction(() => recordExclusions(chunk.exclusions))();
       if (!chunk.ids.length) continue;
-      chunk.ids.forEach((id, i) => rowidOf.set(id, chunk.rowids[i]!));
-      return { ids: chunk.ids, events: chunk.events, attempt: 1, resendOf: null, dueAt: 0 };
+      return { ids: chunk.ids, rowids: chunk.rowids, events: chunk.events, attempt: 1, resendOf: null, dueAt: 0 };
     }
   };
 
@@ -272,13 +270,10 @@ export async function runSend<E>(options: EngineOptions<E>): Promise<SendResult>
     db.transaction(() => {
       for (const { requestId, answer } of batch) journal.finishRequest(requestId, answer);
       delivery.markSent(
-        batch.map(({ work, requestId, platformIds }) => ({ ids: work.ids, rowids: work.ids.map((id) => rowidOf.get(id)), requestId, platformIds })),
+        batch.map(({ work, requestId, platformIds }) => ({ ids: work.ids, rowids: work.rowids, requestId, platformIds })),
         { runId, destinationLabel: destination.label, now: iso(), changeId: `send_${runId}_${++marks}` },
       );
-      for (const { work } of batch) {
-        counters.sent += work.ids.length;
-        for (const id of work.ids) rowidOf.delete(id);
-      }
+      for (const { work } of batch) counters.sent += work.ids.length;
       journal.updateRunCounters(runId, iso(), counters);
     })();
   };
@@ -316,9 +311,9 @@ export async function runSend<E>(options: EngineOptions<E>): Promise<SendResult>
             journal.finishRequest(requestId, { ...base, outcome: 'rejected' });
             fail(work, requestId, answer.badEvents, answer.platformIds);
             const bad = new Set(answer.badEvents.map((b) => b.index));
-            const rest: Work<E> = { ids: [], events: [], attempt: 1, resendOf: null, dueAt: 0 };
+            const rest: Work<E> = { ids: [], rowids: [], events: [], attempt: 1, resendOf: null, dueAt: 0 };
             work.ids.forEach((id, i) => {
-              if (!bad.has(i)) (rest.ids.push(id), rest.events.push(work.events[i]!));
+              if (!bad.has(i)) (rest.ids.push(id), rest.rowids.push(work.rowids[i]!), rest.events.push(work.events[i]!));
             });
             if (rest.ids.length) ready.unshift(rest);
           } else if (work.ids.length === 1) {
@@ -329,8 +324,8 @@ export async function runSend<E>(options: EngineOptions<E>): Promise<SendResult>
             journal.finishRequest(requestId, { ...base, outcome: 'split' });
             const half = Math.ceil(work.ids.length / 2);
             ready.unshift(
-              { ids: work.ids.slice(0, half), events: work.events.slice(0, half), attempt: 1, resendOf: null, dueAt: 0 },
-              { ids: work.ids.slice(half), events: work.events.slice(half), attempt: 1, resendOf: null, dueAt: 0 },
+              { ids: work.ids.slice(0, half), rowids: work.rowids.slice(0, half), events: work.events.slice(0, half), attempt: 1, resendOf: null, dueAt: 0 },
+              { ids: work.ids.slice(half), rowids: work.rowids.slice(half), events: work.events.slice(half), attempt: 1, resendOf: null, dueAt: 0 },
             );
           }
           break;
