@@ -5,7 +5,7 @@ import { AppError } from '../../shared/ipc/result';
 import type { Sqlite } from '../db/connection';
 import { createKysely } from '../db/connection';
 import { beginImmediate, commit, rollback } from '../db/common-repo';
-import { checkConstraints, checkpointPassive, checkpointTruncate, noAutoCheckpoint, noBusyWait, setCacheSizeMb, syncFully, tempStoreOnFile } from './session-repo';
+import { setBusyTimeout, setCacheSizeMb, setIgnoreCheckConstraints, setSynchronous, setTempStore, setWalAutocheckpoint, walCheckpoint } from '../db/pragma-repo';
 import { COL } from './columns';
 import { CsvParser, type CsvRow } from './csv';
 import { createDecoder, detectEncoding, hasUndecodable } from './decode';
@@ -91,7 +91,8 @@ export async function runPipeline(db: Sqlite, input: PipelineInput, hooks: Pipel
   const detected = detectEncoding(head, input.fileName);
   const forced = input.options.encoding;
   const delimiter = input.options.delimiter ?? sniffDelimiter(input);
-  syncFully(db);
+  // The import's COMMIT waits until its pages are on disk (a committed import survives a power cut).
+  setSynchronous(db, 'FULL');
   // Page cache while inserting (set in the transaction below, once the bulk load is decided): 32 MB,
   // enough for the import's index pages and bounded for peak RSS. With the bulk load only the table
   // (appended) and its two constraint indexes are written while reading, so 16 MB does as well
@@ -102,7 +103,7 @@ export async function runPipeline(db: Sqlite, input: PipelineInput, hooks: Pipel
   // it sorts runs of at most the page cache size and merges them from temp files, which hold index
   // keys (ids, hashes, times, the order id), never raw personal data, and are unlinked when opened.
   // Must be set outside a transaction.
-  tempStoreOnFile(db);
+  setTempStore(db, 'FILE');
   // A smaller page cache while the indexes are built (their pages are written in key order and the
   // table is scanned once per index, so a cache does not help) also caps each sorted run at 8 MB.
   const indexCacheMb = Number(process.env.CONVDESK_IMPORT_INDEX_CACHE_MB) || 8;
@@ -133,7 +134,7 @@ export async function runPipeline(db: Sqlite, input: PipelineInput, hooks: Pipel
     hooks.onFinishing?.();
     // Durable once the WAL is synced (synchronous=FULL); the copy into the database file is
     // checkpointAfterImport's, after the import has answered.
-    noAutoCheckpoint(db);
+    setWalAutocheckpoint(db, 0);
     commit(db);
     return result;
   } catch (error) {
@@ -155,13 +156,14 @@ export function checkpointAfterImport(db: Sqlite, waitMs = 5000): void {
   const deadline = Date.now() + waitMs;
   const pause = new Int32Array(new SharedArrayBuffer(4));
   for (;;) {
-    const { log, checkpointed } = checkpointPassive(db);
+    const { log, checkpointed } = walCheckpoint(db, 'PASSIVE');
     if (checkpointed >= log || Date.now() >= deadline) break;
     Atomics.wait(pause, 0, 0, 50);
   }
-  noBusyWait(db);
+  // Lock waits fail at once (SQLITE_BUSY) instead of waiting.
+  setBusyTimeout(db, 0);
   try {
-    checkpointTruncate(db);
+    walCheckpoint(db, 'TRUNCATE');
   } catch {
     /* a reader or a writer is active: the WAL is reused later instead */
   }
@@ -409,7 +411,7 @@ async function pass(
     while (inFlight.length > keep) {
       const { lines, flags, prehashed, presence, values, problems } = await inFlight.shift()!;
       // The mapper (mapBatch) has applied conversion_events' CHECK constraints to each kept row (storable.ts).
-      checkConstraints(db, false);
+      setIgnoreCheckConstraints(db, true);
       try {
         let next = 0;
         let offset = 0;
@@ -424,7 +426,7 @@ async function pass(
           store(rowValues, lines[i]!, own, flags[i]!, prehashed[i]!, presence[i]!);
         }
       } finally {
-        checkConstraints(db, true);
+        setIgnoreCheckConstraints(db, false);
       }
       checkpoint();
     }
