@@ -61,13 +61,15 @@ export function* exportRows(db: Sqlite, columns: readonly string[], where: Expor
     .where(rowid, '<', param('to'))
     .orderBy(rowid);
   const slice = prepareRaw<unknown[]>(db, query);
-  const bounds = get<{ lo: number | null; hi: number | null }>(db, ROWID_RANGE)!;
-  if (bounds.lo === null || bounds.hi === null) return;
-  const first = Math.max(bounds.lo, range?.from ?? bounds.lo);
-  const end = Math.min(bounds.hi + 1, range?.to ?? bounds.hi + 1);
-  for (let from = first; from < end; from += chunkRows) {
-    yield* slice.iterate({ from, to: Math.min(from + chunkRows, end) });
-  }
+  for (const bounds of rowidSlices(db, chunkRows, range)) yield* slice.iterate(bounds);
+}
+
+/** The table's rowids (within `range`) as consecutive half-open slices of `size` rowids, in order: the export's read and its batch links walk them. */
+function* rowidSlices(db: Sqlite, size: number, range?: KeyRange): Generator<{ from: number; to: number }> {
+  const { lo, hi } = get<{ lo: number | null; hi: number | null }>(db, ROWID_RANGE)!;
+  if (lo === null || hi === null) return;
+  const end = Math.min(hi + 1, range?.to ?? hi + 1);
+  for (let from = Math.max(lo, range?.from ?? lo); from < end; from += size) yield { from, to: Math.min(from + size, end) };
 }
 
 /** "Queued for the file's destination": the events a batch links and "mark uploaded" sends. */
@@ -149,9 +151,9 @@ export function batchLinker(db: Sqlite, where: ExportWhere, batchId: string, exp
   // Small exports link in one statement; large ones in rowid chunks over the table's rowid range.
   const single = expected <= SINGLE_INSERT_MAX;
   const chunk = single ? null : prepare(db, link(true));
-  const bounds = single ? null : get<{ lo: number | null; hi: number | null }>(db, ROWID_RANGE)!;
-  let next = bounds?.lo ?? 0;
-  const last = bounds?.hi ?? -1;
+  const slices = single ? null : rowidSlices(db, LINK_CHUNK_ROWS);
+  // One slice ahead, so that step() answers false as soon as the last chunk is linked.
+  let pending = slices?.next();
   return {
     step() {
       if (done) return false;
@@ -159,9 +161,9 @@ export function batchLinker(db: Sqlite, where: ExportWhere, batchId: string, exp
         linked += run(db, link()).changes;
         done = true;
       } else {
-        linked += chunk.run({ from: next, to: next + LINK_CHUNK_ROWS }).changes;
-        next += LINK_CHUNK_ROWS;
-        done = next > last;
+        if (!pending!.done) linked += chunk.run(pending!.value).changes;
+        pending = slices!.next();
+        done = pending.done === true;
       }
       return !done;
     },
