@@ -79,6 +79,20 @@ interface Work<E> {
   dueAt: number;
 }
 
+/** A request's work on its first attempt, its events given as parallel lists (empty: to be filled with addEvent). */
+function newWork<E>(resendOf: string | null = null, ids: string[] = [], rowids: number[] = [], events: E[] = []): Work<E> {
+  return { ids, rowids, events, attempt: 1, resendOf, dueAt: 0 };
+}
+function addEvent<E>(work: Work<E>, id: string, rowid: number, event: E): void {
+  work.ids.push(id);
+  work.rowids.push(rowid);
+  work.events.push(event);
+}
+/** Events [from, to) of a request, as a new request. */
+function sliceWork<E>(work: Work<E>, from: number, to?: number): Work<E> {
+  return newWork(null, work.ids.slice(from, to), work.rowids.slice(from, to), work.events.slice(from, to));
+}
+
 const iso = (ms = Date.now()) => new Date(ms).toISOString();
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
@@ -162,11 +176,11 @@ export async function runSend<E>(options: EngineOptions<E>): Promise<SendResult>
         journal.markRequestInterrupted(request.id, iso());
         continue;
       }
-      const work: Work<E> = { ids: [], rowids: [], events: [], attempt: 1, resendOf: request.id, dueAt: 0 };
+      const work = newWork<E>(request.id);
       for (const row of delivery.queuedByIds(ids)) {
         handled.add(row.id);
         const prepared = destination.prepare(row, nowMs());
-        if (prepared.ok) (work.ids.push(row.id), work.rowids.push(row.rowid), work.events.push(prepared.event));
+        if (prepared.ok) addEvent(work, row.id, row.rowid, prepared.event);
         else exclusions.push({ id: row.id, code: prepared.code, reason: prepared.reason });
       }
       for (const id of ids) handled.add(id);
@@ -234,7 +248,7 @@ export async function runSend<E>(options: EngineOptions<E>): Promise<SendResult>
       }
       if (chunk.exclusions.length) db.transaction(() => recordExclusions(chunk.exclusions))();
       if (!chunk.ids.length) continue;
-      return { ids: chunk.ids, rowids: chunk.rowids, events: chunk.events, attempt: 1, resendOf: null, dueAt: 0 };
+      return newWork(null, chunk.ids, chunk.rowids, chunk.events);
     }
   };
 
@@ -311,9 +325,9 @@ export async function runSend<E>(options: EngineOptions<E>): Promise<SendResult>
             journal.finishRequest(requestId, { ...base, outcome: 'rejected' });
             fail(work, requestId, answer.badEvents, answer.platformIds);
             const bad = new Set(answer.badEvents.map((b) => b.index));
-            const rest: Work<E> = { ids: [], rowids: [], events: [], attempt: 1, resendOf: null, dueAt: 0 };
+            const rest = newWork<E>();
             work.ids.forEach((id, i) => {
-              if (!bad.has(i)) (rest.ids.push(id), rest.rowids.push(work.rowids[i]!), rest.events.push(work.events[i]!));
+              if (!bad.has(i)) addEvent(rest, id, work.rowids[i]!, work.events[i]!);
             });
             if (rest.ids.length) ready.unshift(rest);
           } else if (work.ids.length === 1) {
@@ -323,10 +337,7 @@ export async function runSend<E>(options: EngineOptions<E>): Promise<SendResult>
             // The platform refused the request for an event it does not name: resend the halves.
             journal.finishRequest(requestId, { ...base, outcome: 'split' });
             const half = Math.ceil(work.ids.length / 2);
-            ready.unshift(
-              { ids: work.ids.slice(0, half), rowids: work.rowids.slice(0, half), events: work.events.slice(0, half), attempt: 1, resendOf: null, dueAt: 0 },
-              { ids: work.ids.slice(half), rowids: work.rowids.slice(half), events: work.events.slice(half), attempt: 1, resendOf: null, dueAt: 0 },
-            );
+            ready.unshift(sliceWork(work, 0, half), sliceWork(work, half));
           }
           break;
         }

@@ -97,8 +97,6 @@ export function buildMetaEvent(row: ExportRow, name: string, ms: number, setting
   return event;
 }
 
-
-
 /**
  * The same text as `JSON.stringify(buildMetaEvent(row, name, ms, settings))`, written directly:
  * building the nested objects and stringifying them cost ~3.2 µs per event on the reader thread
